@@ -1,0 +1,130 @@
+// Command legolab forecasts when decentralised AI gets its "Lego moment":
+// it runs seeded Monte Carlo ensembles of an agent-based, discrete-event
+// model of AI protocols, and reports when (a distribution of dates, with
+// censoring) and why (sensitivity) they start composing.
+//
+// Usage:
+//
+//	legolab run [FILE|BUILTIN]      run an ensemble (default: the built-in deai-2025)
+//	legolab validate FILE...        check scenario files
+//	legolab scenarios [show NAME]   list or print the built-in scenarios
+//	legolab report DIR              regenerate a run's report from its outputs
+//	legolab sweep FILE              run a parameter sweep
+//	legolab merge DIR... --out DIR  combine sweep shards
+//	legolab check DIR               evaluate a run's or sweep's [[expect]] assertions
+//	legolab version                 print the version
+//
+// Results go to stdout and files; progress and diagnostics to stderr. Exit
+// status: 0 ok, 1 failure or invalid input, 2 usage error, 130 interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// version is the legolab version, set at build time with
+// -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// commands holds the subcommand constructors; each subcommand's file adds
+// itself in an init function.
+var commands []func(env *env) *cobra.Command
+
+// env is what a subcommand may use of the process.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// usageError marks a command-line mistake: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errInterrupted reports a run stopped by a signal: exit status 130.
+var errInterrupted = errors.New("interrupted")
+
+// silentError is a failure whose details were already printed: exit 1
+// without another line.
+var errSilent = errors.New("failed")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes legolab with args and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "legolab",
+		Short:         "Forecast when decentralised AI protocols start composing like money legos",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetArgs(args)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{err}
+	})
+	root.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the legolab version",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			fmt.Fprintln(stdout, "legolab", version)
+			return nil
+		},
+	})
+	for _, mk := range commands {
+		root.AddCommand(mk(e))
+	}
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(stderr, "legolab: interrupted")
+		return 130
+	case errors.Is(err, errSilent):
+		return 1
+	case isUsage(err):
+		fmt.Fprintf(stderr, "legolab: %v\nRun 'legolab --help' for usage.\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "legolab: %v\n", err)
+		return 1
+	}
+}
+
+// isUsage reports whether err is a command-line mistake, including cobra's
+// own argument and unknown-command errors.
+func isUsage(err error) bool {
+	var u usageError
+	if errors.As(err, &u) {
+		return true
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "unknown flag", "unknown shorthand flag", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

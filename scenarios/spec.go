@@ -1,0 +1,384 @@
+// Package scenarios turns TOML scenario files into a validated Spec: plain
+// data that the model reads and never writes.
+//
+// Units: time in days (fields end in _days) unless a name says _per_year;
+// money in value units of one thousand US dollars (k$); shares and
+// probabilities in [0,1]. Every field below says its unit, its default and
+// what zero means.
+package scenarios
+
+import "time"
+
+// Spec is one scenario: the world, its mechanisms, its variants and what CI
+// expects of it. A Spec returned by Load has its defaults filled in and has
+// passed Validate.
+type Spec struct {
+	// Name identifies the scenario in outputs. Required.
+	Name string `toml:"name"`
+	// Description is one line shown by `legolab scenarios`.
+	Description string `toml:"description"`
+	// Start is the calendar date of day 0. Default 2025-07-01.
+	Start time.Time `toml:"start"`
+	// HorizonDays is the simulated span, in (0, 36525]. Default 3650.
+	HorizonDays float64 `toml:"horizon_days"`
+	// SampleEveryDays is the observation interval. Default 7.
+	SampleEveryDays float64 `toml:"sample_every_days"`
+	// Runs is the default number of replications per variant. Default 200.
+	Runs int `toml:"runs"`
+	// Seed is the default master seed. Default 1.
+	Seed uint64 `toml:"seed"`
+	// Dimensions are the composability dimensions. Default
+	// ["data", "model", "compute", "storage"].
+	Dimensions []string `toml:"dimensions"`
+
+	// Protocols are the named protocols (the AI Layer 1s).
+	Protocols []Protocol `toml:"protocols"`
+	// Populations generate protocols from distributions, next to the named
+	// ones.
+	Populations []Population `toml:"populations"`
+	// Verification is the verification-translation cost matrix (k$).
+	Verification CostMatrix `toml:"verification"`
+	// Settlement is the incentive-settlement cost matrix (k$).
+	Settlement CostMatrix `toml:"settlement"`
+	// Integration holds the costs of the integration routes.
+	Integration Integration `toml:"integration"`
+	// Builders is the builder arrival process and app economics.
+	Builders Builders `toml:"builders"`
+	// AppTypes are the kinds of app builders make. Default: inference agent
+	// (model+compute), training (data+compute+storage), data app
+	// (data+storage), full-stack agent (all dimensions), single-dimension
+	// apps for the remaining dimensions.
+	AppTypes []AppType `toml:"app_types"`
+	// Choice is the builders' provider choice model.
+	Choice Choice `toml:"choice"`
+	// Standards is the de facto standard mechanism. Off when
+	// Standards.OfferedBy is empty.
+	Standards Standards `toml:"standards"`
+	// Hubs are cross-protocol interoperability layers. None by default.
+	Hubs []Hub `toml:"hubs"`
+	// Shocks are scheduled (Day set) or random (RatePerYear set) events.
+	Shocks []Shock `toml:"shocks"`
+	// Lego is the Lego-moment detector.
+	Lego Lego `toml:"lego"`
+	// Variants are named overrides of the base that one run compares on
+	// common random numbers. Without variants, the base runs alone as
+	// variant "base".
+	Variants []Variant `toml:"variants"`
+	// Expect are assertions that `legolab check` evaluates on the outputs.
+	Expect []Expect `toml:"expect"`
+}
+
+// Protocol is one AI Layer 1 (or DeFi protocol, or subnet).
+type Protocol struct {
+	// Name identifies the protocol; unique across named and generated
+	// protocols. Required.
+	Name string `toml:"name"`
+	// Serves maps each served dimension to its quality in (0,1]. Required,
+	// non-empty.
+	Serves map[string]float64 `toml:"serves"`
+	// Standards maps a served dimension to the interface standard it speaks.
+	// Default: the protocol's own name (proprietary).
+	Standards map[string]string `toml:"standards"`
+	// Verification is the verification mechanism, one of
+	// Verification.Mechanisms. Default "none".
+	Verification string `toml:"verification"`
+	// Incentive is the incentive model, one of Settlement.Mechanisms.
+	// Default "fees".
+	Incentive string `toml:"incentive"`
+	// Openness in [0,1] scales how readily the protocol integrates with
+	// others or adopts a foreign standard. Default 0.5; 0 never does.
+	Openness float64 `toml:"openness"`
+	// SovereigntyCost (k$) is what adopting someone else's standard costs
+	// the protocol. Default 0.
+	SovereigntyCost float64 `toml:"sovereignty_cost"`
+	// LaunchDay is the day the protocol goes live. Default 0.
+	LaunchDay float64 `toml:"launch_day"`
+	// Token is the protocol's emission schedule. Default: no emissions.
+	Token Token `toml:"token"`
+}
+
+// Token is a protocol's emission schedule and its incentive levers.
+type Token struct {
+	// EmissionPerDay is the initial emission in tokens per day. Default 0.
+	EmissionPerDay float64 `toml:"emission_per_day"`
+	// PriceKUSD is the value of one token in k$. Default 0.001 ($1).
+	PriceKUSD float64 `toml:"price_kusd"`
+	// HalvingDays halves the emission every so many days. Default 0 (none).
+	HalvingDays float64 `toml:"halving_days"`
+	// DecayPerYear is a continuous exponential decay rate of emissions per
+	// year, applied on top of halvings. Default 0 (none).
+	DecayPerYear float64 `toml:"decay_per_year"`
+	// BuilderShare in [0,1] is the share of emissions paid to apps built on
+	// the protocol (the liquidity-mining lever). Default 0.
+	BuilderShare float64 `toml:"builder_share"`
+	// BuilderShareFromDay switches BuilderShare on from that day (e.g. COMP
+	// liquidity mining). Default 0 (from the start).
+	BuilderShareFromDay float64 `toml:"builder_share_from_day"`
+	// AdoptionSubsidyPerDay (k$/day) is paid, split evenly, to protocols
+	// that adopted this protocol's standard (Bittensor-style subnet
+	// emissions). Default 0.
+	AdoptionSubsidyPerDay float64 `toml:"adoption_subsidy_per_day"`
+}
+
+// Dist is a parameter distribution of a Population.
+type Dist struct {
+	// Dist is the family: "const" (Value), "uniform" (Min, Max), "beta"
+	// (A, B, scaled to [Min, Max], default [0,1]), "normal" (Mean, SD,
+	// truncated to [Min, Max] when set), "lognormal" (Mean and SD of the
+	// log). Default "const".
+	Dist  string  `toml:"dist"`
+	Value float64 `toml:"value"`
+	Min   float64 `toml:"min"`
+	Max   float64 `toml:"max"`
+	Mean  float64 `toml:"mean"`
+	SD    float64 `toml:"sd"`
+	A     float64 `toml:"a"`
+	B     float64 `toml:"b"`
+}
+
+// Population generates Count protocols named Prefix-1 ... Prefix-Count,
+// drawn anew in every replication from the "population" stream.
+type Population struct {
+	// Prefix names the generated protocols. Required.
+	Prefix string `toml:"prefix"`
+	// Count is the number of protocols, ≥ 1.
+	Count int `toml:"count"`
+	// Dimensions a member may serve. Default: all.
+	Dimensions []string `toml:"dimensions"`
+	// DimensionsEach is how many of Dimensions each member serves, drawn
+	// without replacement. Default 1.
+	DimensionsEach int `toml:"dimensions_each"`
+	// Quality per served dimension. Default uniform [0.2, 0.8].
+	Quality Dist `toml:"quality"`
+	// Openness. Default uniform [0.2, 0.8].
+	Openness Dist `toml:"openness"`
+	// SovereigntyCost (k$). Default const 0.
+	SovereigntyCost Dist `toml:"sovereignty_cost"`
+	// LaunchDay. Default const 0.
+	LaunchDay Dist `toml:"launch_day"`
+	// Verification mechanisms, one drawn uniformly per member. Default
+	// ["none"].
+	Verification []string `toml:"verification"`
+	// Incentive models, one drawn uniformly per member. Default ["fees"].
+	Incentive []string `toml:"incentive"`
+	// Standard every member speaks on its dimensions. Default "" (each its
+	// own).
+	Standard string `toml:"standard"`
+	// Token is every member's emission schedule (same for all). Default
+	// none.
+	Token Token `toml:"token"`
+}
+
+// CostMatrix is a symmetric cost between mechanisms (verification
+// mechanisms or incentive models), in k$.
+type CostMatrix struct {
+	// Mechanisms are the declared mechanisms. Default for verification:
+	// consensus, proof-of-learning, tee, zk, optimistic, storage-proof, none;
+	// for settlement: emissions, fees, royalties, staking.
+	Mechanisms []string `toml:"mechanisms"`
+	// Same is the cost between equal mechanisms. Default 0.
+	Same float64 `toml:"same"`
+	// Cross is the cost between different mechanisms without a Pair.
+	// Default 20 for verification, 5 for settlement.
+	Cross float64 `toml:"cross"`
+	// Pairs override Cross for specific pairs (symmetric).
+	Pairs []Pair `toml:"pairs"`
+}
+
+// Pair is a symmetric cost between two mechanisms.
+type Pair struct {
+	A    string  `toml:"a"`
+	B    string  `toml:"b"`
+	Cost float64 `toml:"cost"`
+}
+
+// Integration holds the cost (k$) of each integration route between two
+// providers of one app, cheapest first.
+type Integration struct {
+	// SameStandardCost: both sides speak the same interface standard.
+	// Default 1.
+	SameStandardCost float64 `toml:"same_standard_cost"`
+	// BridgeCost: an existing bilateral bridge is reused. Default 2.
+	BridgeCost float64 `toml:"bridge_cost"`
+	// BespokeCost: a new bespoke integration, before verification
+	// translation and settlement costs. Default 30.
+	BespokeCost float64 `toml:"bespoke_cost"`
+	// BespokeFailureProb in [0,1]: a bespoke integration fails (the builder
+	// drops that provider). Default 0.3.
+	BespokeFailureProb float64 `toml:"bespoke_failure_prob"`
+	// MaxStackCost (k$): a stack costing more is unaffordable and the app
+	// goes to the outside option or is not built. Default 100.
+	MaxStackCost float64 `toml:"max_stack_cost"`
+}
+
+// Builders is the builder arrival process (Bass 1969, imitation amplified by
+// visible composition) and the app economics.
+type Builders struct {
+	// MarketPotential M is the number of builders who will ever build. ≥ 1.
+	// Default 5000.
+	MarketPotential float64 `toml:"market_potential"`
+	// PPerYear is Bass's innovation coefficient p, per year. Default 0.03.
+	PPerYear float64 `toml:"p_per_year"`
+	// QPerYear is Bass's imitation coefficient q, per year. Default 0.38.
+	QPerYear float64 `toml:"q_per_year"`
+	// Amplification η: q_eff = q·(1 + η·composed share of live apps).
+	// Default 2; 0 is plain Bass.
+	Amplification float64 `toml:"composability_amplification"`
+	// AppLifetimeDays is the mean of the exponential app lifetime. Default
+	// 730; 0 means apps live forever.
+	AppLifetimeDays float64 `toml:"app_lifetime_days"`
+	// FeePerDay (k$/day) is the usage fee an app pays each of its providers
+	// while alive. Default 0.05.
+	FeePerDay float64 `toml:"fee_per_day"`
+	// OutsideFeePerDay (k$/day) is what an app on the outside option pays
+	// the centralised provider. Default 0.05.
+	OutsideFeePerDay float64 `toml:"outside_fee_per_day"`
+}
+
+// AppType is a kind of app and the dimensions it needs.
+type AppType struct {
+	Name string `toml:"name"`
+	// Weight is the relative frequency, > 0. Default 1.
+	Weight float64 `toml:"weight"`
+	// Needs are the dimensions the app needs, non-empty, each declared.
+	Needs []string `toml:"needs"`
+}
+
+// Choice is the multinomial-logit provider choice over a bounded
+// consideration set plus the centralised outside option.
+type Choice struct {
+	// ConsiderationSet is how many providers a builder considers per
+	// dimension, ≥ 1. Default 5.
+	ConsiderationSet int `toml:"consideration_set"`
+	// Beta is the logit precision. Default 1.
+	Beta float64 `toml:"beta"`
+	// QualityWeight multiplies quality in (0,1]. Default 3.
+	QualityWeight float64 `toml:"quality_weight"`
+	// YieldWeight multiplies the incentive yield in k$ per app per day.
+	// Default 1.
+	YieldWeight float64 `toml:"yield_weight"`
+	// NetworkWeight multiplies ln(1 + live apps on the provider). Default
+	// 0.3.
+	NetworkWeight float64 `toml:"network_weight"`
+	// CostWeight multiplies the integration cost in k$. Default 0.1.
+	CostWeight float64 `toml:"cost_weight"`
+	// OutsideUtility is the utility of the centralised outside option (cloud
+	// AI). Default 2.
+	OutsideUtility float64 `toml:"outside_utility"`
+}
+
+// Standards is the de facto standard mechanism (Arthur 1989).
+type Standards struct {
+	// OfferedBy are the protocols offering their standard to others. Empty:
+	// the mechanism is off.
+	OfferedBy []string `toml:"offered_by"`
+	// ReviewEveryDays is the mean time between a protocol's reviews
+	// (Poisson). Default 90.
+	ReviewEveryDays float64 `toml:"review_every_days"`
+	// BenefitPerShare (k$) is the increasing-returns benefit per unit of
+	// usage share already on a standard. Default 50.
+	BenefitPerShare float64 `toml:"benefit_per_share"`
+	// SwitchingCost (k$) is the one-time cost of switching a dimension's
+	// standard. Default 5.
+	SwitchingCost float64 `toml:"switching_cost"`
+	// Rule is "threshold" (switch when openness·(benefit + subsidy) >
+	// switching + sovereignty cost) or "urn" (pick a standard with
+	// probability ∝ adopters^UrnExponent: Pólya at 1). Default "threshold".
+	Rule string `toml:"rule"`
+	// UrnExponent is the reinforcement exponent of the "urn" rule. Default 1.
+	UrnExponent float64 `toml:"urn_exponent"`
+}
+
+// Hub is a cross-protocol interoperability layer ("protocol of protocols").
+type Hub struct {
+	// Name identifies the hub. Required, unique.
+	Name string `toml:"name"`
+	// Enabled switches the hub on. Default true.
+	Enabled *bool `toml:"enabled"`
+	// LaunchDay is the day the hub goes live. Default 365.
+	LaunchDay float64 `toml:"launch_day"`
+	// AdapterCost (k$) is the one-time cost a protocol pays to join.
+	// Default 40.
+	AdapterCost float64 `toml:"adapter_cost"`
+	// FeePerUse (k$) is added to a route's cost when an app uses the hub.
+	// Default 0.5.
+	FeePerUse float64 `toml:"fee_per_use"`
+	// Covers are the verification mechanisms the hub can translate. Default:
+	// all declared.
+	Covers []string `toml:"covers"`
+	// JoinIncentive (k$) is paid once to each joining protocol. Default 0.
+	JoinIncentive float64 `toml:"join_incentive"`
+	// ReviewEveryDays is the mean time between a protocol's join reviews.
+	// Default 60.
+	ReviewEveryDays float64 `toml:"review_every_days"`
+	// ExploitsPerYear is the Poisson rate of exploits. Default 0.2.
+	ExploitsPerYear float64 `toml:"exploits_per_year"`
+	// RecoveryDays is how long an exploit suspends the hub's routes.
+	// Default 30.
+	RecoveryDays float64 `toml:"recovery_days"`
+	// TrustLoss in [0,1] is the share of trust each member loses at an
+	// exploit; a member whose trust falls below its openness may leave.
+	// Default 0.3.
+	TrustLoss float64 `toml:"trust_loss"`
+}
+
+// Shock is a scheduled (Day) or random (RatePerYear) event.
+type Shock struct {
+	// Kind is one of "outage", "exit", "crash", "exploit", "regulation".
+	Kind string `toml:"kind"`
+	// Day schedules the shock; set exactly one of Day and RatePerYear.
+	Day *float64 `toml:"day"`
+	// RatePerYear makes the shock a Poisson process.
+	RatePerYear float64 `toml:"rate_per_year"`
+	// Target is a protocol (outage, exit, crash) or hub (exploit). Empty:
+	// drawn uniformly among live ones at each occurrence.
+	Target string `toml:"target"`
+	// DurationDays of an outage. Default 30.
+	DurationDays float64 `toml:"duration_days"`
+	// Severity in [0,1]: a crash multiplies token price by 1−Severity; a
+	// regulation raises the outside utility by Severity·4. Default 0.5.
+	Severity float64 `toml:"severity"`
+}
+
+// Lego is the Lego-moment detector: the first sample day at which, over a
+// trailing window of WindowDays, (a) the composability index ≥
+// ComposabilityMin, (b) composed apps' share of new apps ≥ ComposedShareMin
+// and (c) the rate of new composed apps ≥ GrowthMin × its rate over the
+// window before.
+type Lego struct {
+	// Rule is "window" (above) or "logistic" (inflection of a logistic fit
+	// to cumulative composed apps). Default "window".
+	Rule string `toml:"rule"`
+	// WindowDays W. Default 90.
+	WindowDays float64 `toml:"window_days"`
+	// ComposabilityMin c* in [0,1]. Default 0.3.
+	ComposabilityMin float64 `toml:"composability_min"`
+	// ComposedShareMin s* in [0,1]. Default 0.3.
+	ComposedShareMin float64 `toml:"composed_share_min"`
+	// GrowthMin G ≥ 1. Default 2.
+	GrowthMin float64 `toml:"growth_min"`
+	// MinComposedPerWindow guards (c) against tiny counts: the window must
+	// hold at least this many new composed apps. Default 10.
+	MinComposedPerWindow float64 `toml:"min_composed_per_window"`
+	// ComposeCostMax (k$) is the route cost below which a cross-dimension
+	// pair counts as composable in the composability index. Default 5.
+	ComposeCostMax float64 `toml:"compose_cost_max"`
+}
+
+// Variant is a named set of overrides of the base scenario.
+type Variant struct {
+	// Name identifies the variant. Required, unique.
+	Name        string `toml:"name"`
+	Description string `toml:"description"`
+	// Set holds overrides by key path, as nested tables or dotted keys:
+	// `hubs.interlink.launch_day = 180`.
+	Set map[string]any `toml:"set"`
+}
+
+// Expect is an assertion that `legolab check` evaluates, such as
+// "p_by_horizon(hub) >= 0.5", "median_day(hub) < median_day(defacto)" or
+// "st(hubs.interlink.adapter_cost) >= 0.1".
+type Expect struct {
+	Assert string `toml:"assert"`
+	Note   string `toml:"note"`
+}

@@ -1,0 +1,233 @@
+// Package sim is legolab's discrete-event engine: a clock in days, a
+// value-typed event set with a total order, and seeded random streams.
+//
+// The engine is single-goroutine and synchronous. Events are callbacks, not
+// processes: an Action receives one integer argument, so a model can keep its
+// actions as method values created once and schedule millions of events
+// without allocating. Ties in time are broken by priority (lower first) and
+// then by insertion order, never by heap accident (as SimPy's
+// (time, priority, eid) key).
+//
+// Package sim imports nothing of the project and knows no domain.
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// Action is an event callback. It receives the argument given when the event
+// was scheduled (an agent index, say); the engine's clock already reads the
+// event's time.
+type Action func(arg int64)
+
+// ID identifies a scheduled event, for Cancel. The zero ID is never issued.
+type ID uint64
+
+// event is one entry of the event set. It is stored by value.
+type event struct {
+	t    float64
+	prio int32
+	seq  uint64
+	fn   Action
+	arg  int64
+}
+
+// before reports whether a is ordered before b: by time, then priority,
+// then sequence number (FIFO among equals).
+func before(a, b *event) bool {
+	if a.t != b.t {
+		return a.t < b.t
+	}
+	if a.prio != b.prio {
+		return a.prio < b.prio
+	}
+	return a.seq < b.seq
+}
+
+// Engine is a discrete-event simulation engine. The zero value is not
+// usable; call New.
+type Engine struct {
+	now       float64
+	seq       uint64
+	heap      []event // 4-ary min-heap
+	cancelled map[ID]struct{}
+	stopped   bool
+	processed uint64
+}
+
+// New returns an engine at time 0 with room for capacity pending events.
+func New(capacity int) *Engine {
+	return &Engine{heap: make([]event, 0, capacity)}
+}
+
+// Now returns the current simulation time in days.
+func (e *Engine) Now() float64 { return e.now }
+
+// Pending returns the number of scheduled events, cancelled ones included
+// until they are popped.
+func (e *Engine) Pending() int { return len(e.heap) }
+
+// Processed returns the number of events executed so far.
+func (e *Engine) Processed() uint64 { return e.processed }
+
+// At schedules fn(arg) at absolute time t with the given priority (lower runs
+// first among events at the same time). It panics if t is NaN or before Now,
+// or if fn is nil: those are programming errors.
+func (e *Engine) At(t float64, priority int, fn Action, arg int64) ID {
+	if math.IsNaN(t) {
+		panic("sim: Engine.At: time is NaN")
+	}
+	if t < e.now {
+		panic(fmt.Sprintf("sim: Engine.At: time %g is before now (%g)", t, e.now))
+	}
+	if fn == nil {
+		panic("sim: Engine.At: nil action")
+	}
+	e.seq++
+	e.heap = append(e.heap, event{t: t, prio: int32(priority), seq: e.seq, fn: fn, arg: arg})
+	e.up(len(e.heap) - 1)
+	return ID(e.seq)
+}
+
+// After schedules fn(arg) at Now()+delay. It panics if delay is negative or
+// NaN.
+func (e *Engine) After(delay float64, priority int, fn Action, arg int64) ID {
+	if math.IsNaN(delay) || delay < 0 {
+		panic(fmt.Sprintf("sim: Engine.After: delay %g is negative or NaN", delay))
+	}
+	return e.At(e.now+delay, priority, fn, arg)
+}
+
+// Cancel cancels a scheduled event. Cancelling an event that already ran or
+// was already cancelled does nothing. Cancellation is lazy: the event stays
+// in the set and is skipped when it comes up.
+func (e *Engine) Cancel(id ID) {
+	if id == 0 || uint64(id) > e.seq {
+		return
+	}
+	if e.cancelled == nil {
+		e.cancelled = make(map[ID]struct{})
+	}
+	e.cancelled[id] = struct{}{}
+}
+
+// Stop makes the running Run return after the current event.
+func (e *Engine) Stop() { e.stopped = true }
+
+// ctxEvery is how many events run between two checks of the context.
+const ctxEvery = 64
+
+// Run executes events in order while their time is at most until, then sets
+// the clock to until (unless stopped early). It returns ctx.Err() if the
+// context is cancelled (checked between events), nil otherwise. A handler may
+// call Stop to end the run after its own event; the clock then stays at that
+// event's time.
+func (e *Engine) Run(ctx context.Context, until float64) error {
+	if math.IsNaN(until) {
+		panic("sim: Engine.Run: until is NaN")
+	}
+	e.stopped = false
+	done := ctx.Done()
+	for n := 0; len(e.heap) > 0; n++ {
+		if n%ctxEvery == 0 && done != nil {
+			select {
+			case <-done:
+				return ctx.Err()
+			default:
+			}
+		}
+		top := &e.heap[0]
+		if top.t > until {
+			break
+		}
+		ev := *top
+		e.pop()
+		if e.cancelled != nil {
+			if _, ok := e.cancelled[ID(ev.seq)]; ok {
+				delete(e.cancelled, ID(ev.seq))
+				continue
+			}
+		}
+		e.now = ev.t
+		e.processed++
+		ev.fn(ev.arg)
+		if e.stopped {
+			return nil
+		}
+	}
+	if until > e.now && !math.IsInf(until, 1) {
+		e.now = until
+	}
+	return nil
+}
+
+// Step runs the next pending event, skipping cancelled ones. It reports
+// false when no event is left.
+func (e *Engine) Step() bool {
+	for len(e.heap) > 0 {
+		ev := e.heap[0]
+		e.pop()
+		if e.cancelled != nil {
+			if _, ok := e.cancelled[ID(ev.seq)]; ok {
+				delete(e.cancelled, ID(ev.seq))
+				continue
+			}
+		}
+		e.now = ev.t
+		e.processed++
+		ev.fn(ev.arg)
+		return true
+	}
+	return false
+}
+
+func (e *Engine) up(i int) {
+	h := e.heap
+	x := h[i]
+	for i > 0 {
+		p := (i - 1) / 4
+		if !before(&x, &h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = x
+}
+
+func (e *Engine) pop() {
+	h := e.heap
+	n := len(h) - 1
+	x := h[n]
+	h[n] = event{} // drop the reference to fn
+	h = h[:n]
+	e.heap = h
+	if n == 0 {
+		return
+	}
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		end := c + 4
+		if end > n {
+			end = n
+		}
+		for j := c + 1; j < end; j++ {
+			if before(&h[j], &h[m]) {
+				m = j
+			}
+		}
+		if !before(&h[m], &x) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = x
+}

@@ -1,0 +1,291 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// recorder records the arguments of the events it runs, with their times.
+type recorder struct {
+	e    *Engine
+	args []int64
+	at   []float64
+}
+
+func (r *recorder) act(arg int64) {
+	r.args = append(r.args, arg)
+	r.at = append(r.at, r.e.Now())
+}
+
+func newRecorder() *recorder { return &recorder{e: New(16)} }
+
+func TestOrdering(t *testing.T) {
+	r := newRecorder()
+	times := []float64{5, 1, 3, 2, 4, 0.5, 10, 7}
+	for i, tm := range times {
+		r.e.At(tm, 0, r.act, int64(i))
+	}
+	if err := r.e.Run(context.Background(), math.Inf(1)); err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{5, 1, 3, 2, 4, 0, 7, 6}
+	if fmt.Sprint(r.args) != fmt.Sprint(want) {
+		t.Errorf("order: got %v; want %v", r.args, want)
+	}
+	for i := 1; i < len(r.at); i++ {
+		if r.at[i] < r.at[i-1] {
+			t.Errorf("time went back: %v", r.at)
+		}
+	}
+}
+
+func TestFIFOTiesAndPriority(t *testing.T) {
+	r := newRecorder()
+	// 200 events at the same time: FIFO within a priority, lower priority first.
+	for i := 0; i < 200; i++ {
+		r.e.At(1, i%2, r.act, int64(i))
+	}
+	r.e.Run(context.Background(), 2)
+	var want []int64
+	for i := 0; i < 200; i += 2 {
+		want = append(want, int64(i))
+	}
+	for i := 1; i < 200; i += 2 {
+		want = append(want, int64(i))
+	}
+	if fmt.Sprint(r.args) != fmt.Sprint(want) {
+		t.Errorf("ties: got %v; want %v", r.args, want)
+	}
+}
+
+func TestTiesScheduledDuringRun(t *testing.T) {
+	e := New(4)
+	var got []int64
+	var act Action
+	act = func(arg int64) {
+		got = append(got, arg)
+		if arg < 3 {
+			// Scheduled at the current time: runs after the events already
+			// pending at this time.
+			e.After(0, 0, act, arg+10)
+		}
+	}
+	for i := int64(0); i < 3; i++ {
+		e.At(0, 0, act, i)
+	}
+	e.Run(context.Background(), 1)
+	want := []int64{0, 1, 2, 10, 11, 12}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v; want %v", got, want)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	r := newRecorder()
+	var ids []ID
+	for i := 0; i < 10; i++ {
+		ids = append(ids, r.e.At(float64(i), 0, r.act, int64(i)))
+	}
+	r.e.Cancel(ids[3])
+	r.e.Cancel(ids[7])
+	r.e.Cancel(ids[7]) // twice is harmless
+	r.e.Cancel(0)      // the zero ID is never issued
+	r.e.Cancel(ID(1 << 40))
+	r.e.Run(context.Background(), 100)
+	want := []int64{0, 1, 2, 4, 5, 6, 8, 9}
+	if fmt.Sprint(r.args) != fmt.Sprint(want) {
+		t.Errorf("got %v; want %v", r.args, want)
+	}
+	// Cancelling an event that already ran does nothing.
+	r.e.Cancel(ids[0])
+	r.e.At(200, 0, r.act, 42)
+	r.e.Run(context.Background(), 300)
+	if r.args[len(r.args)-1] != 42 {
+		t.Errorf("event after cancel of a past one did not run: %v", r.args)
+	}
+}
+
+func TestRunUntil(t *testing.T) {
+	r := newRecorder()
+	for i := 1; i <= 10; i++ {
+		r.e.At(float64(i), 0, r.act, int64(i))
+	}
+	r.e.Run(context.Background(), 5)
+	if len(r.args) != 5 {
+		t.Errorf("events by 5: got %d; want 5", len(r.args))
+	}
+	if r.e.Now() != 5 {
+		t.Errorf("now: got %g; want 5", r.e.Now())
+	}
+	r.e.Run(context.Background(), 5.5)
+	if r.e.Now() != 5.5 || len(r.args) != 5 {
+		t.Errorf("after 5.5: now %g, %d events", r.e.Now(), len(r.args))
+	}
+	r.e.Run(context.Background(), math.Inf(1))
+	if len(r.args) != 10 || r.e.Now() != 10 {
+		t.Errorf("after all: now %g, %d events", r.e.Now(), len(r.args))
+	}
+}
+
+func TestStop(t *testing.T) {
+	e := New(4)
+	n := 0
+	act := func(arg int64) {
+		n++
+		if arg == 3 {
+			e.Stop()
+		}
+	}
+	for i := 0; i < 10; i++ {
+		e.At(float64(i), 0, act, int64(i))
+	}
+	e.Run(context.Background(), 100)
+	if n != 4 || e.Now() != 3 {
+		t.Errorf("stop: ran %d events, now %g; want 4, 3", n, e.Now())
+	}
+}
+
+func TestContextCancel(t *testing.T) {
+	e := New(4)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	var act Action
+	act = func(int64) {
+		n++
+		if n == 1000 {
+			cancel()
+		}
+		e.After(1, 0, act, 0)
+	}
+	e.At(0, 0, act, 0)
+	err := e.Run(ctx, math.Inf(1))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err: got %v; want context.Canceled", err)
+	}
+	if n < 1000 || n > 1000+ctxEvery {
+		t.Errorf("events after cancel: got %d; want within %d of 1000", n, ctxEvery)
+	}
+}
+
+func TestMisusePanics(t *testing.T) {
+	noop := func(int64) {}
+	cases := []struct {
+		name string
+		f    func(e *Engine)
+		want string
+	}{
+		{"past", func(e *Engine) { e.At(1, 0, noop, 0) }, "Engine.At: time 1 is before now"},
+		{"nan", func(e *Engine) { e.At(math.NaN(), 0, noop, 0) }, "Engine.At: time is NaN"},
+		{"nil action", func(e *Engine) { e.At(10, 0, nil, 0) }, "Engine.At: nil action"},
+		{"negative delay", func(e *Engine) { e.After(-1, 0, noop, 0) }, "Engine.After: delay -1"},
+		{"nan delay", func(e *Engine) { e.After(math.NaN(), 0, noop, 0) }, "Engine.After: delay NaN"},
+		{"nan until", func(e *Engine) { e.Run(context.Background(), math.NaN()) }, "Engine.Run: until is NaN"},
+	}
+	for _, c := range cases {
+		e := New(1)
+		e.At(2, 0, noop, 0)
+		e.Run(context.Background(), 2)
+		func() {
+			defer func() {
+				r := recover()
+				msg, _ := r.(string)
+				if !strings.HasPrefix(msg, "sim: ") || !strings.Contains(msg, c.want) {
+					t.Errorf("%s: panic %q; want one containing %q", c.name, msg, c.want)
+				}
+			}()
+			c.f(e)
+		}()
+	}
+}
+
+func TestStep(t *testing.T) {
+	r := newRecorder()
+	id := r.e.At(1, 0, r.act, 1)
+	r.e.At(2, 0, r.act, 2)
+	r.e.Cancel(id)
+	if !r.e.Step() || r.e.Now() != 2 || len(r.args) != 1 || r.args[0] != 2 {
+		t.Errorf("step: now %g args %v", r.e.Now(), r.args)
+	}
+	if r.e.Step() {
+		t.Error("step on an empty engine reported true")
+	}
+}
+
+// hold runs the hold model: n entities, each rescheduled after an Exp(1)
+// delay, for events events; it returns the sequence of (time, entity).
+func hold(seed uint64, n, events int) []string {
+	e := New(n)
+	rng := NewStream(seed, 0, StreamID("hold"))
+	var out []string
+	var act Action
+	act = func(arg int64) {
+		out = append(out, fmt.Sprintf("%.12g:%d", e.Now(), arg))
+		if len(out) < events {
+			e.After(rng.ExpFloat64(), 0, act, arg)
+		} else {
+			e.Stop()
+		}
+	}
+	for i := 0; i < n; i++ {
+		e.At(rng.ExpFloat64(), 0, act, int64(i))
+	}
+	e.Run(context.Background(), math.Inf(1))
+	return out
+}
+
+func TestDeterminism(t *testing.T) {
+	a := hold(11, 100, 5000)
+	b := hold(11, 100, 5000)
+	c := hold(12, 100, 5000)
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Error("same seed gave different event sequences")
+	}
+	if strings.Join(a, ",") == strings.Join(c, ",") {
+		t.Error("different seeds gave the same event sequence")
+	}
+}
+
+// TestHeapAgainstSort checks the event order on many random schedules
+// against a reference: sort by (time, priority, insertion).
+func TestHeapAgainstSort(t *testing.T) {
+	rng := NewStream(3, 0, 0)
+	for trial := 0; trial < 50; trial++ {
+		e := New(0)
+		type key struct {
+			t    float64
+			prio int
+			seq  int
+		}
+		var keys []key
+		var got []int64
+		act := func(arg int64) { got = append(got, arg) }
+		n := 1 + rng.IntN(300)
+		for i := 0; i < n; i++ {
+			k := key{float64(rng.IntN(20)), rng.IntN(3), i}
+			keys = append(keys, k)
+			e.At(k.t, k.prio, act, int64(i))
+		}
+		e.Run(context.Background(), math.Inf(1))
+		// insertion sort of the reference (stable by construction)
+		ref := append([]key(nil), keys...)
+		for i := 1; i < len(ref); i++ {
+			for j := i; j > 0; j-- {
+				a, b := ref[j-1], ref[j]
+				less := b.t < a.t || (b.t == a.t && b.prio < a.prio)
+				if !less {
+					break
+				}
+				ref[j-1], ref[j] = b, a
+			}
+		}
+		for i := range ref {
+			if got[i] != int64(ref[i].seq) {
+				t.Fatalf("trial %d: position %d: got %d; want %d", trial, i, got[i], ref[i].seq)
+			}
+		}
+	}
+}
