@@ -1,0 +1,28 @@
+// Package reports renders an ensemble's or a sweep's results as files:
+// CSV, JSON, plots (SVG and PNG), a self-contained HTML report and a
+// Markdown summary. It never sees sim or agents, and it writes to
+// io.Writers; callers own files.
+package reports
+
+import "github.com/legolab/legolab/metrics"
+
+// Data is everything a run report is made from, as saved in a run folder.
+type Data struct {
+	Summary metrics.Summary
+	Series  []metrics.SeriesPoint
+	Runs    []Run
+	// Graph is the interop graph of the representative replication (the one
+	// nearest the median Lego day) of each variant, by variant order; nil
+	// entries where none was saved.
+	Graphs []*metrics.Graph
+}
+
+// Run is one row of runs.csv.
+type Run struct {
+	Variant     string
+	Replication int
+	Seed        uint64
+	LegoDay     float64 // NaN when censored
+	Censored    bool
+	Final       []float64 // in the order of FinalNames
+}
