@@ -27,24 +27,23 @@ type ID uint64
 
 // event is one entry of the event set. It is stored by value.
 type event struct {
-	t    float64
-	prio int32
-	seq  uint64
-	fn   Action
-	arg  int64
+	t   float64
+	key uint64 // priority in the top 16 bits, sequence number below
+	fn  Action
+	arg int64
 }
+
+// seqBits is the width of the sequence number in an event key: 2^48 events
+// per engine is more than any run schedules.
+const seqBits = 48
 
 // before reports whether a is ordered before b: by time, then priority,
 // then sequence number (FIFO among equals).
 func before(a, b *event) bool {
-	if a.t != b.t {
-		return a.t < b.t
-	}
-	if a.prio != b.prio {
-		return a.prio < b.prio
-	}
-	return a.seq < b.seq
+	return a.t < b.t || (a.t == b.t && a.key < b.key)
 }
+
+func (ev *event) seq() uint64 { return ev.key & (1<<seqBits - 1) }
 
 // Engine is a discrete-event simulation engine. The zero value is not
 // usable; call New.
@@ -85,8 +84,12 @@ func (e *Engine) At(t float64, priority int, fn Action, arg int64) ID {
 	if fn == nil {
 		panic("sim: Engine.At: nil action")
 	}
+	if priority < math.MinInt16 || priority > math.MaxInt16 {
+		panic(fmt.Sprintf("sim: Engine.At: priority %d outside [%d, %d]", priority, math.MinInt16, math.MaxInt16))
+	}
 	e.seq++
-	e.heap = append(e.heap, event{t: t, prio: int32(priority), seq: e.seq, fn: fn, arg: arg})
+	key := uint64(priority-math.MinInt16)<<seqBits | e.seq
+	e.heap = append(e.heap, event{t: t, key: key, fn: fn, arg: arg})
 	e.up(len(e.heap) - 1)
 	return ID(e.seq)
 }
@@ -145,8 +148,8 @@ func (e *Engine) Run(ctx context.Context, until float64) error {
 		ev := *top
 		e.pop()
 		if e.cancelled != nil {
-			if _, ok := e.cancelled[ID(ev.seq)]; ok {
-				delete(e.cancelled, ID(ev.seq))
+			if _, ok := e.cancelled[ID(ev.seq())]; ok {
+				delete(e.cancelled, ID(ev.seq()))
 				continue
 			}
 		}
@@ -170,8 +173,8 @@ func (e *Engine) Step() bool {
 		ev := e.heap[0]
 		e.pop()
 		if e.cancelled != nil {
-			if _, ok := e.cancelled[ID(ev.seq)]; ok {
-				delete(e.cancelled, ID(ev.seq))
+			if _, ok := e.cancelled[ID(ev.seq())]; ok {
+				delete(e.cancelled, ID(ev.seq()))
 				continue
 			}
 		}

@@ -45,9 +45,10 @@ func TestOrdering(t *testing.T) {
 
 func TestFIFOTiesAndPriority(t *testing.T) {
 	r := newRecorder()
-	// 200 events at the same time: FIFO within a priority, lower priority first.
+	// 200 events at the same time: FIFO within a priority, lower priority
+	// first, negative priorities before zero.
 	for i := 0; i < 200; i++ {
-		r.e.At(1, i%2, r.act, int64(i))
+		r.e.At(1, i%2-1, r.act, int64(i))
 	}
 	r.e.Run(context.Background(), 2)
 	var want []int64
@@ -183,6 +184,7 @@ func TestMisusePanics(t *testing.T) {
 		{"nil action", func(e *Engine) { e.At(10, 0, nil, 0) }, "Engine.At: nil action"},
 		{"negative delay", func(e *Engine) { e.After(-1, 0, noop, 0) }, "Engine.After: delay -1"},
 		{"nan delay", func(e *Engine) { e.After(math.NaN(), 0, noop, 0) }, "Engine.After: delay NaN"},
+		{"priority", func(e *Engine) { e.At(10, 1<<20, noop, 0) }, "Engine.At: priority 1048576 outside"},
 		{"nan until", func(e *Engine) { e.Run(context.Background(), math.NaN()) }, "Engine.Run: until is NaN"},
 	}
 	for _, c := range cases {
