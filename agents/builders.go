@@ -1,0 +1,394 @@
+package agents
+
+import (
+	"math"
+	"sort"
+)
+
+// Builders arrive as a Bass (1969) point process amplified by visible
+// composition and, in the manner of the Generalized Bass Model (Bass,
+// Krishnan & Jain 1994), by the incentives on offer:
+//
+//	λ(t) = (p + q_eff·N/M)·(M − N)·x(t),  q_eff = q·(1 + η·c(t)),
+//	x(t) = 1 + w_y·Y(t),  Y(t) = Σ_p pool_p(t) / (A(t) + 1)
+//
+// with N the builders arrived so far, M the market potential, c(t) the
+// composed share of live apps, p, q converted from per year to per day,
+// w_y the choice's yield_weight, pool_p the builder incentive pool of p
+// (k$/day) and A the live apps. Y is the market-wide incentive a newcomer
+// can expect, diluted by every app already sharing it; without builder
+// incentives x ≡ 1 and the process is Bass amplified by composition.
+//
+// Arrivals are drawn exactly by thinning (Lewis & Shedler 1979): candidates
+// at the bound λ̄ = (p + q(1+η)N/M)(M − N)·x(t₀), fixed when the candidate
+// is scheduled at t₀, each accepted with probability λ(t)/λ̄. c ≤ 1, and
+// between events that can raise x (an app's death, a launch, a builder
+// share switching on) x only falls (emissions decay, apps accrue), so
+// λ ≤ λ̄; those events redraw the pending candidate, which the memoryless
+// exponential allows. With η = 0 and no incentives every candidate is
+// accepted and the process is the stochastic Bass diffusion, whose mean
+// follows M·F(t).
+
+// scheduleArrival schedules the next candidate arrival, if any builder is
+// left in the market, and supersedes any pending one.
+func (m *Model) scheduleArrival() {
+	m.arrGen++
+	left := m.mPot - float64(m.nBuilders)
+	if left <= 0 {
+		return
+	}
+	n := float64(m.nBuilders)
+	m.arrBound = (m.pDay + m.qDay*(1+math.Max(m.eta, 0))*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	if m.arrBound <= 0 {
+		return
+	}
+	m.eng.After(m.rArr.ExpFloat64()/m.arrBound, prioArrival, m.actArrival, int64(m.arrGen))
+}
+
+// redrawArrival reschedules the pending candidate after an event that may
+// have raised the incentive factor x(t).
+func (m *Model) redrawArrival() {
+	if m.incentives {
+		m.scheduleArrival()
+	}
+}
+
+func (m *Model) arrivalRate() float64 {
+	n := float64(m.nBuilders)
+	return (m.pDay + m.qDay*(1+m.eta*m.composedShareLive())*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+}
+
+// incentiveFactor is x(t) = 1 + yield_weight·Σ pool / (live apps + 1).
+func (m *Model) incentiveFactor() float64 {
+	if !m.incentives || m.spec.Choice.YieldWeight == 0 {
+		return 1
+	}
+	sum := 0.0
+	for _, p := range m.emitters {
+		if m.isLive(int(p)) {
+			sum += m.pool(int(p))
+		}
+	}
+	return 1 + m.spec.Choice.YieldWeight*sum/float64(m.appsLive+1)
+}
+
+// composedShareLive is the composed share of live apps, c(t).
+func (m *Model) composedShareLive() float64 {
+	if m.appsLive == 0 {
+		return 0
+	}
+	return float64(m.composedLive) / float64(m.appsLive)
+}
+
+func (m *Model) onArrival(gen int64) {
+	if uint32(gen) != m.arrGen {
+		return // superseded by a redraw
+	}
+	u := m.rArr.Float64()
+	if u*m.arrBound <= m.arrivalRate() {
+		m.nBuilders++
+		m.buildApp()
+	}
+	m.scheduleArrival()
+}
+
+// drawType draws an app type by weight.
+func (m *Model) drawType() int {
+	u := m.rArr.Float64() * m.typeCum[len(m.typeCum)-1]
+	i := sort.SearchFloat64s(m.typeCum, u)
+	if i >= len(m.typeCum) {
+		i = len(m.typeCum) - 1
+	}
+	for m.typeCum[i] <= u && i < len(m.typeCum)-1 {
+		i++
+	}
+	return i
+}
+
+// buildApp is one builder's decision: an app type, then a provider per
+// needed dimension, then the integrations, then the app's life.
+func (m *Model) buildApp() {
+	t := m.drawType()
+	needs := m.types[t].needs
+	m.chosen = m.chosen[:0]
+	for i, d := range needs {
+		m.chosen = append(m.chosen, m.chooseProvider(d, needs[:i], m.chosen))
+	}
+	// Plan the integrations between distinct protocols, each pair by the
+	// cheapest route, in leg order.
+	m.pairA, m.pairB, m.pairKind, m.pairHub, m.pairCost = m.pairA[:0], m.pairB[:0], m.pairKind[:0], m.pairHub[:0], m.pairCost[:0]
+	total := 0.0
+	for i, c := range m.chosen {
+		if c < 0 || firstIndex(m.chosen[:i], c) >= 0 {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			e := m.chosen[j]
+			if e < 0 || e == c || firstIndex(m.chosen[:j], e) >= 0 {
+				continue
+			}
+			cost, kind, h := m.route(int(c), needs[i], int(e), needs[j])
+			m.pairA = append(m.pairA, c)
+			m.pairB = append(m.pairB, e)
+			m.pairKind = append(m.pairKind, kind)
+			m.pairHub = append(m.pairHub, h)
+			m.pairCost = append(m.pairCost, cost)
+			total += cost
+		}
+	}
+	outcome := "built"
+	if total > m.spec.Integration.MaxStackCost {
+		// No affordable stack: the builder goes to the outside option.
+		for i := range m.chosen {
+			m.chosen[i] = -1
+		}
+		m.pairA = m.pairA[:0]
+		outcome = "unaffordable"
+	}
+	// Carry out the integrations. A bespoke integration succeeds with
+	// probability (1 − f)·√(o_a·o_b); on failure the builder drops the
+	// later-chosen protocol for the outside option; on success it leaves a
+	// bilateral bridge.
+	for k := range m.pairA {
+		a, b := m.pairA[k], m.pairB[k]
+		if firstIndex(m.chosen, a) < 0 || firstIndex(m.chosen, b) < 0 {
+			continue // one side was dropped by an earlier failure
+		}
+		switch m.pairKind[k] {
+		case routeBespoke:
+			ok := m.rChoice.Float64() < (1-m.spec.Integration.BespokeFailureProb)*math.Sqrt(m.prot[a].open*m.prot[b].open)
+			if ok {
+				m.addBridge(int(a), int(b))
+			} else {
+				for i := range m.chosen {
+					if m.chosen[i] == a {
+						m.chosen[i] = -1
+					}
+				}
+			}
+			m.traceIntegration(a, b, ok)
+		case routeHub:
+			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
+			m.hubs[m.pairHub[k]].routes++
+		}
+	}
+	m.startApp(t, outcome)
+}
+
+// firstIndex returns the index of v in s, or -1.
+func firstIndex(s []int32, v int32) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// chooseProvider draws the provider of dimension d for an app whose earlier
+// legs (dimensions prevDims) chose prev: multinomial logit over a
+// consideration set of at most k live providers, sampled without
+// replacement in O(k) (Floyd's algorithm), plus the outside option (-1).
+//
+//	U_i = w_q·quality + w_y·yield + w_n·ln(1 + apps_i) − w_c·cost_i,  P_i ∝ e^{β U_i}
+//
+// cost_i is the cost of integrating i with the distinct protocols already
+// chosen, and yield_i = pool_i/(apps_i + 1) the share of i's builder
+// incentive pool the app would get; both are 0 if the app already uses i
+// (no integration needed, and an app shares a pool once). The outside
+// option has utility
+// outside_utility (raised by regulation shocks).
+func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
+	ch := &m.spec.Choice
+	m.choices++
+	list := m.providers[d]
+	n := len(list)
+	k := ch.ConsiderationSet
+	if k > n {
+		k = n
+	}
+	m.sel = m.sel[:0]
+	if k == n {
+		m.sel = append(m.sel, list...)
+	} else {
+		for j := n - k; j < n; j++ {
+			t := int32(m.rChoice.IntN(j + 1))
+			if indexOfPos(m.sel, t) >= 0 {
+				t = int32(j)
+			}
+			m.sel = append(m.sel, t)
+		}
+		for i, pos := range m.sel {
+			m.sel[i] = list[pos]
+		}
+	}
+	m.util = m.util[:0]
+	best := m.outsideUtil
+	for _, c := range m.sel {
+		u := ch.QualityWeight*m.quality[int(c)*m.D+d] + ch.NetworkWeight*math.Log1p(float64(m.prot[c].appsOn))
+		if firstIndex(prev, c) < 0 {
+			// A protocol this app already uses adds no integration cost
+			// and no second share of its incentive pool.
+			if ch.YieldWeight != 0 {
+				u += ch.YieldWeight * m.pool(int(c)) / float64(m.prot[c].appsOn+1)
+			}
+			if ch.CostWeight != 0 {
+				u -= ch.CostWeight * m.integrationCost(int(c), d, prevDims, prev)
+			}
+		}
+		m.util = append(m.util, u)
+		best = math.Max(best, u)
+	}
+	// Logit draw, shifted by the maximum for numerical safety.
+	beta := ch.Beta
+	sum := math.Exp(beta * (m.outsideUtil - best))
+	for i, u := range m.util {
+		w := math.Exp(beta * (u - best))
+		m.util[i] = w
+		sum += w
+	}
+	x := m.rChoice.Float64() * sum
+	for i, w := range m.util {
+		if x < w {
+			return m.sel[i]
+		}
+		x -= w
+	}
+	return -1
+}
+
+func indexOfPos(s []int32, v int32) int { return firstIndex(s, v) }
+
+// integrationCost is the cost of joining candidate c (on dimension d) to
+// the distinct protocols already chosen.
+func (m *Model) integrationCost(c, d int, prevDims []int, prev []int32) float64 {
+	sum := 0.0
+	for j, e := range prev {
+		if e < 0 || firstIndex(prev[:j], e) >= 0 {
+			continue
+		}
+		cost, _, _ := m.route(c, d, int(e), prevDims[j])
+		sum += cost
+	}
+	return sum
+}
+
+// startApp records a new app of type t on the legs in m.chosen and
+// schedules its death.
+func (m *Model) startApp(t int, outcome string) {
+	m.flushFees()
+	var slot int32
+	if n := len(m.free); n > 0 {
+		slot = m.free[n-1]
+		m.free = m.free[:n-1]
+	} else {
+		slot = int32(len(m.apps))
+		m.apps = append(m.apps, app{})
+		for range m.legsPerApp {
+			m.legs = append(m.legs, -1)
+		}
+	}
+	a := &m.apps[slot]
+	a.gen++
+	a.typ = int32(t)
+	a.nLegs = uint8(len(m.chosen))
+	a.alive = true
+	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+len(m.chosen)]
+	copy(legs, m.chosen)
+	needs := m.types[t].needs
+	m.distinct = m.distinct[:0]
+	var covered uint64
+	for i, p := range legs {
+		if p < 0 {
+			m.outsideLinks++
+			continue
+		}
+		d := needs[i]
+		covered |= 1 << d
+		m.linkChanged(int(p), d, +1)
+		if firstIndex(m.distinct, p) < 0 {
+			m.distinct = append(m.distinct, p)
+			m.prot[p].appsOn++
+		}
+	}
+	a.composed = len(m.distinct) >= 2
+	a.fullStack = covered == (uint64(1)<<m.D)-1 || (m.D == 64 && covered == ^uint64(0))
+	m.appsLive++
+	if a.composed {
+		m.composedLive++
+		m.composedCum++
+	}
+	if a.fullStack {
+		m.fullStackLive++
+	}
+	m.traceApp(slot, outcome)
+	if m.lifeMean > 0 {
+		life := m.rLife.ExpFloat64() * m.lifeMean
+		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
+	}
+}
+
+// linkChanged updates the usage counters of one app-provider link.
+func (m *Model) linkChanged(p, d int, delta int32) {
+	m.usageDim[p*m.D+d] += delta
+	m.prot[p].usage += int(delta)
+	m.linksDim[d] += int(delta)
+	m.protoLinks += int(delta)
+	if s := m.std[p*m.D+d]; s >= 0 {
+		m.stdUsage[int(s)*m.D+d] += delta
+	}
+	for mask := m.prot[p].members; mask != 0; mask &= mask - 1 {
+		m.hubs[trailingZeros(mask)].usage += int(delta)
+	}
+}
+
+func (m *Model) onDeath(arg int64) {
+	slot := int32(arg & 0xFFFFFFFF)
+	gen := uint32(arg >> 32)
+	a := &m.apps[slot]
+	if !a.alive || a.gen != gen {
+		return
+	}
+	m.endApp(slot)
+}
+
+// endApp removes a live app and its links.
+func (m *Model) endApp(slot int32) {
+	m.flushFees()
+	a := &m.apps[slot]
+	needs := m.types[a.typ].needs
+	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+int(a.nLegs)]
+	for i, p := range legs {
+		if p < 0 {
+			m.outsideLinks--
+			continue
+		}
+		m.linkChanged(int(p), needs[i], -1)
+		if firstIndex(legs[:i], p) < 0 {
+			m.prot[p].appsOn--
+		}
+	}
+	m.appsLive--
+	if a.composed {
+		m.composedLive--
+	}
+	if a.fullStack {
+		m.fullStackLive--
+	}
+	a.alive = false
+	m.free = append(m.free, slot)
+	m.trace1("app_end", int(slot))
+	m.redrawArrival()
+}
+
+// flushFees integrates fees paid since the last change of the link counts.
+func (m *Model) flushFees() {
+	now := m.Now()
+	dt := now - m.feeT
+	if dt > 0 {
+		b := &m.spec.Builders
+		m.feesCum += b.FeePerDay * float64(m.protoLinks) * dt
+		m.outsideFeesCum += b.OutsideFeePerDay * float64(m.outsideLinks) * dt
+	}
+	m.feeT = now
+}

@@ -1,0 +1,382 @@
+package agents
+
+// Observation is what an observer reads of the model at one instant. Per
+// dimension slices are indexed like Spec.Dimensions, per hub slices like
+// Spec.Hubs. Observe fills it without changing the model's dynamics (it
+// only refreshes derived caches such as the interop graph's union–find)
+// and draws no random numbers.
+type Observation struct {
+	Day float64
+	// Composability is the composability index (see Composability).
+	Composability float64
+	// AppsLive, ComposedLive and FullStackLive count live apps, those using
+	// ≥ 2 distinct protocols, and those whose protocol legs cover every
+	// dimension.
+	AppsLive, ComposedLive, FullStackLive int
+	// BuildersCum counts builders arrived (one app each); ComposedCum the
+	// composed apps ever built.
+	BuildersCum, ComposedCum int
+	// OutsideShare is the share of live app legs served by the outside
+	// option.
+	OutsideShare float64
+	// LargestShare is the usage-weighted (1 + live links) share of the
+	// largest interop component; Components the number of components
+	// among live protocols.
+	LargestShare float64
+	Components   int
+	// Bridges counts bilateral bridges between live protocols.
+	Bridges int
+	// HubShare is the share of live protocols in at least one launched hub.
+	HubShare float64
+	// LiveProtocols counts launched, not exited protocols.
+	LiveProtocols int
+	// Money, cumulative, k$: token emissions valued at their price,
+	// emissions offered to builders, adoption subsidies, fees paid by apps
+	// to protocols, and fees paid to hubs.
+	EmissionsCum, IncentivesCum, SubsidiesCum, FeesCum, HubFeesCum float64
+	// Exploits counts hub exploits.
+	Exploits int
+	// HHI is the Herfindahl–Hirschman index of live links per dimension
+	// (0 when a dimension has no usage); LiveStandards the number of
+	// distinct standards live protocols speak per dimension.
+	HHI           []float64
+	LiveStandards []int
+	// HubMembers counts each hub's members.
+	HubMembers []int
+}
+
+// Observe fills o with the model's state at its current time.
+func (m *Model) Observe(o *Observation) {
+	now := m.Now()
+	o.Day = now
+	o.Composability = m.Composability()
+	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
+	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
+	o.OutsideShare = 0
+	if n := m.protoLinks + m.outsideLinks; n > 0 {
+		o.OutsideShare = float64(m.outsideLinks) / float64(n)
+	}
+	o.Components, o.LargestShare, _ = m.components()
+	o.Bridges = 0
+	for _, br := range m.bridgeList {
+		if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+			o.Bridges++
+		}
+	}
+	o.LiveProtocols = len(m.live)
+	o.HubShare = 0
+	if len(m.live) > 0 {
+		n := 0
+		for _, p := range m.live {
+			if m.prot[p].members&m.launched != 0 {
+				n++
+			}
+		}
+		o.HubShare = float64(n) / float64(len(m.live))
+	}
+	o.EmissionsCum, o.IncentivesCum = 0, 0
+	for p := range m.prot {
+		pr := &m.prot[p]
+		o.EmissionsCum += pr.emitCum
+		o.IncentivesCum += pr.incentCum
+		if pr.launched && !pr.exited && now > pr.emitT {
+			// The open segment since the last flush, computed without
+			// flushing.
+			v := pr.price * pr.emissionIntegral(pr.emitT, now)
+			o.EmissionsCum += v
+			o.IncentivesCum += v * pr.builderShare(pr.emitT)
+		}
+	}
+	o.SubsidiesCum = m.subsidyCum + m.subsidyRate*(now-m.subsidyT)
+	o.FeesCum = m.feesCum + m.spec.Builders.FeePerDay*float64(m.protoLinks)*(now-m.feeT)
+	o.HubFeesCum = m.hubFeesCum
+	o.Exploits = m.exploits
+	o.HHI = resize(o.HHI, m.D)
+	o.LiveStandards = resizeInt(o.LiveStandards, m.D)
+	for d := range m.D {
+		o.HHI[d] = m.hhi(d)
+		o.LiveStandards[d] = m.liveStandards(d)
+	}
+	o.HubMembers = resizeInt(o.HubMembers, m.H)
+	for h := range m.hubs {
+		o.HubMembers[h] = m.hubs[h].members
+	}
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func resizeInt(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
+
+// hhi is Σ s_p² over the protocols' shares of live links on dimension d.
+func (m *Model) hhi(d int) float64 {
+	tot := m.linksDim[d]
+	if tot == 0 {
+		return 0
+	}
+	h := 0.0
+	for _, p := range m.live {
+		if u := m.usageDim[int(p)*m.D+d]; u > 0 {
+			s := float64(u) / float64(tot)
+			h += s * s
+		}
+	}
+	return h
+}
+
+// liveStandards counts the distinct standards spoken on d by live
+// protocols, from the speaker counts.
+func (m *Model) liveStandards(d int) int {
+	n := 0
+	for s := range m.stdNames {
+		if m.speakers[s*m.D+d] > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Composability returns the composability index: over the dimension pairs
+// that some app type joins, the share of (protocol on one dimension,
+// different protocol on the other) pairs of live protocols that an existing
+// route joins at a cost of at most lego.compose_cost_max, each pair weighted
+// by (1 + links_a,da)·(1 + links_b,db):
+//
+//	CI = Σ_J Σ_{a≠b} w_a w_b 1[route(a,b) ≤ c_max] / Σ_J Σ_{a≠b} w_a w_b
+//
+// Routes counted are existing ones (shared standard, bridge, usable hub);
+// a bespoke integration is a prospect, not a route. The sum is exact and
+// costs O(J·(P·K + B)) rather than O(P²): the complement (pairs with no
+// cheap route) is the pairs with different standards and disjoint usable
+// hub sets and no bridge; disjoint-hub pairs are summed by grouping
+// protocols by hub set (K distinct sets) and by (standard, hub set), and
+// bridge pairs are then subtracted one by one.
+func (m *Model) Composability() float64 {
+	cmax := m.spec.Lego.ComposeCostMax
+	in := &m.spec.Integration
+	useStd := in.SameStandardCost <= cmax
+	useBridge := in.BridgeCost <= cmax
+	var cheapHubs uint64
+	for h := range m.hubs {
+		if m.hubs[h].fee <= cmax {
+			cheapHubs |= 1 << h
+		}
+	}
+	mask := func(p int) uint64 { return m.usableHubs(p) & cheapHubs }
+	num, den := 0.0, 0.0
+	nStd := len(m.stdNames)
+	for _, jp := range m.joinPairs {
+		da, db := jp[0], jp[1]
+		// Pass 1: hub-set groups and (standard, hub set) groups on da.
+		m.ciMasks = m.ciMasks[:0]
+		m.ciMaskW = m.ciMaskW[:0]
+		wa, wself := 0.0, 0.0
+		for _, p32 := range m.live {
+			p := int(p32)
+			if m.prot[p].serves&(1<<da) == 0 {
+				continue
+			}
+			w := 1 + float64(m.usageDim[p*m.D+da])
+			wa += w
+			mk := mask(p)
+			i := indexU64(m.ciMasks, mk)
+			if i < 0 {
+				i = len(m.ciMasks)
+				m.ciMasks = append(m.ciMasks, mk)
+				m.ciMaskW = append(m.ciMaskW, 0)
+			}
+			m.ciMaskW[i] += w
+		}
+		if wa == 0 {
+			continue
+		}
+		K := len(m.ciMasks)
+		if need := nStd * K; cap(m.ciAcc) < need {
+			m.ciAcc = make([]float64, need)
+		}
+		acc := m.ciAcc[:nStd*K]
+		m.ciTouched = m.ciTouched[:0]
+		if useStd {
+			for _, p32 := range m.live {
+				p := int(p32)
+				if m.prot[p].serves&(1<<da) == 0 {
+					continue
+				}
+				j := int(m.std[p*m.D+da])*K + indexU64(m.ciMasks, mask(p))
+				if acc[j] == 0 {
+					m.ciTouched = append(m.ciTouched, int32(j))
+				}
+				acc[j] += 1 + float64(m.usageDim[p*m.D+da])
+			}
+		}
+		// Pass 2 over db.
+		wb, disjoint, sameStd := 0.0, 0.0, 0.0
+		for _, p32 := range m.live {
+			p := int(p32)
+			if m.prot[p].serves&(1<<db) == 0 {
+				continue
+			}
+			w := 1 + float64(m.usageDim[p*m.D+db])
+			wb += w
+			mk := mask(p)
+			s := int(m.std[p*m.D+db])
+			for i, x := range m.ciMasks {
+				if x&mk != 0 {
+					continue
+				}
+				disjoint += w * m.ciMaskW[i]
+				if useStd {
+					sameStd += w * acc[s*K+i]
+				}
+			}
+			if m.prot[p].serves&(1<<da) != 0 {
+				w2 := 1 + float64(m.usageDim[p*m.D+da])
+				wself += w * w2
+				// The pair (p, p) is in "disjoint" when p has no usable
+				// hub, and in "sameStd" when it speaks one standard on
+				// both dimensions; remove it.
+				if mk == 0 {
+					disjoint -= w * w2
+					if useStd && m.std[p*m.D+da] == m.std[p*m.D+db] {
+						sameStd -= w * w2
+					}
+				}
+			}
+		}
+		for _, j := range m.ciTouched {
+			acc[j] = 0
+		}
+		bad := disjoint - sameStd
+		if useBridge {
+			for _, br := range m.bridgeList {
+				x, y := int(br[0]), int(br[1])
+				if !m.isLive(x) || !m.isLive(y) {
+					continue
+				}
+				bad -= m.badPair(x, da, y, db, useStd, mask)
+				bad -= m.badPair(y, da, x, db, useStd, mask)
+			}
+		}
+		total := wa*wb - wself
+		if total <= 0 {
+			continue
+		}
+		num += total - bad
+		den += total
+	}
+	if den <= 0 {
+		return 0
+	}
+	ci := num / den
+	if ci < 0 {
+		ci = 0 // rounding
+	}
+	return ci
+}
+
+// badPair returns w_x·w_y when x serves da and y serves db and the pair has
+// no cheap route other than their bridge, else 0.
+func (m *Model) badPair(x, da, y, db int, useStd bool, mask func(int) uint64) float64 {
+	if m.prot[x].serves&(1<<da) == 0 || m.prot[y].serves&(1<<db) == 0 {
+		return 0
+	}
+	if useStd && m.std[x*m.D+da] == m.std[y*m.D+db] {
+		return 0
+	}
+	if mask(x)&mask(y) != 0 {
+		return 0
+	}
+	return (1 + float64(m.usageDim[x*m.D+da])) * (1 + float64(m.usageDim[y*m.D+db]))
+}
+
+func indexU64(s []uint64, v uint64) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// GraphNode is one live protocol of the interop graph.
+type GraphNode struct {
+	Name      string
+	Dimension string
+	Usage     float64
+}
+
+// GraphEdge is one interop route between nodes A and B (indices into the
+// node list); Kind is "standard", "hub" or "bridge".
+type GraphEdge struct {
+	A, B int
+	Kind string
+}
+
+// Graph returns the interop graph among live protocols. Shared standards and
+// hub memberships are drawn as stars (each speaker or member linked to the
+// first one in protocol order), so a standard shared by n protocols gives
+// n−1 edges rather than n(n−1)/2; bridges are listed as they are.
+func (m *Model) Graph() ([]GraphNode, []GraphEdge) {
+	idx := make([]int, m.P)
+	var nodes []GraphNode
+	for p := range m.prot {
+		idx[p] = -1
+		if !m.isLive(p) {
+			continue
+		}
+		idx[p] = len(nodes)
+		nodes = append(nodes, GraphNode{Name: m.prot[p].name, Dimension: m.spec.Dimensions[m.prot[p].mainDim], Usage: float64(m.prot[p].usage)})
+	}
+	var edges []GraphEdge
+	first := make([]int, len(m.stdNames))
+	for i := range first {
+		first[i] = -1
+	}
+	for p := range m.prot {
+		if idx[p] < 0 {
+			continue
+		}
+		seen := map[int32]bool{}
+		for d := range m.D {
+			s := m.std[p*m.D+d]
+			if s < 0 || seen[s] {
+				continue
+			}
+			seen[s] = true
+			if first[s] < 0 {
+				first[s] = p
+			} else {
+				edges = append(edges, GraphEdge{A: idx[first[s]], B: idx[p], Kind: "standard"})
+			}
+		}
+	}
+	for h := range m.hubs {
+		f := -1
+		for p := range m.prot {
+			if idx[p] < 0 || m.prot[p].members&(1<<h) == 0 || m.coverMask[m.prot[p].verif]&(1<<h) == 0 {
+				continue
+			}
+			if f < 0 {
+				f = p
+			} else {
+				edges = append(edges, GraphEdge{A: idx[f], B: idx[p], Kind: "hub"})
+			}
+		}
+	}
+	for _, br := range m.bridgeList {
+		a, b := idx[br[0]], idx[br[1]]
+		if a >= 0 && b >= 0 {
+			edges = append(edges, GraphEdge{A: a, B: b, Kind: "bridge"})
+		}
+	}
+	return nodes, edges
+}

@@ -1,0 +1,423 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/legolab/legolab/scenarios"
+)
+
+// setupProtocols resolves the named protocols, then draws every population
+// from the "population" stream, in declaration order.
+func (m *Model) setupProtocols(r *rand.Rand) error {
+	m.stdIndex = make(map[string]int32)
+	names := make(map[string]bool)
+	add := func(p protocol, quality map[int]float64, standards map[int]string, key string) error {
+		if names[p.name] {
+			return fmt.Errorf("agents: %s: duplicate protocol name %q", key, p.name)
+		}
+		names[p.name] = true
+		idx := len(m.prot)
+		own := m.internStd(p.name)
+		p.origStd = own
+		p.mainDim = -1
+		best := -1.0
+		for d := range m.D {
+			m.quality = append(m.quality, 0)
+			m.std = append(m.std, -1)
+			q, ok := quality[d]
+			if !ok {
+				continue
+			}
+			p.serves |= 1 << d
+			m.quality[idx*m.D+d] = q
+			s := own
+			if name, ok := standards[d]; ok && name != "" {
+				s = m.internStd(name)
+			}
+			m.std[idx*m.D+d] = s
+			if q > best {
+				best = q
+				p.mainDim = d
+			}
+		}
+		if p.serves == 0 {
+			return fmt.Errorf("agents: %s.serves: no declared dimension", key)
+		}
+		p.price = p.token.PriceKUSD
+		m.prot = append(m.prot, p)
+		return nil
+	}
+	for k, sp := range m.spec.Protocols {
+		key := fmt.Sprintf("protocols[%d]", k)
+		p := protocol{name: sp.Name, open: sp.Openness, sov: sp.SovereigntyCost, launch: math.Max(0, sp.LaunchDay), token: sp.Token}
+		var err error
+		if p.verif, p.incent, err = m.mechanisms(sp.Verification, sp.Incentive, key); err != nil {
+			return err
+		}
+		quality := make(map[int]float64, len(sp.Serves))
+		for _, dn := range sortedKeys(sp.Serves) {
+			d := m.dimIndex(dn)
+			if d < 0 {
+				return fmt.Errorf("agents: %s.serves.%s: unknown dimension", key, dn)
+			}
+			quality[d] = clamp(sp.Serves[dn], 1e-6, 1)
+		}
+		standards := make(map[int]string, len(sp.Standards))
+		for _, dn := range sortedKeys(sp.Standards) {
+			d := m.dimIndex(dn)
+			if d < 0 {
+				return fmt.Errorf("agents: %s.standards.%s: unknown dimension", key, dn)
+			}
+			standards[d] = sp.Standards[dn]
+		}
+		if err := add(p, quality, standards, key); err != nil {
+			return err
+		}
+	}
+	for k, pop := range m.spec.Populations {
+		key := fmt.Sprintf("populations[%d]", k)
+		dims := make([]int, 0, m.D)
+		if len(pop.Dimensions) == 0 {
+			for d := range m.D {
+				dims = append(dims, d)
+			}
+		}
+		for j, dn := range pop.Dimensions {
+			d := m.dimIndex(dn)
+			if d < 0 {
+				return fmt.Errorf("agents: %s.dimensions[%d]: unknown dimension %q", key, j, dn)
+			}
+			dims = append(dims, d)
+		}
+		each := pop.DimensionsEach
+		if each <= 0 {
+			each = 1
+		}
+		if each > len(dims) {
+			each = len(dims)
+		}
+		verifs := pop.Verification
+		if len(verifs) == 0 {
+			verifs = []string{"none"}
+		}
+		incents := pop.Incentive
+		if len(incents) == 0 {
+			incents = []string{"fees"}
+		}
+		pick := make([]int, len(dims))
+		for i := 1; i <= pop.Count; i++ {
+			name := fmt.Sprintf("%s-%d", pop.Prefix, i)
+			copy(pick, dims)
+			// Partial Fisher–Yates: the first `each` entries are a
+			// uniform draw without replacement.
+			for j := 0; j < each; j++ {
+				t := j + r.IntN(len(pick)-j)
+				pick[j], pick[t] = pick[t], pick[j]
+			}
+			quality := make(map[int]float64, each)
+			standards := make(map[int]string, each)
+			for _, d := range sortedInts(pick[:each]) {
+				quality[d] = clamp(draw(r, pop.Quality, 0.2, 0.8), 1e-6, 1)
+				if pop.Standard != "" {
+					standards[d] = pop.Standard
+				}
+			}
+			p := protocol{
+				name:   name,
+				open:   clamp(draw(r, pop.Openness, 0.2, 0.8), 0, 1),
+				sov:    math.Max(0, draw(r, pop.SovereigntyCost, 0, 0)),
+				launch: math.Max(0, draw(r, pop.LaunchDay, 0, 0)),
+				token:  pop.Token,
+			}
+			v := verifs[r.IntN(len(verifs))]
+			in := incents[r.IntN(len(incents))]
+			var err error
+			if p.verif, p.incent, err = m.mechanisms(v, in, key); err != nil {
+				return err
+			}
+			if err := add(p, quality, standards, fmt.Sprintf("%s (%s)", key, name)); err != nil {
+				return err
+			}
+		}
+	}
+	m.P = len(m.prot)
+	m.usageDim = make([]int32, m.P*m.D)
+	m.listPos = make([]int32, m.P*m.D)
+	for i := range m.listPos {
+		m.listPos[i] = -1
+	}
+	m.providers = make([][]int32, m.D)
+	for d := range m.D {
+		m.providers[d] = make([]int32, 0, m.P)
+	}
+	m.live = make([]int32, 0, m.P)
+	m.livePos = make([]int32, m.P)
+	for i := range m.livePos {
+		m.livePos[i] = -1
+	}
+	return nil
+}
+
+// mechanisms resolves a verification mechanism and an incentive model.
+func (m *Model) mechanisms(verif, incent, key string) (int, int, error) {
+	if verif == "" {
+		verif = "none"
+	}
+	if incent == "" {
+		incent = "fees"
+	}
+	v := mechIndex(m.spec.Verification.Mechanisms, verif)
+	if v < 0 {
+		return 0, 0, fmt.Errorf("agents: %s.verification: %q is not in verification.mechanisms", key, verif)
+	}
+	in := mechIndex(m.spec.Settlement.Mechanisms, incent)
+	if in < 0 {
+		return 0, 0, fmt.Errorf("agents: %s.incentive: %q is not in settlement.mechanisms", key, incent)
+	}
+	return v, in, nil
+}
+
+// draw samples a population parameter. lo and hi are the default uniform
+// range used when the distribution is entirely unset.
+func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
+	switch d.Dist {
+	case "", "const":
+		if d.Dist == "" && d.Value == 0 && d.Min == 0 && d.Max == 0 && d.Mean == 0 && d.SD == 0 {
+			if lo == hi {
+				return lo
+			}
+			return lo + (hi-lo)*r.Float64()
+		}
+		return d.Value
+	case "uniform":
+		return d.Min + (d.Max-d.Min)*r.Float64()
+	case "beta":
+		a, b := d.Min, d.Max
+		if a == 0 && b == 0 {
+			b = 1
+		}
+		return a + (b-a)*betaVariate(r, d.A, d.B)
+	case "normal":
+		if d.Min < d.Max {
+			// Truncation by rejection, with a bounded number of tries and a
+			// clamp so a far-off window cannot loop forever.
+			for range 1000 {
+				x := d.Mean + d.SD*r.NormFloat64()
+				if x >= d.Min && x <= d.Max {
+					return x
+				}
+			}
+			return clamp(d.Mean, d.Min, d.Max)
+		}
+		return d.Mean + d.SD*r.NormFloat64()
+	case "lognormal":
+		return math.Exp(d.Mean + d.SD*r.NormFloat64())
+	}
+	panic(fmt.Sprintf("agents: unknown distribution %q", d.Dist))
+}
+
+// betaVariate draws Beta(a, b) as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b).
+func betaVariate(r *rand.Rand, a, b float64) float64 {
+	x := gammaVariate(r, a)
+	y := gammaVariate(r, b)
+	if x+y == 0 {
+		return 0.5
+	}
+	return x / (x + y)
+}
+
+// gammaVariate draws Gamma(k, 1) by Marsaglia & Tsang (2000), with the
+// k < 1 boost Gamma(k) = Gamma(k+1)·U^{1/k}.
+func gammaVariate(r *rand.Rand, k float64) float64 {
+	if k <= 0 {
+		return 0
+	}
+	if k < 1 {
+		return gammaVariate(r, k+1) * math.Pow(r.Float64(), 1/k)
+	}
+	d := k - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := r.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := r.Float64()
+		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+			return d * v
+		}
+	}
+}
+
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
+}
+
+// onLaunch makes protocol p live: it joins the provider lists of its
+// dimensions and the interop graph through its standards.
+func (m *Model) onLaunch(arg int64) {
+	p := int(arg)
+	pr := &m.prot[p]
+	if pr.launched || pr.exited {
+		return
+	}
+	pr.launched = true
+	pr.emitT = m.Now()
+	pr.poolT = -1
+	m.livePos[p] = int32(len(m.live))
+	m.live = append(m.live, int32(p))
+	for d := range m.D {
+		if s := m.std[p*m.D+d]; s >= 0 {
+			m.speakers[int(s)*m.D+d]++
+			m.ufUnion(p, m.stdNode(s))
+			if o := m.stdOfferer[s]; o >= 0 && int(o) != p {
+				m.adoptionChanged(int(o), +1)
+			}
+		}
+	}
+	if pr.outage == 0 {
+		m.addProvider(p)
+	}
+	m.trace1("launch", p)
+	if pr.token.BuilderShare > 0 {
+		m.redrawArrival()
+	}
+}
+
+// isLive reports whether protocol p is launched and has not exited.
+func (m *Model) isLive(p int) bool { return m.prot[p].launched && !m.prot[p].exited }
+
+// addProvider puts p in the provider list of each dimension it serves.
+func (m *Model) addProvider(p int) {
+	for d := range m.D {
+		if m.prot[p].serves&(1<<d) == 0 || m.listPos[p*m.D+d] >= 0 {
+			continue
+		}
+		m.listPos[p*m.D+d] = int32(len(m.providers[d]))
+		m.providers[d] = append(m.providers[d], int32(p))
+	}
+}
+
+// removeProvider takes p out of its provider lists (swap-remove, O(1)).
+func (m *Model) removeProvider(p int) {
+	for d := range m.D {
+		i := m.listPos[p*m.D+d]
+		if i < 0 {
+			continue
+		}
+		list := m.providers[d]
+		last := list[len(list)-1]
+		list[i] = last
+		m.listPos[int(last)*m.D+d] = i
+		m.providers[d] = list[:len(list)-1]
+		m.listPos[p*m.D+d] = -1
+	}
+}
+
+// emission returns protocol p's token emission (tokens/day) at day t:
+// E0 · 0.5^⌊(t−L)/H⌋ · e^{−k(t−L)/365.25}, L the launch day.
+func (pr *protocol) emission(t float64) float64 {
+	tk := &pr.token
+	if tk.EmissionPerDay == 0 || t < pr.launch {
+		return 0
+	}
+	a := t - pr.launch
+	e := tk.EmissionPerDay
+	if tk.HalvingDays > 0 {
+		e *= math.Exp2(-math.Floor(a / tk.HalvingDays))
+	}
+	if tk.DecayPerYear > 0 {
+		e *= math.Exp(-tk.DecayPerYear * a / daysPerYear)
+	}
+	return e
+}
+
+// emissionIntegral returns ∫_{t0}^{t1} emission(s) ds in closed form,
+// segment by segment between halvings.
+func (pr *protocol) emissionIntegral(t0, t1 float64) float64 {
+	tk := &pr.token
+	if tk.EmissionPerDay == 0 {
+		return 0
+	}
+	t0 = math.Max(t0, pr.launch)
+	if t1 <= t0 {
+		return 0
+	}
+	k := tk.DecayPerYear / daysPerYear
+	seg := func(a0, a1, level float64) float64 {
+		// ∫_{a0}^{a1} level·e^{−k a} da with a the age.
+		if k == 0 {
+			return level * (a1 - a0)
+		}
+		return level * (math.Exp(-k*a0) - math.Exp(-k*a1)) / k
+	}
+	a0, a1 := t0-pr.launch, t1-pr.launch
+	if tk.HalvingDays <= 0 {
+		return seg(a0, a1, tk.EmissionPerDay)
+	}
+	sum := 0.0
+	n := math.Floor(a0 / tk.HalvingDays)
+	for a := a0; a < a1 && n < 1100; n++ {
+		end := math.Min(a1, (n+1)*tk.HalvingDays)
+		sum += seg(a, end, tk.EmissionPerDay*math.Exp2(-n))
+		a = end
+	}
+	return sum
+}
+
+// builderShare returns the share of p's emissions offered to builders at t.
+func (pr *protocol) builderShare(t float64) float64 {
+	if t < pr.token.BuilderShareFromDay {
+		return 0
+	}
+	return pr.token.BuilderShare
+}
+
+// flushEmissions integrates p's emitted and builder-offered value up to now,
+// so a price change or an exit starts a new segment.
+func (m *Model) flushEmissions(p int) {
+	pr := &m.prot[p]
+	now := m.Now()
+	if !pr.launched || pr.exited || now <= pr.emitT {
+		pr.emitT = math.Max(pr.emitT, now)
+		return
+	}
+	v := pr.price * pr.emissionIntegral(pr.emitT, now)
+	pr.emitCum += v
+	pr.incentCum += v * pr.builderShare(pr.emitT)
+	pr.emitT = now
+}
+
+// onBuilderShare marks the day liquidity mining starts for p.
+func (m *Model) onBuilderShare(arg int64) {
+	m.flushEmissions(int(arg))
+	m.prot[arg].poolT = -1
+	m.trace1("builder_share_on", int(arg))
+	m.redrawArrival()
+}
+
+// pool returns the builder incentive pool of p (k$/day) at the current time:
+// emission · price · builder share. Cached per instant.
+func (m *Model) pool(p int) float64 {
+	pr := &m.prot[p]
+	if pr.token.EmissionPerDay == 0 || pr.token.BuilderShare == 0 {
+		return 0
+	}
+	now := m.Now()
+	if pr.poolT == now && now != 0 {
+		return pr.pool
+	}
+	pr.pool = pr.emission(now) * pr.price * pr.builderShare(now)
+	pr.poolT = now
+	return pr.pool
+}

@@ -1,0 +1,237 @@
+package agents
+
+import (
+	"math/bits"
+	"slices"
+	"sort"
+)
+
+// Integration routes between two protocols, cheapest first under the
+// default costs.
+const (
+	routeSame     int8 = iota // the same protocol: free
+	routeStandard             // both sides speak the same interface standard
+	routeBridge               // an existing bilateral bridge
+	routeHub                  // both members of a live hub covering both verifications
+	routeBespoke              // a new bespoke integration
+)
+
+var routeNames = [...]string{"same", "standard", "bridge", "hub", "bespoke"}
+
+func trailingZeros(x uint64) int { return bits.TrailingZeros64(x) }
+
+func pairKey(a, b int) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(b)
+}
+
+// route returns the cheapest route joining protocol a on dimension da with
+// protocol b on dimension db: its cost (k$), kind and, for a hub route, the
+// hub. The bespoke route is always available; its cost is the bespoke cost
+// plus the verification-translation and settlement costs of the pair.
+func (m *Model) route(a, da, b, db int) (float64, int8, int8) {
+	if a == b {
+		return 0, routeSame, -1
+	}
+	in := &m.spec.Integration
+	pa, pb := &m.prot[a], &m.prot[b]
+	best := in.BespokeCost + m.verifCost[pa.verif*m.nVerif+pb.verif] + m.settleCost[pa.incent*m.nIncent+pb.incent]
+	kind, hub := routeBespoke, int8(-1)
+	if in.SameStandardCost < best && m.std[a*m.D+da] == m.std[b*m.D+db] {
+		best, kind = in.SameStandardCost, routeStandard
+	}
+	if in.BridgeCost < best && m.hasBridge(a, b) {
+		best, kind = in.BridgeCost, routeBridge
+	}
+	for mask := m.usableHubs(a) & m.usableHubs(b); mask != 0; mask &= mask - 1 {
+		h := trailingZeros(mask)
+		if f := m.hubs[h].fee; f < best {
+			best, kind, hub = f, routeHub, int8(h)
+		}
+	}
+	return best, kind, hub
+}
+
+// usableHubs is the set of hubs through which p can route now: p is a
+// member, the hub is launched and not suspended, and it covers p's
+// verification mechanism.
+func (m *Model) usableHubs(p int) uint64 {
+	return m.prot[p].members & m.liveHubs & m.coverMask[m.prot[p].verif]
+}
+
+func (m *Model) hasBridge(a, b int) bool {
+	if len(m.bridges) == 0 {
+		return false
+	}
+	_, ok := m.bridges[pairKey(a, b)]
+	return ok
+}
+
+// addBridge records a bilateral bridge left by a successful bespoke
+// integration and joins the two protocols in the interop graph.
+func (m *Model) addBridge(a, b int) {
+	if m.bridges == nil {
+		m.bridges = make(map[uint64]struct{})
+	}
+	k := pairKey(a, b)
+	if _, ok := m.bridges[k]; ok {
+		return
+	}
+	m.bridges[k] = struct{}{}
+	m.bridgeList = append(m.bridgeList, [2]int32{int32(a), int32(b)})
+	m.ufUnion(a, b)
+}
+
+// AddBridge adds a bilateral bridge between protocols a and b, as a
+// successful bespoke integration would. It exists for validation (random
+// bilateral integration graphs) and panics on bad indices.
+func (m *Model) AddBridge(a, b int) {
+	if a < 0 || b < 0 || a >= m.P || b >= m.P || a == b {
+		panic("agents: AddBridge: bad protocol indices")
+	}
+	m.addBridge(a, b)
+}
+
+// The interop graph is kept as a union–find over P protocol nodes, one node
+// per standard and one per hub: speaking a standard joins the protocol to
+// the standard's node, hub membership (when the hub covers the protocol's
+// verification) joins it to the hub's node, a bridge joins two protocols.
+// Additions are unions, O(α(n)); removals (exits, standard switches away
+// from a shared standard, hub departures) are rare and only mark the
+// structure dirty: it is rebuilt in O(P + standards + hubs + bridges) when
+// next read, never per sample unless something was removed.
+
+func (m *Model) stdNode(s int32) int { return m.P + int(s) }
+func (m *Model) hubNode(h int) int   { return m.P + len(m.stdNames) + h }
+
+func (m *Model) ufInit() {
+	n := m.P + len(m.stdNames) + len(m.hubs)
+	if cap(m.uf) < n {
+		m.uf = make([]int32, n)
+		m.ufSize = make([]int32, n)
+	}
+	m.uf = m.uf[:n]
+	m.ufSize = m.ufSize[:n]
+	for i := range m.uf {
+		m.uf[i] = int32(i)
+		m.ufSize[i] = 1
+	}
+}
+
+func (m *Model) ufFind(x int) int {
+	for int(m.uf[x]) != x {
+		m.uf[x] = m.uf[m.uf[x]] // path halving
+		x = int(m.uf[x])
+	}
+	return x
+}
+
+func (m *Model) ufUnion(a, b int) {
+	if m.ufDirty {
+		return // rebuilt from scratch when next read
+	}
+	if m.uf == nil {
+		m.ufInit()
+	}
+	ra, rb := m.ufFind(a), m.ufFind(b)
+	if ra == rb {
+		return
+	}
+	if m.ufSize[ra] < m.ufSize[rb] {
+		ra, rb = rb, ra
+	}
+	m.uf[rb] = int32(ra)
+	m.ufSize[ra] += m.ufSize[rb]
+}
+
+// ufRebuild recomputes the union–find from the live protocols' standards,
+// hub memberships and bridges.
+func (m *Model) ufRebuild() {
+	m.ufDirty = false
+	m.ufInit()
+	for _, p32 := range m.live {
+		p := int(p32)
+		for d := range m.D {
+			if s := m.std[p*m.D+d]; s >= 0 {
+				m.ufUnion(p, m.stdNode(s))
+			}
+		}
+		for mask := m.prot[p].members & m.coverMask[m.prot[p].verif]; mask != 0; mask &= mask - 1 {
+			m.ufUnion(p, m.hubNode(trailingZeros(mask)))
+		}
+	}
+	for _, br := range m.bridgeList {
+		if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+			m.ufUnion(int(br[0]), int(br[1]))
+		}
+	}
+}
+
+// components returns the number of connected components among live
+// protocols, the usage-weighted share (weight 1 + live links) of the
+// largest one, and the plain node share of the largest one.
+func (m *Model) components() (count int, weighted, nodes float64) {
+	if len(m.live) == 0 {
+		return 0, 0, 0
+	}
+	if m.ufDirty || m.uf == nil {
+		m.ufRebuild()
+	}
+	// Accumulate weights and counts per root in scratch indexed by node.
+	n := len(m.uf)
+	if cap(m.compAcc) < 2*n {
+		m.compAcc = make([]float64, 2*n)
+	}
+	w := m.compAcc[:n]
+	c := m.compAcc[n : 2*n]
+	clear(w)
+	clear(c)
+	total := 0.0
+	for _, p32 := range m.live {
+		p := int(p32)
+		r := m.ufFind(p)
+		if c[r] == 0 {
+			count++
+		}
+		x := 1 + float64(m.prot[p].usage)
+		w[r] += x
+		c[r]++
+		total += x
+	}
+	bestW, bestN := 0.0, 0.0
+	for _, p32 := range m.live {
+		r := m.ufFind(int(p32))
+		if w[r] > bestW {
+			bestW = w[r]
+		}
+		if c[r] > bestN {
+			bestN = c[r]
+		}
+	}
+	return count, bestW / total, bestN / float64(len(m.live))
+}
+
+// LargestComponent returns the share of live protocols in the largest
+// component of the interop graph (unweighted) and the number of components.
+func (m *Model) LargestComponent() (share float64, components int) {
+	count, _, nodes := m.components()
+	return nodes, count
+}
+
+// sortedKeys returns the keys of a string-keyed map in order.
+func sortedKeys[V any](mp map[string]V) []string {
+	keys := make([]string, 0, len(mp))
+	for k := range mp {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func sortedInts(s []int) []int {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}

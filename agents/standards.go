@@ -1,0 +1,199 @@
+package agents
+
+import "math"
+
+// The de facto standard mechanism (Arthur 1989). Reviews arrive as a Poisson
+// process: every protocol reviews at rate 1/review_every_days, simulated as
+// one superposed process of rate P/review_every_days that picks a protocol
+// uniformly (a not-yet-launched or exited pick is a no-op), which is the
+// same law and keeps one pending event instead of P.
+
+func (m *Model) scheduleStdReview() {
+	rate := float64(m.P) / m.spec.Standards.ReviewEveryDays
+	m.eng.After(m.rStd.ExpFloat64()/rate, prioReview, m.actStdReview, 0)
+}
+
+func (m *Model) onStdReview(int64) {
+	p := m.rStd.IntN(m.P)
+	if m.isLive(p) {
+		if m.urn {
+			m.reviewUrn(p)
+		} else {
+			m.reviewThreshold(p)
+		}
+	}
+	m.scheduleStdReview()
+}
+
+// stdValue is the increasing-returns value to protocol p of speaking
+// standard s on dimension d: benefit_per_share × the usage share of s on d,
+// plus one year of the offerer's adoption subsidy split over the adopting
+// slots (counting p's if it would be new).
+func (m *Model) stdValue(p, d int, s int32) float64 {
+	st := &m.spec.Standards
+	v := 0.0
+	if tot := m.linksDim[d]; tot > 0 {
+		v = st.BenefitPerShare * float64(m.stdUsage[int(s)*m.D+d]) / float64(tot)
+	}
+	if o := m.stdOfferer[s]; o >= 0 && int(o) != p && !m.prot[o].exited {
+		sub := m.prot[o].token.AdoptionSubsidyPerDay
+		if sub > 0 {
+			n := m.prot[o].adoptSlots
+			if m.std[p*m.D+d] != s {
+				n++
+			}
+			v += sub * daysPerYear / float64(n)
+		}
+	}
+	return v
+}
+
+// reviewThreshold is the threshold rule: for each served dimension, p
+// switches to the standard s maximising
+//
+//	openness·(V(s) − V(current)) − switching_cost − [s foreign]·sovereignty_cost
+//
+// when that gain is positive, V as in stdValue. Candidates are the offered
+// standards and p's own original standard (switching back is free of
+// sovereignty cost).
+func (m *Model) reviewThreshold(p int) {
+	pr := &m.prot[p]
+	if pr.open <= 0 {
+		return
+	}
+	st := &m.spec.Standards
+	for d := range m.D {
+		cur := m.std[p*m.D+d]
+		if cur < 0 {
+			continue
+		}
+		vcur := m.stdValue(p, d, cur)
+		best, bestGain := cur, 0.0
+		try := func(s int32) {
+			if s == cur {
+				return
+			}
+			cost := st.SwitchingCost
+			if s != pr.origStd && m.stdOfferer[s] != int32(p) {
+				cost += pr.sov
+			}
+			if g := pr.open*(m.stdValue(p, d, s)-vcur) - cost; g > bestGain {
+				best, bestGain = s, g
+			}
+		}
+		for _, s := range m.offered {
+			try(s)
+		}
+		try(pr.origStd)
+		if best != cur {
+			m.switchStd(p, d, best)
+		}
+	}
+}
+
+// reviewUrn is the urn rule: a protocol still on its own standard adopts,
+// with probability equal to its openness, one of the offered standards
+// drawn with probability ∝ speakers^urn_exponent (speakers on that
+// dimension); adoption is final. At exponent 1 and one initial speaker per
+// standard this is Pólya's urn, whose limiting shares are Beta(1, 1, ...)
+// (Dirichlet) distributed; above 1 it locks in (Arthur, Ermoliev & Kaniovski
+// 1987).
+func (m *Model) reviewUrn(p int) {
+	pr := &m.prot[p]
+	if pr.offerer {
+		return
+	}
+	alpha := m.spec.Standards.UrnExponent
+	for d := range m.D {
+		cur := m.std[p*m.D+d]
+		if cur < 0 || m.stdOfferer[cur] >= 0 {
+			continue // not served, or already on an offered standard
+		}
+		if m.rStd.Float64() >= pr.open {
+			continue
+		}
+		total := 0.0
+		for _, s := range m.offered {
+			total += math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
+		}
+		var pick int32 = -1
+		if total > 0 {
+			x := m.rStd.Float64() * total
+			for _, s := range m.offered {
+				w := math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
+				if x < w {
+					pick = s
+					break
+				}
+				x -= w
+			}
+			if pick < 0 {
+				pick = m.offered[len(m.offered)-1]
+			}
+		} else {
+			pick = m.offered[m.rStd.IntN(len(m.offered))]
+		}
+		m.switchStd(p, d, pick)
+	}
+}
+
+// switchStd moves p's dimension d from its current standard to s, carrying
+// its usage, speaker count and adoption subsidies along.
+func (m *Model) switchStd(p, d int, s int32) {
+	old := m.std[p*m.D+d]
+	u := m.usageDim[p*m.D+d]
+	m.stdUsage[int(old)*m.D+d] -= u
+	m.stdUsage[int(s)*m.D+d] += u
+	m.speakers[int(old)*m.D+d]--
+	m.speakers[int(s)*m.D+d]++
+	if o := m.stdOfferer[old]; o >= 0 && int(o) != p {
+		m.adoptionChanged(int(o), -1)
+	}
+	if o := m.stdOfferer[s]; o >= 0 && int(o) != p {
+		m.adoptionChanged(int(o), +1)
+	}
+	m.std[p*m.D+d] = s
+	// Leaving a standard others still speak may split a component.
+	if m.speakersAll(old) > 0 {
+		m.ufDirty = true
+	}
+	m.ufUnion(p, m.stdNode(s))
+	m.traceSwitch(p, d, old, s)
+}
+
+// speakersAll counts live (protocol, dimension) slots speaking s.
+func (m *Model) speakersAll(s int32) int {
+	n := 0
+	for d := range m.D {
+		n += int(m.speakers[int(s)*m.D+d])
+	}
+	return n
+}
+
+// adoptionChanged updates offerer o's adopting slots and the subsidy rate
+// it pays (adoption_subsidy_per_day while it has at least one adopter).
+func (m *Model) adoptionChanged(o, delta int) {
+	pr := &m.prot[o]
+	before := pr.adoptSlots
+	pr.adoptSlots += delta
+	sub := pr.token.AdoptionSubsidyPerDay
+	if sub <= 0 || pr.exited {
+		return
+	}
+	if (before == 0) != (pr.adoptSlots == 0) {
+		m.flushSubsidies()
+		if pr.adoptSlots > 0 {
+			m.subsidyRate += sub
+		} else {
+			m.subsidyRate -= sub
+		}
+	}
+}
+
+func (m *Model) flushSubsidies() {
+	now := m.Now()
+	if dt := now - m.subsidyT; dt > 0 {
+		m.subsidyCum += m.subsidyRate * dt
+	}
+	m.subsidyT = now
+}

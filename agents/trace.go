@@ -1,0 +1,222 @@
+package agents
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// tracer writes the event trace: one JSON object per line, every record
+// with "day" and "ev" first. It is hand-encoded so tracing costs no
+// reflection; it is only active when Options.Trace is set.
+type tracer struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+func newTracer(w io.Writer) *tracer { return &tracer{w: bufio.NewWriterSize(w, 64<<10)} }
+
+func (t *tracer) begin(day float64, ev string) {
+	t.buf = append(t.buf[:0], `{"day":`...)
+	t.buf = strconv.AppendFloat(t.buf, day, 'g', -1, 64)
+	t.buf = append(t.buf, `,"ev":`...)
+	t.buf = appendJSONString(t.buf, ev)
+}
+
+func (t *tracer) str(key, v string) {
+	t.buf = append(t.buf, ',', '"')
+	t.buf = append(t.buf, key...)
+	t.buf = append(t.buf, '"', ':')
+	t.buf = appendJSONString(t.buf, v)
+}
+
+func (t *tracer) num(key string, v float64) {
+	t.buf = append(t.buf, ',', '"')
+	t.buf = append(t.buf, key...)
+	t.buf = append(t.buf, '"', ':')
+	t.buf = strconv.AppendFloat(t.buf, v, 'g', -1, 64)
+}
+
+func (t *tracer) boolean(key string, v bool) {
+	t.buf = append(t.buf, ',', '"')
+	t.buf = append(t.buf, key...)
+	t.buf = append(t.buf, '"', ':')
+	t.buf = strconv.AppendBool(t.buf, v)
+}
+
+func (t *tracer) raw(key string, v []byte) {
+	t.buf = append(t.buf, ',', '"')
+	t.buf = append(t.buf, key...)
+	t.buf = append(t.buf, '"', ':')
+	t.buf = append(t.buf, v...)
+}
+
+func (t *tracer) end() {
+	t.buf = append(t.buf, '}', '\n')
+	if t.err == nil {
+		_, t.err = t.w.Write(t.buf)
+	}
+}
+
+func (t *tracer) flush() {
+	if t.err == nil {
+		t.err = t.w.Flush()
+	}
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func (m *Model) protoName(p int) string {
+	if p < 0 {
+		return "outside"
+	}
+	return m.prot[p].name
+}
+
+func (m *Model) trace1(ev string, p int) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), ev)
+	if ev == "app_end" {
+		m.tr.num("app", float64(p))
+	} else {
+		m.tr.str("protocol", m.protoName(p))
+	}
+	m.tr.end()
+}
+
+func (m *Model) traceApp(slot int32, outcome string) {
+	if m.tr == nil {
+		return
+	}
+	a := &m.apps[slot]
+	t := &m.types[a.typ]
+	m.tr.begin(m.Now(), "app")
+	m.tr.num("app", float64(slot))
+	m.tr.str("type", t.name)
+	m.tr.str("outcome", outcome)
+	var b []byte
+	b = append(b, '[')
+	for i := 0; i < int(a.nLegs); i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"dim":`...)
+		b = appendJSONString(b, m.spec.Dimensions[t.needs[i]])
+		b = append(b, `,"provider":`...)
+		b = appendJSONString(b, m.protoName(int(m.legs[int(slot)*m.legsPerApp+i])))
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	m.tr.raw("legs", b)
+	b = b[:0]
+	b = append(b, '[')
+	for k := range m.pairA {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"a":`...)
+		b = appendJSONString(b, m.protoName(int(m.pairA[k])))
+		b = append(b, `,"b":`...)
+		b = appendJSONString(b, m.protoName(int(m.pairB[k])))
+		b = append(b, `,"route":`...)
+		b = appendJSONString(b, routeNames[m.pairKind[k]])
+		b = append(b, `,"cost":`...)
+		b = strconv.AppendFloat(b, m.pairCost[k], 'g', -1, 64)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	m.tr.raw("routes", b)
+	m.tr.boolean("composed", a.composed)
+	m.tr.end()
+}
+
+func (m *Model) traceIntegration(a, b int32, ok bool) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), "bespoke")
+	m.tr.str("a", m.protoName(int(a)))
+	m.tr.str("b", m.protoName(int(b)))
+	m.tr.boolean("ok", ok)
+	m.tr.end()
+}
+
+func (m *Model) traceSwitch(p, d int, from, to int32) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), "standard_switch")
+	m.tr.str("protocol", m.protoName(p))
+	m.tr.str("dim", m.spec.Dimensions[d])
+	m.tr.str("from", m.stdNames[from])
+	m.tr.str("to", m.stdNames[to])
+	m.tr.end()
+}
+
+func (m *Model) traceJoin(p, h int, value float64, joined bool) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), "hub_review")
+	m.tr.str("hub", m.hubs[h].name)
+	m.tr.str("protocol", m.protoName(p))
+	m.tr.num("value", value)
+	m.tr.num("adapter_cost", m.hubs[h].adapter)
+	m.tr.boolean("joined", joined)
+	m.tr.end()
+}
+
+func (m *Model) traceHub(ev string, h, p int) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), ev)
+	m.tr.str("hub", m.hubs[h].name)
+	if p >= 0 {
+		m.tr.str("protocol", m.protoName(p))
+	}
+	m.tr.end()
+}
+
+func (m *Model) traceShock(kind string, target int) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), "shock")
+	m.tr.str("kind", kind)
+	if target >= 0 {
+		m.tr.str("target", m.protoName(target))
+	}
+	m.tr.end()
+}

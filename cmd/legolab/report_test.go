@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/reports/reportstest"
+)
+
+// legolabReport runs `legolab report` in-process.
+func legolabReport(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), append([]string{"report"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestReportRegenerates(t *testing.T) {
+	dir := t.TempDir()
+	d := reportstest.New(reportstest.Options{
+		Scenario: "cli", Horizon: 1460, Runs: 60, Seed: 3, Protocols: 10,
+		Variants: []reportstest.Variant{{Name: "hub", Rate: 1.0 / 400}, {Name: "defacto", Rate: 1.0 / 900}},
+	})
+	if err := reportstest.WriteDir(dir, d); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := legolabReport(dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, filepath.Join(dir, "report.html")) || !strings.Contains(stdout, "charts)") {
+		t.Errorf("stdout does not name the report:\n%s", stdout)
+	}
+	// The files are those reports.Files makes from the saved data.
+	read, err := reports.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := reports.Files(read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range want {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		if err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+			continue
+		}
+		if !bytes.Equal(got, f.Data) {
+			t.Errorf("%s differs from what reports.Files renders", f.Name)
+		}
+	}
+	// No temporary file is left behind.
+	err = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if strings.Contains(filepath.Base(p), ".tmp-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReportErrors(t *testing.T) {
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no folder", nil, 2, "accepts 1 arg"},
+		{"two folders", []string{"a", "b"}, 2, "accepts 1 arg"},
+		{"missing folder", []string{filepath.Join(empty, "nope")}, 1, "no such file"},
+		{"not a run folder", []string{empty}, 1, "summary.json"},
+	} {
+		code, _, stderr := legolabReport(tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d mentioning %q", tc.name, code, stderr, tc.code, tc.want)
+		}
+	}
+}

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/legolab/legolab/lab"
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+func init() { commands = append(commands, newRunCmd) }
+
+// runOptions are the flags of `legolab run`.
+type runOptions struct {
+	runs     int
+	seed     uint64
+	jobs     int
+	out      string
+	variants []string
+	sets     []string
+	horizon  float64
+	trace    string
+	json     bool
+	quiet    bool
+	force    bool
+	noReport bool
+}
+
+func newRunCmd(e *env) *cobra.Command {
+	var o runOptions
+	c := &cobra.Command{
+		Use:   "run [FILE|BUILTIN]",
+		Short: "Run a Monte Carlo ensemble of a scenario's variants",
+		Long: `Run replications of every variant of a scenario (default: the built-in
+` + scenarios.Default + `) on common random numbers, and report when the Lego moment comes
+under each: P(by the horizon), the median date with its 95% CI, the
+restricted mean time, and which pathway leads.
+
+Outputs go to DIR (--out, default out/<scenario name>): summary.json,
+runs.csv, series.csv, scenario.toml, graphs.json and the report
+(report.html, report.md, plots/), all replaced at once at the end. An
+existing non-empty DIR is refused unless --force. The outputs are
+byte-identical for any --jobs. On Ctrl-C the replications finished so far
+are written, marked partial, and legolab exits with status 130.`,
+		Example: `  legolab run
+  legolab run --runs 1000 --seed 7 --variant hub --variant defacto
+  legolab run examples/my.toml --set builders.q_per_year=0.5 --out out/q05 --force`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runEnsemble(c.Context(), e, c, &o, args)
+		},
+	}
+	f := c.Flags()
+	f.IntVarP(&o.runs, "runs", "n", 0, "replications per variant (default: the scenario's runs)")
+	f.Uint64Var(&o.seed, "seed", 0, "master seed (default: the scenario's seed)")
+	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "replications run at once; outputs do not depend on it")
+	f.StringVarP(&o.out, "out", "o", "", "output directory (default out/<scenario name>)")
+	f.StringArrayVar(&o.variants, "variant", nil, "run only this variant (repeatable; default all)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario value, KEY=VALUE (repeatable)")
+	f.Float64Var(&o.horizon, "horizon", 0, "simulated span in days (default: the scenario's horizon_days)")
+	f.StringVar(&o.trace, "trace", "", "write the event trace (JSON Lines) of replication 0 of the first variant to `FILE`")
+	f.BoolVar(&o.json, "json", false, "print summary.json to stdout instead of the table")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
+	f.BoolVar(&o.force, "force", false, "replace an existing output directory")
+	f.BoolVar(&o.noReport, "no-report", false, "write the data files only, not report.html, report.md and plots/")
+	return c
+}
+
+func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, args []string) error {
+	changed := c.Flags().Changed
+	if changed("runs") && o.runs < 1 {
+		return usagef("--runs must be at least 1, got %d", o.runs)
+	}
+	if o.jobs < 1 {
+		return usagef("--jobs must be at least 1, got %d", o.jobs)
+	}
+	if changed("horizon") && !(o.horizon > 0) {
+		return usagef("--horizon must be a positive number of days, got %v", o.horizon)
+	}
+	name := scenarios.Default
+	if len(args) == 1 {
+		name = args[0]
+	}
+	spec, err := scenarios.Open(name)
+	if err != nil {
+		return err
+	}
+	sets := slices.Clone(o.sets)
+	if changed("horizon") {
+		sets = append(sets, "horizon_days="+strconv.FormatFloat(o.horizon, 'g', -1, 64))
+	}
+	if len(sets) > 0 {
+		if err := spec.Apply(sets); err != nil {
+			return usagef("--set: %v", err)
+		}
+	}
+	all := spec.VariantNames()
+	for _, v := range o.variants {
+		if !slices.Contains(all, v) {
+			return usagef("--variant %s: scenario %s has no such variant (it has %s)", v, spec.Name, strings.Join(all, ", "))
+		}
+	}
+	runs, seed := spec.Runs, spec.Seed
+	if changed("runs") {
+		runs = o.runs
+	}
+	if changed("seed") {
+		seed = o.seed
+	}
+	ens, err := lab.NewEnsemble(spec, o.variants, runs, seed)
+	if err != nil {
+		return err
+	}
+	ens.Jobs = o.jobs
+	ens.Version = version
+	ens.Force = o.force
+	ens.Out = o.out
+	if ens.Out == "" {
+		ens.Out = filepath.Join("out", pathSafe(spec.Name))
+	}
+	if !o.noReport {
+		ens.Report = reports.Files
+	}
+	var trace *lab.AtomicFile
+	if o.trace != "" {
+		if trace, err = lab.CreateAtomic(o.trace); err != nil {
+			return err
+		}
+		defer trace.Abort()
+		ens.Trace = trace
+	}
+	bar := newProgress(e.stderr, o.quiet, len(ens.Variants)*runs)
+	if bar != nil {
+		ens.Progress = func(done, _ int) { bar.Set(done) }
+	}
+
+	res, err := ens.Run(ctx)
+	if bar != nil {
+		bar.Clear()
+	}
+	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	if res == nil {
+		switch {
+		case interrupted:
+			return errInterrupted
+		case errors.Is(err, lab.ErrNotEmpty):
+			return fmt.Errorf("%w; use --force to replace it", err)
+		}
+		return err
+	}
+	// Replication 0 of the first variant finished if anything did.
+	if trace != nil {
+		if terr := trace.Commit(); terr != nil {
+			return terr
+		}
+	}
+	if o.json {
+		if werr := reports.WriteSummary(e.stdout, res.Summary); werr != nil {
+			return werr
+		}
+	} else {
+		printTable(e.stdout, res.Summary)
+	}
+	if !o.quiet {
+		if interrupted {
+			fmt.Fprintf(e.stderr, "Interrupted: wrote partial results (%d of %d runs per variant) to %s\n", res.Summary.Completed, runs, res.Dir)
+		} else {
+			fmt.Fprintf(e.stderr, "Results in %s\n", res.Dir)
+		}
+	}
+	if interrupted {
+		return errInterrupted
+	}
+	return err
+}
+
+// pathSafe turns a scenario name into a single path element.
+func pathSafe(name string) string {
+	s := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '-'
+	}, name)
+	if s == "" || s == "." || s == ".." {
+		s = "run"
+	}
+	return s
+}
+
+// newProgress returns a progress bar over total replications on w, or nil
+// when there should be none: with --quiet, under CI=true, or when w is not
+// a terminal.
+func newProgress(w io.Writer, quiet bool, total int) *progressbar.ProgressBar {
+	if quiet || os.Getenv("CI") == "true" {
+		return nil
+	}
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("replications"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("runs"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// printTable writes the per-variant table and the headline line.
+func printTable(w io.Writer, s *metrics.Summary) {
+	start, _ := time.Parse(time.DateOnly, s.Start)
+	end := metrics.DayDate(start, s.HorizonDays)
+	partial := ""
+	if s.Partial {
+		partial = fmt.Sprintf(", interrupted after %d", s.Completed)
+	}
+	fmt.Fprintf(w, "%s: %d runs per variant%s, seed %d, horizon %g days (%s to %s)\n\n",
+		s.Scenario, s.Runs, partial, s.Seed, s.HorizonDays, s.Start, end)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "variant\tP(Lego by %s) [95%% CI]\tmedian date [95%% CI]\tRMST (days)\n", end)
+	for _, v := range s.Variants {
+		l := v.Lego
+		fmt.Fprintf(tw, "%s\t%.2f [%.2f, %.2f]\t%s\t%.0f\n", v.Name, l.PByHorizon, l.PCI95[0], l.PCI95[1], medianText(start, end, l), l.RMSTDays)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%s\n", headline(s))
+}
+
+// medianText is "DATE [LO, HI]" or "not reached", an unbounded CI end shown
+// as beyond the horizon's date.
+func medianText(start time.Time, end string, l metrics.LegoSummary) string {
+	if l.MedianDay == nil {
+		return "not reached"
+	}
+	bound := func(b *float64) string {
+		if b == nil {
+			return "after " + end
+		}
+		return metrics.DayDate(start, *b)
+	}
+	return fmt.Sprintf("%s [%s, %s]", *l.MedianDate, bound(l.MedianCI95[0]), bound(l.MedianCI95[1]))
+}
+
+// headline says which pathway leads — the earliest median, or when no
+// median is reached the highest P(Lego by the horizon) — and whether its
+// lead over the runner-up is significant by the log-rank test.
+func headline(s *metrics.Summary) string {
+	if len(s.Variants) < 2 {
+		if len(s.Variants) == 1 {
+			l := s.Variants[0].Lego
+			if l.MedianDay != nil {
+				return fmt.Sprintf("Median Lego moment %s; one variant, nothing to compare.", *l.MedianDate)
+			}
+			return fmt.Sprintf("The median Lego moment is not reached by the horizon (P = %.2f); one variant, nothing to compare.", l.PByHorizon)
+		}
+		return ""
+	}
+	order := make([]int, len(s.Variants))
+	for i := range order {
+		order[i] = i
+	}
+	// Reached medians first, earliest first; then the highest P.
+	slices.SortStableFunc(order, func(a, b int) int {
+		la, lb := s.Variants[a].Lego, s.Variants[b].Lego
+		switch {
+		case la.MedianDay != nil && lb.MedianDay != nil && *la.MedianDay != *lb.MedianDay:
+			if *la.MedianDay < *lb.MedianDay {
+				return -1
+			}
+			return 1
+		case la.MedianDay != nil && lb.MedianDay == nil:
+			return -1
+		case la.MedianDay == nil && lb.MedianDay != nil:
+			return 1
+		case la.PByHorizon > lb.PByHorizon:
+			return -1
+		case la.PByHorizon < lb.PByHorizon:
+			return 1
+		}
+		return 0
+	})
+	lead, next := s.Variants[order[0]], s.Variants[order[1]]
+	p := math.NaN()
+	for _, c := range s.Comparisons {
+		if (c.A == lead.Name && c.B == next.Name) || (c.A == next.Name && c.B == lead.Name) {
+			p = c.PValue
+		}
+	}
+	ll, nl := lead.Lego, next.Lego
+	if (ll.MedianDay != nil && nl.MedianDay != nil && *ll.MedianDay == *nl.MedianDay) ||
+		(ll.MedianDay == nil && nl.MedianDay == nil && ll.PByHorizon == nl.PByHorizon) {
+		return fmt.Sprintf("No pathway leads: %s and %s are level (log-rank %s).", lead.Name, next.Name, pText(p))
+	}
+	var why string
+	if lead.Lego.MedianDay != nil {
+		why = fmt.Sprintf("earliest median, %s", *lead.Lego.MedianDate)
+	} else {
+		why = fmt.Sprintf("no median reached; highest P(Lego by the horizon), %.2f", lead.Lego.PByHorizon)
+	}
+	verdict := "not significantly ahead of"
+	if p < 0.05 {
+		verdict = "significantly ahead of"
+	}
+	return fmt.Sprintf("Leading: %s (%s), %s %s (log-rank %s).", lead.Name, why, verdict, next.Name, pText(p))
+}
+
+// pText formats a p-value for people.
+func pText(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "p unavailable"
+	case p < 0.0001:
+		return "p < 0.0001"
+	case p < 0.01:
+		return fmt.Sprintf("p = %.4f", p)
+	}
+	return fmt.Sprintf("p = %.2f", p)
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+)
+
+const smallScenario = "testdata/small.toml"
+
+// legolab runs the command line in-process and returns its exit status,
+// stdout and stderr.
+func legolab(ctx context.Context, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestRunSameBytesForAnyJobs(t *testing.T) {
+	runs := "200"
+	if testing.Short() {
+		runs = "40"
+	}
+	root := t.TempDir()
+	var first string
+	for _, jobs := range []string{"1", "2"} {
+		out := filepath.Join(root, "jobs"+jobs)
+		code, stdout, stderr := legolab(context.Background(), "run", smallScenario, "--runs", runs, "--seed", "7", "--jobs", jobs, "--out", out, "--no-report", "--quiet")
+		if code != 0 {
+			t.Fatalf("jobs=%s: exit %d: %s", jobs, code, stderr)
+		}
+		if !strings.Contains(stdout, "small: "+runs+" runs per variant, seed 7") || !strings.Contains(stdout, "siloed") {
+			t.Errorf("jobs=%s: stdout lacks the table:\n%s", jobs, stdout)
+		}
+		if stderr != "" {
+			t.Errorf("jobs=%s: --quiet wrote to stderr: %q", jobs, stderr)
+		}
+		if first == "" {
+			first = out
+			continue
+		}
+		for _, name := range []string{reports.SummaryFile, reports.RunsFile, reports.SeriesFile, reports.GraphsFile, reports.ScenarioFile} {
+			if !bytes.Equal(mustRead(t, filepath.Join(out, name)), mustRead(t, filepath.Join(first, name))) {
+				t.Errorf("%s differs between --jobs 1 and --jobs %s", name, jobs)
+			}
+		}
+	}
+	// The folder alone reproduces the run.
+	again := filepath.Join(root, "again")
+	if code, _, stderr := legolab(context.Background(), "run", filepath.Join(first, reports.ScenarioFile), "--out", again, "--no-report", "--quiet"); code != 0 {
+		t.Fatalf("rerun from scenario.toml: exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{reports.RunsFile, reports.SeriesFile} {
+		if !bytes.Equal(mustRead(t, filepath.Join(again, name)), mustRead(t, filepath.Join(first, name))) {
+			t.Errorf("%s differs when re-run from the folder's scenario.toml", name)
+		}
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"runs-zero", []string{"--runs", "0"}, "--runs must be at least 1"},
+		{"runs-word", []string{"--runs", "many"}, "invalid argument"},
+		{"jobs-zero", []string{"--jobs", "0"}, "--jobs must be at least 1"},
+		{"horizon-negative", []string{"--horizon", "-5"}, "--horizon must be a positive"},
+		{"unknown-flag", []string{"--bogus"}, "unknown flag"},
+		{"two-scenarios", []string{smallScenario, smallScenario}, "accepts at most 1 arg"},
+		{"unknown-variant", []string{"--variant", "nope"}, "--variant nope: scenario small has no such variant (it has siloed, hub)"},
+		{"bad-set", []string{"--set", "builders.nope=1"}, "--set: builders.nope"},
+		{"set-without-value", []string{"--set", "horizon_days"}, "expected KEY=VALUE"},
+	}
+	for _, c := range cases {
+		args := append([]string{"run"}, c.args...)
+		if c.name != "two-scenarios" {
+			args = append(args, smallScenario)
+		}
+		args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
+		code, _, stderr := legolab(context.Background(), args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", c.name, code, stderr, c.want)
+		}
+	}
+}
+
+func TestRunBadScenario(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("name = \"bad\"\nhorizon_days = 730\nruns = \"many\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := legolab(context.Background(), "run", bad, "--out", filepath.Join(dir, "out"))
+	if code != 1 || !strings.Contains(stderr, bad+":3:1: runs:") {
+		t.Errorf("exit %d, stderr %q; want 1 and the position %s:3:1", code, stderr, bad)
+	}
+	code, _, stderr = legolab(context.Background(), "run", "no-such-builtin", "--out", filepath.Join(dir, "out"))
+	if code != 1 || !strings.Contains(stderr, "no-such-builtin") {
+		t.Errorf("unknown built-in: exit %d, stderr %q; want 1", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("a failed run created its output folder")
+	}
+}
+
+func TestRunForce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	args := []string{"run", smallScenario, "--runs", "5", "--out", out, "--no-report", "--quiet"}
+	if code, _, stderr := legolab(context.Background(), args...); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := legolab(context.Background(), args...)
+	if code != 1 || !strings.Contains(stderr, "exists and is not empty; use --force to replace it") {
+		t.Errorf("second run: exit %d, stderr %q; want 1 and a hint at --force", code, stderr)
+	}
+	if code, _, stderr := legolab(context.Background(), append(args, "--force", "--seed", "9")...); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	var s metrics.Summary
+	if err := json.Unmarshal(mustRead(t, filepath.Join(out, reports.SummaryFile)), &s); err != nil || s.Seed != 9 {
+		t.Errorf("after --force: seed %d (%v); want the new run's 9", s.Seed, err)
+	}
+}
+
+func TestRunJSONAndTrace(t *testing.T) {
+	dir := t.TempDir()
+	out, trace := filepath.Join(dir, "out"), filepath.Join(dir, "trace.jsonl")
+	code, stdout, stderr := legolab(context.Background(), "run", smallScenario, "--runs", "4", "--out", out, "--json", "--trace", trace, "--no-report", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := mustRead(t, filepath.Join(out, reports.SummaryFile)); stdout != string(want) {
+		t.Errorf("--json printed something other than summary.json")
+	}
+	f, err := os.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	lines := 0
+	for sc.Scan() {
+		lines++
+		if !json.Valid(sc.Bytes()) {
+			t.Fatalf("trace line %d is not JSON: %s", lines, sc.Text())
+		}
+	}
+	if lines == 0 {
+		t.Error("empty trace")
+	}
+}
+
+func TestRunWithReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := legolab(context.Background(), "run", smallScenario, "--runs", "10", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"report.html", "report.md"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("no %s: %v", name, err)
+		}
+	}
+	if !strings.Contains(stdout, "Leading:") && !strings.Contains(stdout, "No pathway leads") {
+		t.Errorf("no headline in:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "Results in "+out) {
+		t.Errorf("stderr %q; want where the results are", stderr)
+	}
+}
+
+func TestRunInterrupted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	// Far more runs than finish before the cancel: the result is partial.
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	code, stdout, stderr := legolab(ctx, "run", smallScenario, "--runs", "20000", "--jobs", "2", "--out", out, "--no-report")
+	if code != 130 {
+		t.Fatalf("exit %d; want 130: %s", code, stderr)
+	}
+	d, err := reports.ReadDir(out)
+	if err != nil {
+		t.Skipf("nothing finished before the interruption on this machine: %v", err)
+	}
+	s := d.Summary
+	if !s.Partial || s.Completed < 1 || s.Completed >= 20000 || len(d.Runs) != 2*s.Completed {
+		t.Errorf("partial %v, completed %d, %d rows; want partial with 2 rows per completed run", s.Partial, s.Completed, len(d.Runs))
+	}
+	if !strings.Contains(stdout, "interrupted after") || !strings.Contains(stderr, "Interrupted: wrote partial results") {
+		t.Errorf("stdout %q stderr %q; want the partial table and a note", stdout, stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left %s behind", e.Name())
+		}
+	}
+}

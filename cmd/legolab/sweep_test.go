@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/legolab/legolab/lab"
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sim"
+)
+
+// sweepCLI runs the command line in-process.
+func sweepCLI(ctx context.Context, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+const cliScenario = `name = "tiny"
+horizon_days = 1000
+[[protocols]]
+name = "A"
+serves = { data = 0.5, model = 0.5, compute = 0.5, storage = 0.5 }
+[[hubs]]
+name = "interlink"
+enabled = false
+[[variants]]
+name = "siloed"
+[[variants]]
+name = "hub"
+set.hub.enabled = true
+`
+
+const cliSweep = `name = "cli"
+scenario = "tiny.toml"
+design = "sobol"
+samples = 16
+replications = 4
+seed = 5
+outcomes = ["p_by_horizon(hub)"]
+[[params]]
+key = "hubs.interlink.adapter_cost"
+min = 5
+max = 80
+[[params]]
+key = "builders.q_per_year"
+min = 0.1
+max = 0.6
+[[expect]]
+assert = "p_by_horizon(hub) >= p_by_horizon(siloed)"
+note = "the hub helps"
+[[expect]]
+assert = "median_day(siloed) < 10"
+`
+
+// cliFake is a cheap deterministic model: exponential Lego days, faster
+// with q, cheaper hubs and the hub on. cancelAt > 0 cancels after that
+// many calls, as Ctrl-C would.
+type cliFake struct {
+	calls    atomic.Int64
+	cancelAt int64
+	cancel   context.CancelFunc
+}
+
+func (f *cliFake) replicate(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
+	if n := f.calls.Add(1); f.cancelAt > 0 && n == f.cancelAt {
+		f.cancel()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rng := sim.NewStream(seed, uint64(index), 1)
+	h := spec.Hubs[0]
+	rate := spec.Builders.QPerYear / 365 * (1 + 20/h.AdapterCost)
+	if *h.Enabled {
+		rate *= 2
+	}
+	day := rng.ExpFloat64() / rate
+	names := metrics.Observables(spec)
+	return &metrics.Replication{Variant: variant, Index: index, Seed: seed, LegoDay: math.Min(day, spec.HorizonDays),
+		Reached: day <= spec.HorizonDays, Names: names, Final: make([]float64, len(names))}, nil
+}
+
+func withFake(t *testing.T, f *cliFake) {
+	t.Helper()
+	sweepReplicate = f.replicate
+	t.Cleanup(func() { sweepReplicate = nil })
+}
+
+func writeCLIFiles(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tiny.toml"), []byte(cliScenario), 0o644)
+	path := filepath.Join(dir, "s.toml")
+	os.WriteFile(path, []byte(cliSweep), 0o644)
+	return path
+}
+
+func TestSweepCheckMergeCLI(t *testing.T) {
+	withFake(t, &cliFake{})
+	path := writeCLIFiles(t)
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	code, stdout, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "--jobs", "2", "--quiet")
+	if code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("sweep --quiet wrote to stderr: %q", stderr)
+	}
+	for _, want := range []string{"Sweep cli: sobol design, 64 points × 4 replications of tiny", "p_by_horizon(hub)", "ST [95% CI]", "builders.q_per_year"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("sweep stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	code, stdout, _ = sweepCLI(context.Background(), "check", whole)
+	if code != 1 {
+		t.Errorf("check: exit %d, want 1 (one assertion fails)", code)
+	}
+	for _, want := range []string{"PASS  p_by_horizon(hub) >= p_by_horizon(siloed)", "# the hub helps", "FAIL  median_day(siloed) < 10", "1 of 2 assertions pass"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("check stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		dir := filepath.Join(root, "shard-"+k[:1])
+		if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--shard", k, "--out", dir); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", k, code, stderr)
+		} else if !strings.Contains(stderr, "Shard "+k+": 32 points") {
+			t.Errorf("shard %s: stderr %q lacks the shard note", k, stderr)
+		}
+		shards = append(shards, dir)
+	}
+	merged := filepath.Join(root, "merged")
+	if code, _, stderr := sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", merged, "-q"); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{lab.PointsFile, lab.SweepSummaryFile} {
+		a, _ := os.ReadFile(filepath.Join(whole, name))
+		b, _ := os.ReadFile(filepath.Join(merged, name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("merged %s differs from the whole run's", name)
+		}
+	}
+	if code, _, stderr := sweepCLI(context.Background(), "merge", shards[0], "--out", filepath.Join(root, "m2")); code != 1 || !strings.Contains(stderr, "missing shard 2/2") {
+		t.Errorf("merge of one shard: exit %d, stderr %q; want 1 and the missing shard named", code, stderr)
+	}
+
+	code, stdout, _ = sweepCLI(context.Background(), "sweep", path, "--plan")
+	if code != 0 || !strings.HasPrefix(stdout, "point,block,seed,hubs.interlink.adapter_cost,builders.q_per_year\n0,A,") || strings.Count(stdout, "\n") != 65 {
+		t.Errorf("--plan: exit %d, stdout starts %q", code, stdout[:min(len(stdout), 120)])
+	}
+}
+
+// TestSweepInterruptCLI checks Ctrl-C: exit 130, the checkpoint intact,
+// a resume hint, and --resume finishing with the same bytes.
+func TestSweepInterruptCLI(t *testing.T) {
+	path := writeCLIFiles(t)
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	withFake(t, &cliFake{})
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(root, "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &cliFake{cancelAt: 100, cancel: cancel}
+	withFake(t, f)
+	code, _, stderr := sweepCLI(ctx, "sweep", path, "--out", out, "--jobs", "2")
+	if code != 130 {
+		t.Fatalf("interrupted sweep: exit %d, want 130: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "--resume") || !strings.Contains(stderr, "legolab: interrupted") {
+		t.Errorf("interrupted sweep: stderr lacks the resume hint: %q", stderr)
+	}
+	ck, err := os.ReadFile(filepath.Join(out, lab.CheckpointFile))
+	if err != nil || !bytes.HasSuffix(ck, []byte("\n")) || bytes.Count(ck, []byte("\n")) < 2 {
+		t.Fatalf("checkpoint after Ctrl-C: %d bytes, err %v; want complete lines", len(ck), err)
+	}
+	withFake(t, &cliFake{})
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", out, "--resume", "-q"); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{lab.PointsFile, lab.SweepSummaryFile, lab.CheckpointFile} {
+		a, _ := os.ReadFile(filepath.Join(whole, name))
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("resumed %s differs from the uninterrupted run's", name)
+		}
+	}
+}
+
+func TestSweepUsageErrors(t *testing.T) {
+	withFake(t, &cliFake{})
+	path := writeCLIFiles(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"sweep", path, "--shard", "3/2"}, 2, "1 <= K <= N"},
+		{[]string{"sweep", path, "--shard", "auto"}, 2, "no shard in the environment"},
+		{[]string{"sweep", path, "--shard-count", "3"}, 2, "--shard-count goes with --shard auto"},
+		{[]string{"sweep", path, "--jobs", "0"}, 2, "--jobs must be at least 1"},
+		{[]string{"sweep"}, 2, "accepts 1 arg"},
+		{[]string{"merge", "x"}, 2, "merge needs --out"},
+		{[]string{"check", t.TempDir()}, 1, "not a run or sweep folder"},
+	} {
+		code, _, stderr := sweepCLI(context.Background(), c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// TestSweepSmallExample runs the CI example with the real model (fewer
+// replications), as .ci/run does.
+func TestSweepSmallExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the model")
+	}
+	out := t.TempDir()
+	code, stdout, stderr := sweepCLI(context.Background(), "sweep", "../../examples/sweep-small.toml", "--out", out, "--replications", "2", "-q")
+	if code != 0 {
+		t.Fatalf("sweep-small: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "morris design, 32 points × 2 replications of deai-2025") {
+		t.Errorf("sweep-small stdout:\n%s", stdout)
+	}
+	code, stdout, stderr = sweepCLI(context.Background(), "check", out)
+	if code > 1 || !strings.Contains(stdout, "assertions pass") {
+		t.Errorf("check: exit %d: %s%s", code, stdout, stderr)
+	}
+}

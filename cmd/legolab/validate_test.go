@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/legolab/legolab/scenarios"
+)
+
+// validateRun runs legolab with args and returns its exit status and outputs.
+func validateRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestValidateBadFiles feeds every file of scenarios/testdata/bad (more
+// than 40: syntax, unknown keys, wrong types, each range, each reference
+// kind, duplicates, empty sets, absurd sizes, several problems at once) to
+// legolab validate. Each file lists the problems it must produce as
+// "# want: TEXT" comments, TEXT a substring of the problem's line after
+// "FILE:"; the command must report exactly those, one line each, in order.
+func TestValidateBadFiles(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "..", "scenarios", "testdata", "bad", "*.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 40 {
+		t.Fatalf("%d bad files; want at least 40", len(paths))
+	}
+	multi := 0
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".toml")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wants []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if w, ok := strings.CutPrefix(l, "# want: "); ok {
+				wants = append(wants, w)
+			}
+		}
+		if len(wants) > 1 {
+			multi++
+		}
+		code, stdout, stderr := validateRun(t, "validate", "--brief", p)
+		if code != 1 {
+			t.Errorf("%s: exit status %d; want 1", name, code)
+		}
+		if stdout != "" {
+			t.Errorf("%s: stdout %q; want nothing", name, stdout)
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+		if len(lines) != len(wants) {
+			t.Errorf("%s: %d problems; want %d:\n%s", name, len(lines), len(wants), stderr)
+			continue
+		}
+		for i, l := range lines {
+			rest, ok := strings.CutPrefix(l, p+":")
+			if !ok {
+				t.Errorf("%s: line %q does not start with %q", name, l, p+":")
+				continue
+			}
+			if !strings.Contains(rest, wants[i]) {
+				t.Errorf("%s: problem %d = %q; want it to contain %q", name, i, rest, wants[i])
+			}
+		}
+	}
+	if multi < 5 {
+		t.Errorf("%d bad files with several problems; want at least 5", multi)
+	}
+}
+
+func TestValidateGood(t *testing.T) {
+	args := []string{"validate"}
+	args = append(args, scenarios.BuiltinNames()...)
+	examples, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.toml"))
+	for _, p := range examples {
+		if !strings.HasPrefix(filepath.Base(p), "sweep-") {
+			args = append(args, p)
+		}
+	}
+	code, stdout, stderr := validateRun(t, args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var want strings.Builder
+	for _, a := range args[1:] {
+		want.WriteString(a + ": ok\n")
+	}
+	if stdout != want.String() {
+		t.Errorf("stdout = %q; want %q", stdout, want.String())
+	}
+}
+
+func TestValidateExamplesIncludingSweeps(t *testing.T) {
+	examples, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.toml"))
+	if len(examples) == 0 {
+		t.Skip("no examples")
+	}
+	code, _, stderr := validateRun(t, append([]string{"validate"}, examples...)...)
+	if code != 0 {
+		t.Errorf("validate examples/*.toml: exit %d:\n%s", code, stderr)
+	}
+}
+
+func TestValidateUsageAndMixed(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.toml")
+	bad := filepath.Join(dir, "bad.toml")
+	syntax := filepath.Join(dir, "syntax.toml")
+	for p, body := range map[string]string{
+		good:   "name = \"g\"\n[[protocols]]\nname = \"A\"\nserves = { data = 0.5 }\n",
+		bad:    "name = \"b\"\n[[protocols]]\nname = \"A\"\nserves = { data = 0.5 }\nopenness = 2\n",
+		syntax: "name = \"s\"\nruns = [1,\n",
+	} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // lines stdout must contain
+		stderr     []string // substrings stderr must contain
+		stderrNone bool
+	}{
+		{"no args", []string{"validate"}, 2, nil, []string{"at least one"}, false},
+		{"bad flag", []string{"validate", "--nope", good}, 2, nil, []string{"unknown flag"}, false},
+		{"good", []string{"validate", good}, 0, []string{good + ": ok"}, nil, true},
+		{"builtin", []string{"validate", scenarios.Default}, 0, []string{scenarios.Default + ": ok"}, nil, true},
+		{"mixed", []string{"validate", good, bad, scenarios.Default}, 1,
+			[]string{good + ": ok", scenarios.Default + ": ok"},
+			[]string{bad + ":5:1: protocols.A.openness: must be in [0, 1], got 2"}, false},
+		{"missing file", []string{"validate", filepath.Join(dir, "none.toml")}, 1, nil,
+			[]string{filepath.Join(dir, "none.toml") + ": no such file or directory"}, false},
+		{"unknown builtin", []string{"validate", "deai-2024"}, 1, nil,
+			[]string{`deai-2024: no scenario file or built-in scenario named "deai-2024"; did you mean deai-2025?`}, false},
+		{"syntax with context", []string{"validate", syntax}, 1, nil,
+			[]string{syntax + ":2:", "    2| runs = [1,"}, false},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := validateRun(t, c.args...)
+		if code != c.code {
+			t.Errorf("%s: exit %d; want %d (stderr %q)", c.name, code, c.code, stderr)
+		}
+		lines := strings.Split(stdout, "\n")
+		for _, w := range c.stdout {
+			if !slices.Contains(lines, w) {
+				t.Errorf("%s: stdout %q lacks line %q", c.name, stdout, w)
+			}
+		}
+		for _, w := range c.stderr {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%s: stderr %q lacks %q", c.name, stderr, w)
+			}
+		}
+		if c.stderrNone && stderr != "" {
+			t.Errorf("%s: stderr %q; want nothing", c.name, stderr)
+		}
+	}
+}
+
+func TestScenariosCommand(t *testing.T) {
+	code, stdout, stderr := validateRun(t, "scenarios")
+	if code != 0 {
+		t.Fatalf("scenarios: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	infos := scenarios.Builtins()
+	if len(lines) != len(infos) {
+		t.Fatalf("scenarios printed %d lines; want %d:\n%s", len(lines), len(infos), stdout)
+	}
+	for i, b := range infos {
+		if !strings.HasPrefix(lines[i], b.Name+" ") || !strings.Contains(lines[i], b.Description) {
+			t.Errorf("line %d = %q; want %s and its description", i, lines[i], b.Name)
+		}
+	}
+	if !strings.Contains(lines[0], "(default)") {
+		t.Errorf("first line %q does not mark the default", lines[0])
+	}
+	for _, b := range infos {
+		code, stdout, _ := validateRun(t, "scenarios", "show", b.Name)
+		src, _ := scenarios.BuiltinSource(b.Name)
+		if code != 0 || stdout != string(src) {
+			t.Errorf("scenarios show %s: exit %d, output differs from the source", b.Name, code)
+		}
+	}
+	if code, _, stderr := validateRun(t, "scenarios", "show", "nope"); code != 2 || !strings.Contains(stderr, "no built-in scenario") {
+		t.Errorf("scenarios show nope: exit %d, stderr %q; want 2 and a message", code, stderr)
+	}
+}

@@ -1,0 +1,297 @@
+package lab
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// WriteFileAtomic writes a file so that a reader, a crash or an interruption
+// never sees it half-written: write fills a temporary file in the same
+// directory (through a buffer), which is flushed, fsync'd, given mode 0644
+// and renamed over path; the directory is then fsync'd so the rename itself
+// survives a power cut. On any error the temporary file is removed and path
+// is left as it was.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// AtomicFile is a file being written under a temporary name in its final
+// directory, for output that is streamed over a long time (runs.csv, an
+// event trace): nothing appears at the final path until Commit.
+type AtomicFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	done bool
+}
+
+// CreateAtomic starts writing path atomically; see WriteFileAtomic.
+func CreateAtomic(path string) (*AtomicFile, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &AtomicFile{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// Write writes to the buffered temporary file.
+func (a *AtomicFile) Write(p []byte) (int, error) { return a.w.Write(p) }
+
+// Commit flushes, fsyncs and renames the file into place, then fsyncs its
+// directory. On error the temporary file is removed.
+func (a *AtomicFile) Commit() (err error) {
+	if a.done {
+		panic("lab: atomic file committed or aborted twice")
+	}
+	a.done = true
+	tmp := a.f.Name()
+	defer func() {
+		if err != nil {
+			a.f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = a.w.Flush(); err != nil {
+		return err
+	}
+	// CreateTemp makes the file 0600; outputs are meant to be shared.
+	if err = a.f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = a.f.Sync(); err != nil {
+		return err
+	}
+	if err = a.f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, a.path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(a.path))
+}
+
+// Abort removes the temporary file, leaving path as it was. It does
+// nothing after Commit or a previous Abort.
+func (a *AtomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// syncDir fsyncs a directory so that renames and creations in it are
+// durable. File systems that cannot sync a directory are not an error.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !isNotSupported(err) {
+		return err
+	}
+	return nil
+}
+
+func isNotSupported(err error) bool {
+	var pe *os.PathError
+	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not supported")
+}
+
+// ErrNotEmpty reports an output directory that already holds files and
+// that the caller did not ask to replace.
+var ErrNotEmpty = errors.New("exists and is not empty")
+
+// marker is the file whose presence makes a directory recognisably
+// legolab's output, and so safe to replace with force.
+const marker = "summary.json"
+
+// Dir is an output directory being prepared out of sight: files go into
+// Staging, a temporary sibling of Target, and Commit moves them into place
+// at once. A reader of Target sees either the previous complete contents or
+// the new complete ones, never a mixture; an interruption before Commit
+// leaves Target untouched (and a hidden staging directory that Abort, or
+// the user, removes).
+type Dir struct {
+	// Target is the directory the results are for.
+	Target string
+	// Staging is where the results are written until Commit.
+	Staging string
+	force   bool
+}
+
+// StageDir checks that target may be written and creates its staging
+// directory. Without force a target that exists and is not empty is
+// refused with an error wrapping ErrNotEmpty. With force a non-empty target
+// is replaced at Commit, but only if it looks like a legolab output folder
+// (it holds summary.json), so a mistyped --out never deletes unrelated
+// files. A target that exists and is not a directory is always refused.
+func StageDir(target string, force bool) (*Dir, error) {
+	target = filepath.Clean(target)
+	if err := checkTarget(target, force); err != nil {
+		return nil, err
+	}
+	parent, base := filepath.Split(target)
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	staging, err := os.MkdirTemp(parent, "."+base+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(staging, 0o755); err != nil {
+		os.RemoveAll(staging)
+		return nil, err
+	}
+	return &Dir{Target: target, Staging: staging, force: force}, nil
+}
+
+// checkTarget applies StageDir's rules to target as it is now.
+func checkTarget(target string, force bool) error {
+	fi, err := os.Stat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory", target)
+	}
+	empty, err := isEmptyDir(target)
+	if err != nil || empty {
+		return err
+	}
+	if !force {
+		return fmt.Errorf("%s %w", target, ErrNotEmpty)
+	}
+	if _, err := os.Stat(filepath.Join(target, marker)); err != nil {
+		return fmt.Errorf("refusing to replace %s: it does not look like a legolab output folder (no %s)", target, marker)
+	}
+	return nil
+}
+
+func isEmptyDir(dir string) (bool, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	_, err = f.Readdirnames(1)
+	if err == io.EOF {
+		return true, nil
+	}
+	return false, err
+}
+
+// Path returns the staging path of name, a slash-separated relative path
+// such as "plots/km.svg", creating its parent directories. It refuses
+// names that would escape the directory.
+func (d *Dir) Path(name string) (string, error) {
+	if name == "" || filepath.IsAbs(name) || strings.HasPrefix(name, "/") || !filepath.IsLocal(filepath.FromSlash(name)) {
+		return "", fmt.Errorf("lab: output file name %q is not a local path", name)
+	}
+	p := filepath.Join(d.Staging, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// WriteFile writes the file name into the staging directory atomically.
+func (d *Dir) WriteFile(name string, write func(io.Writer) error) error {
+	p, err := d.Path(name)
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(p, write)
+}
+
+// Commit moves the staged results to Target. A missing Target is created
+// by a single rename, an empty one removed first. A non-empty one (allowed
+// by force) is first renamed aside, then the staging directory renamed
+// into place and the old one removed; were the process killed between the
+// two renames, the previous results survive under a hidden ".NAME.old-*"
+// sibling.
+func (d *Dir) Commit() error {
+	if err := checkTarget(d.Target, d.force); err != nil {
+		return err
+	}
+	parent := filepath.Dir(d.Target)
+	if err := syncDir(d.Staging); err != nil {
+		return err
+	}
+	_, err := os.Stat(d.Target)
+	exists := err == nil
+	empty := false
+	if exists {
+		if empty, err = isEmptyDir(d.Target); err != nil {
+			return err
+		}
+	}
+	if !exists || empty {
+		// os.Rename never replaces a directory, even an empty one.
+		if empty {
+			if err := os.Remove(d.Target); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(d.Staging, d.Target); err != nil {
+			return err
+		}
+		return syncDir(parent)
+	}
+	old, err := os.MkdirTemp(parent, "."+filepath.Base(d.Target)+".old-")
+	if err != nil {
+		return err
+	}
+	// MkdirTemp reserved a unique name; the rename needs it absent.
+	if err := os.Remove(old); err != nil {
+		return err
+	}
+	if err := os.Rename(d.Target, old); err != nil {
+		return err
+	}
+	if err := os.Rename(d.Staging, d.Target); err != nil {
+		// Put the previous results back rather than leave no Target.
+		if rerr := os.Rename(old, d.Target); rerr != nil {
+			return fmt.Errorf("%w (and restoring the previous %s failed: %v; it is in %s)", err, d.Target, rerr, old)
+		}
+		return err
+	}
+	if err := syncDir(parent); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// Abort removes the staging directory and everything in it; Target is
+// untouched. It is safe to call after Commit, when it does nothing.
+func (d *Dir) Abort() error {
+	if _, err := os.Stat(d.Staging); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return os.RemoveAll(d.Staging)
+}

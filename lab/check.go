@@ -1,0 +1,302 @@
+package lab
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	toml "github.com/pelletier/go-toml/v2"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// CheckResult is one [[expect]] assertion evaluated on a run or sweep
+// folder.
+type CheckResult struct {
+	// Assert and Note are as written in the file.
+	Assert string
+	Note   string
+	// Pass is whether the assertion holds; an assertion that cannot be
+	// evaluated (Err set) fails.
+	Pass bool
+	// Left and Right are the two sides as measured.
+	Left, Right Measure
+	// Err says why the assertion could not be evaluated.
+	Err error
+}
+
+// Measure is one side of an assertion: the term, its value and its 95%
+// interval (NaN bounds when it has none). A median not reached by the
+// horizon is +Inf.
+type Measure struct {
+	Term    scenarios.Term
+	Value   float64
+	Lo, Hi  float64
+	IsConst bool
+}
+
+// Check evaluates the [[expect]] assertions of a run folder (those of its
+// scenario.toml, on summary.json) or of a sweep folder (those of its
+// sweep.toml, on summary.json and the per-point rows of checkpoint.jsonl).
+// It returns one result per assertion, in file order; an error means the
+// folder could not be read at all.
+//
+// In a run folder p_by_horizon, p_lo, p_hi, median_day, rmst_days and
+// final.METRIC read the variant's summary. In a sweep folder they are
+// summarised over the design's points (for sobol, its A and B blocks): the
+// mean with a 95% interval, except median_day, the median over points with
+// a distribution-free 95% interval. s1, st and mu_star read the
+// sensitivity of the sweep's first outcome to a parameter. A median not
+// reached by the horizon counts as +∞ everywhere.
+func Check(dir string) ([]CheckResult, error) {
+	if _, err := os.Stat(filepath.Join(dir, SweepFile)); err == nil {
+		return checkSweep(dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, reports.SummaryFile)); err != nil {
+		return nil, fmt.Errorf("%s is not a run or sweep folder (no %s)", dir, reports.SummaryFile)
+	}
+	return checkRun(dir)
+}
+
+// evaluate parses and evaluates each assertion with measure.
+func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure, error)) []CheckResult {
+	out := make([]CheckResult, len(expect))
+	for i, e := range expect {
+		r := CheckResult{Assert: e.Assert, Note: e.Note}
+		a, err := scenarios.ParseAssertion(e.Assert)
+		if err != nil {
+			r.Err = err
+			out[i] = r
+			continue
+		}
+		side := func(t scenarios.Term) Measure {
+			if t.IsConst {
+				return Measure{Term: t, Value: t.Const, Lo: math.NaN(), Hi: math.NaN(), IsConst: true}
+			}
+			m, err := measure(t)
+			if err != nil && r.Err == nil {
+				r.Err = err
+			}
+			m.Term = t
+			return m
+		}
+		r.Left, r.Right = side(a.Left), side(a.Right)
+		r.Pass = r.Err == nil && a.Holds(r.Left.Value, r.Right.Value)
+		out[i] = r
+	}
+	return out
+}
+
+// checkRun evaluates a run folder.
+func checkRun(dir string) ([]CheckResult, error) {
+	data, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Expect []scenarios.Expect `toml:"expect"`
+	}
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, reports.ScenarioFile), err)
+	}
+	f, err := os.Open(filepath.Join(dir, reports.SummaryFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sum, err := reports.ReadSummary(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, reports.SummaryFile), err)
+	}
+	return evaluate(doc.Expect, func(t scenarios.Term) (Measure, error) { return runMeasure(sum, t) }), nil
+}
+
+// runMeasure reads a variant term from a run's summary.
+func runMeasure(sum *metrics.Summary, t scenarios.Term) (Measure, error) {
+	m := Measure{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	if t.Scope() == "parameter" {
+		return m, fmt.Errorf("%s: sensitivity indices need a sweep folder", t)
+	}
+	var vs *metrics.VariantSummary
+	var names []string
+	for i := range sum.Variants {
+		names = append(names, sum.Variants[i].Name)
+		if sum.Variants[i].Name == t.Arg {
+			vs = &sum.Variants[i]
+		}
+	}
+	if vs == nil {
+		return m, fmt.Errorf("%s: no variant %q in this run (it has %v)", t, t.Arg, names)
+	}
+	l := vs.Lego
+	orInf := func(p *float64) float64 {
+		if p == nil {
+			return math.Inf(1)
+		}
+		return *p
+	}
+	switch t.Func {
+	case "p_by_horizon":
+		m.Value, m.Lo, m.Hi = l.PByHorizon, l.PCI95[0], l.PCI95[1]
+	case "p_lo":
+		m.Value = l.PCI95[0]
+	case "p_hi":
+		m.Value = l.PCI95[1]
+	case "median_day":
+		m.Value, m.Hi = orInf(l.MedianDay), orInf(l.MedianCI95[1])
+		if l.MedianCI95[0] != nil {
+			m.Lo = *l.MedianCI95[0]
+		}
+	case "rmst_days":
+		m.Value = l.RMSTDays
+	default:
+		metric := t.Metric()
+		if metric == "" {
+			return m, fmt.Errorf("%s: unknown function %q", t, t.Func)
+		}
+		for _, fs := range vs.Final {
+			if fs.Metric == metric {
+				m.Value = fs.Mean
+				return m, nil
+			}
+		}
+		return m, fmt.Errorf("%s: no final metric %q in this run", t, metric)
+	}
+	return m, nil
+}
+
+// checkSweep evaluates a sweep folder.
+func checkSweep(dir string) ([]CheckResult, error) {
+	id, rows, err := readCheckpointFile(filepath.Join(dir, CheckpointFile))
+	if err != nil {
+		return nil, err
+	}
+	if id.Shards > 1 {
+		return nil, fmt.Errorf("%s is shard %d/%d of a sweep; run `legolab merge` on all its shards and check the merged folder", dir, id.Shard, id.Shards)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, SweepSummaryFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no %s: the sweep has not finished (resume it with --resume)", dir, SweepSummaryFile)
+		}
+		return nil, err
+	}
+	sum, err := ReadSweepSummary(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	if err != nil {
+		return nil, err
+	}
+	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	if err != nil {
+		return nil, err
+	}
+	byIndex := make([]*PointRow, id.Points)
+	for _, r := range rows {
+		if r.Index >= 0 && r.Index < id.Points {
+			byIndex[r.Index] = r
+		}
+	}
+	for i, r := range byIndex {
+		if r == nil {
+			return nil, fmt.Errorf("%s: the checkpoint lacks point %d of %d", dir, i, id.Points)
+		}
+	}
+	rows = byIndex
+	sample := rows
+	if sum.Design == scenarios.DesignSobol {
+		sample = rows[:2*sum.Samples]
+	}
+	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {
+		return sweepMeasure(sum, id, sample, t)
+	}), nil
+}
+
+// sweepMeasure evaluates a term on a sweep's outputs.
+func sweepMeasure(sum *SweepSummary, id *sweepIdentity, rows []*PointRow, t scenarios.Term) (Measure, error) {
+	m := Measure{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	val := func(p *float64, inf bool) float64 {
+		if p == nil {
+			if inf {
+				return math.Inf(1)
+			}
+			return math.NaN()
+		}
+		return *p
+	}
+	switch t.Scope() {
+	case "variant":
+		ref, err := swParseOutcome(t.Func+"("+t.Arg+")", id.Variants, id.Observables)
+		if err != nil {
+			return m, err
+		}
+		st := swStatsOf(ref, rows)
+		if ref.measure == "median_day" {
+			m.Value, m.Lo, m.Hi = val(st.Median, true), val(st.MedianCI95[0], true), val(st.MedianCI95[1], true)
+		} else {
+			m.Value, m.Lo, m.Hi = val(st.Mean, true), val(st.MeanCI95[0], false), val(st.MeanCI95[1], false)
+		}
+		return m, nil
+	case "parameter":
+		if len(sum.Outcomes) == 0 {
+			return m, fmt.Errorf("%s: the sweep analyses no outcome", t)
+		}
+		outcome := sum.Outcomes[0]
+		for _, r := range sum.Sensitivity {
+			if r.Outcome != outcome || r.Param != t.Arg {
+				continue
+			}
+			var p *float64
+			var ci [2]*float64
+			switch t.Func {
+			case "st":
+				p, ci = r.ST, r.STCI95
+			case "s1":
+				p, ci = r.S1, r.S1CI95
+			case "mu_star":
+				p = r.MuStar
+			}
+			if p == nil {
+				why := fmt.Sprintf("a %s design does not give %s", sum.Design, t.Func)
+				if r.Note != "" {
+					why = r.Note
+				}
+				return m, fmt.Errorf("%s of %s: %s", t, outcome, why)
+			}
+			m.Value, m.Lo, m.Hi = *p, val(ci[0], false), val(ci[1], false)
+			return m, nil
+		}
+		return m, fmt.Errorf("%s: %q is not a swept parameter", t, t.Arg)
+	}
+	return m, fmt.Errorf("%s: unknown function %q", t, t.Func)
+}
+
+// FormatMeasure writes a measured side as "0.62 [0.55, 0.69]", "∞ (not
+// reached)" or the constant.
+func FormatMeasure(m Measure) string {
+	num := func(x float64) string {
+		switch {
+		case math.IsInf(x, 1):
+			return "∞"
+		case math.IsNaN(x):
+			return "—"
+		}
+		return fmt.Sprintf("%.4g", x)
+	}
+	var b bytes.Buffer
+	b.WriteString(num(m.Value))
+	if math.IsInf(m.Value, 1) {
+		b.WriteString(" (not reached)")
+	}
+	if !m.IsConst && (!math.IsNaN(m.Lo) || !math.IsNaN(m.Hi)) {
+		fmt.Fprintf(&b, " [%s, %s]", num(m.Lo), num(m.Hi))
+	}
+	return b.String()
+}

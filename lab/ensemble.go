@@ -1,0 +1,445 @@
+package lab
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// ReplicateFunc runs replication index of one variant: spec is the
+// variant's resolved scenario, seed the master seed. trace, when not nil,
+// receives the replication's event trace; graph asks for the interop graph
+// at the horizon. It must be deterministic in (spec, index, seed) and safe
+// to call from several goroutines at once.
+type ReplicateFunc func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error)
+
+// ReportFunc renders a run's report files (report.html, plots/*.svg, ...)
+// from its saved data, as reports.Files does.
+type ReportFunc func(d *reports.Data) ([]reports.File, error)
+
+// Variant is one variant an ensemble runs.
+type Variant struct {
+	Name        string
+	Description string
+	// Spec is the variant's resolved scenario: the base with its overrides
+	// applied.
+	Spec *scenarios.Spec
+}
+
+// Ensemble is a Monte Carlo ensemble of a scenario's variants on common
+// random numbers and where its results go. Replication r of every variant
+// uses master seed Seed and index r, so the variants differ by their
+// parameters, not by their dice.
+type Ensemble struct {
+	// Scenario is the resolved base scenario; its Name, Start, HorizonDays
+	// and Lego fields head the summary.
+	Scenario *scenarios.Spec
+	// Variants are the variants to run, in output order. Required.
+	Variants []Variant
+	// Observables are the names every replication reports, in order. Nil
+	// means those of the first replication.
+	Observables []string
+	// ScenarioTOML is the resolved scenario written to scenario.toml; its
+	// SHA-256 identifies the run in the summary.
+	ScenarioTOML []byte
+	// Parameters are the resolved scenario's scalar values for the report.
+	Parameters []metrics.Parameter
+	// Runs is the number of replications per variant, ≥ 1.
+	Runs int
+	// Seed is the master seed.
+	Seed uint64
+	// Jobs is the number of replications run at once; < 1 means 1. The
+	// outputs do not depend on it.
+	Jobs int
+	// Out is the output directory. Force allows replacing a non-empty one
+	// (see StageDir).
+	Out   string
+	Force bool
+	// Version is the legolab version recorded in the summary.
+	Version string
+	// Trace, when not nil, receives the event trace of replication 0 of the
+	// first variant.
+	Trace io.Writer
+	// Progress, when not nil, is called from one goroutine after each
+	// replication with the number finished and the total.
+	Progress func(done, total int)
+	// Replicate runs one replication. Nil means the model's Replicate.
+	Replicate ReplicateFunc
+	// Report, when not nil, renders the report from the saved data; its
+	// files are written into Out next to the data.
+	Report ReportFunc
+}
+
+// Result is what Run produced.
+type Result struct {
+	// Summary is the content of summary.json.
+	Summary *metrics.Summary
+	// Dir is the output directory.
+	Dir string
+}
+
+// ErrReport wraps a report generation failure; the data files were
+// written all the same.
+var ErrReport = errors.New("report")
+
+// modelReplicate is Replicate as a ReplicateFunc.
+func modelReplicate(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+	return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
+}
+
+// Run runs the ensemble and writes its outputs into e.Out: summary.json,
+// runs.csv, series.csv, scenario.toml, graphs.json and the report's files,
+// each atomically, all swapped into place at once at the end.
+//
+// Replications run in parallel, Jobs at a time, and are consumed in
+// replication order through a bounded reorder buffer, so every output is
+// byte-identical for any Jobs, and memory does not grow with Runs: rows are
+// streamed to runs.csv and series aggregated online (metrics.Ensemble).
+//
+// When ctx is cancelled Run stops the workers and still writes complete
+// results for the replications that finished in order (the same count for
+// every variant), with the summary marked partial; it then returns the
+// Result and an error wrapping ctx.Err(). If no replication finished,
+// nothing is written. Any other error leaves the previous contents of Out
+// untouched.
+func (e *Ensemble) Run(ctx context.Context) (*Result, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	replicate := e.Replicate
+	if replicate == nil {
+		replicate = modelReplicate
+	}
+	out, err := StageDir(e.Out, e.Force)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Abort()
+	runsPath, err := out.Path(reports.RunsFile)
+	if err != nil {
+		return nil, err
+	}
+	runsFile, err := CreateAtomic(runsPath)
+	if err != nil {
+		return nil, err
+	}
+	defer runsFile.Abort()
+	names := make([]string, len(e.Variants))
+	for v, vr := range e.Variants {
+		names[v] = vr.Name
+	}
+	// The aggregator and the runs.csv header need the observables' names,
+	// which the first replication gives when the caller did not.
+	var agg *metrics.Ensemble
+	var runs *reports.RunsWriter
+	begin := func(observables []string) (err error) {
+		agg = metrics.NewEnsemble(names, observables, e.Scenario.HorizonDays)
+		runs, err = reports.NewRunsWriter(runsFile, observables)
+		return err
+	}
+	if len(e.Observables) > 0 {
+		if err := begin(e.Observables); err != nil {
+			return nil, err
+		}
+	}
+
+	completed, err := e.execute(ctx, replicate, func(r int, reps []*metrics.Replication) error {
+		if agg == nil {
+			if err := begin(reps[0].Names); err != nil {
+				return err
+			}
+		}
+		if err := agg.Add(reps); err != nil {
+			return err
+		}
+		for v, rep := range reps {
+			row := reports.Run{
+				Variant: names[v], Replication: r, Seed: e.Seed,
+				LegoDay: rep.LegoDay, Censored: !rep.Reached, Final: rep.Final,
+			}
+			if err := runs.Write(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// An interruption that came after the last replication changes nothing.
+	interrupted := completed < e.Runs && ctx.Err() != nil
+	if !interrupted && err != nil {
+		return nil, err
+	}
+	if completed == 0 {
+		return nil, fmt.Errorf("lab: no replication completed, nothing written: %w", context.Cause(ctx))
+	}
+	if err := runs.Flush(); err != nil {
+		return nil, err
+	}
+	if err := runsFile.Commit(); err != nil {
+		return nil, err
+	}
+
+	sum := e.summary(agg, completed, interrupted)
+	// The representative graphs come from re-running one replication per
+	// variant, which is deterministic, rather than from keeping every
+	// replication's graph. An interrupted run still gets them: they take a
+	// replication's time each.
+	graphs, err := e.graphs(context.WithoutCancel(ctx), replicate, agg)
+	if err != nil {
+		return nil, err
+	}
+	writes := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{reports.SummaryFile, func(w io.Writer) error { return reports.WriteSummary(w, sum) }},
+		{reports.SeriesFile, func(w io.Writer) error {
+			return reports.WriteSeries(w, e.Scenario.Start, agg.Series())
+		}},
+		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(e.ScenarioTOML); return err }},
+		{reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, graphs) }},
+	}
+	for _, f := range writes {
+		if err := out.WriteFile(f.name, f.write); err != nil {
+			return nil, err
+		}
+	}
+	var reportErr error
+	if e.Report != nil {
+		reportErr = e.writeReport(out)
+	}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	res := &Result{Summary: sum, Dir: out.Target}
+	switch {
+	case interrupted:
+		return res, fmt.Errorf("lab: interrupted after %d of %d replications per variant: %w", completed, e.Runs, context.Cause(ctx))
+	case reportErr != nil:
+		return res, fmt.Errorf("%w: %v (the data files are in %s)", ErrReport, reportErr, out.Target)
+	}
+	return res, nil
+}
+
+// check reports a misconfigured Ensemble.
+func (e *Ensemble) check() error {
+	switch {
+	case e.Scenario == nil:
+		return errors.New("lab: ensemble without a scenario")
+	case len(e.Variants) == 0:
+		return errors.New("lab: ensemble without variants")
+	case e.Runs < 1:
+		return fmt.Errorf("lab: runs must be at least 1, got %d", e.Runs)
+	case !(e.Scenario.HorizonDays > 0):
+		return fmt.Errorf("lab: horizon must be positive, got %g days", e.Scenario.HorizonDays)
+	case e.Out == "":
+		return errors.New("lab: no output directory")
+	}
+	for _, v := range e.Variants {
+		if v.Spec == nil {
+			return fmt.Errorf("lab: variant %s has no scenario", v.Name)
+		}
+	}
+	return nil
+}
+
+// execute runs Runs × len(Variants) replications, Jobs at a time, and calls
+// release with the replications of index r of every variant, for r = 0, 1,
+// 2, ... in order, from the calling goroutine. It returns how many indices
+// were released. Work is dispatched index-major so that an interruption
+// finds every variant at about the same count, and at most window indices
+// are in flight, which bounds the reorder buffer.
+func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release func(r int, reps []*metrics.Replication) error) (int, error) {
+	jobs := max(e.Jobs, 1)
+	nv := len(e.Variants)
+	window := max(2, 2*jobs/nv+2)
+	total := e.Runs * nv
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+
+	type done struct {
+		v, r int
+		rep  *metrics.Replication
+		err  error
+	}
+	results := make(chan done, jobs)
+	slots := make(chan struct{}, window)
+	var waitErr error
+	go func() {
+		defer close(results)
+	dispatch:
+		for r := 0; r < e.Runs; r++ {
+			select {
+			case slots <- struct{}{}:
+			case <-gctx.Done():
+				break dispatch
+			}
+			for v := range nv {
+				if gctx.Err() != nil {
+					break dispatch
+				}
+				g.Go(func() error {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					var trace io.Writer
+					if r == 0 && v == 0 {
+						trace = e.Trace
+					}
+					vr := e.Variants[v]
+					rep, err := replicate(gctx, vr.Spec, vr.Name, r, e.Seed, trace, false)
+					if err == nil {
+						err = checkReplication(rep, vr.Name, r)
+					}
+					if err != nil {
+						err = fmt.Errorf("variant %s replication %d: %w", vr.Name, r, err)
+					}
+					results <- done{v, r, rep, err}
+					return err
+				})
+			}
+		}
+		waitErr = g.Wait()
+	}()
+
+	// The reorder buffer: ring[r%window] collects index r until every
+	// variant has reported it.
+	ring := make([][]*metrics.Replication, window)
+	have := make([]int, window)
+	for i := range ring {
+		ring[i] = make([]*metrics.Replication, nv)
+	}
+	next, finished := 0, 0
+	var releaseErr error
+	for d := range results {
+		if d.err != nil {
+			continue
+		}
+		finished++
+		if e.Progress != nil {
+			e.Progress(finished, total)
+		}
+		if releaseErr != nil {
+			continue
+		}
+		slot := d.r % window
+		ring[slot][d.v] = d.rep
+		have[slot]++
+		for have[next%window] == nv {
+			s := next % window
+			if err := release(next, ring[s]); err != nil {
+				releaseErr = err
+				cancel()
+				break
+			}
+			clear(ring[s])
+			have[s] = 0
+			next++
+			<-slots
+		}
+	}
+	if releaseErr != nil {
+		return next, releaseErr
+	}
+	return next, waitErr
+}
+
+// checkReplication guards the ensemble against a replication function that
+// breaks its contract.
+func checkReplication(rep *metrics.Replication, variant string, r int) error {
+	switch {
+	case rep == nil:
+		return errors.New("no result")
+	case rep.Index != r:
+		return fmt.Errorf("result is for replication %d", rep.Index)
+	}
+	return nil
+}
+
+// summary assembles summary.json's content.
+func (e *Ensemble) summary(agg *metrics.Ensemble, completed int, partial bool) *metrics.Summary {
+	hash := sha256.Sum256(e.ScenarioTOML)
+	sc := e.Scenario
+	s := &metrics.Summary{
+		Scenario:    sc.Name,
+		SHA256:      hex.EncodeToString(hash[:]),
+		Seed:        e.Seed,
+		Runs:        e.Runs,
+		HorizonDays: sc.HorizonDays,
+		Start:       sc.Start.Format(time.DateOnly),
+		Version:     e.Version,
+		Partial:     partial,
+		Completed:   completed,
+		Lego: metrics.LegoRule{
+			Rule:                 sc.Lego.Rule,
+			WindowDays:           sc.Lego.WindowDays,
+			ComposabilityMin:     sc.Lego.ComposabilityMin,
+			ComposedShareMin:     sc.Lego.ComposedShareMin,
+			GrowthMin:            sc.Lego.GrowthMin,
+			MinComposedPerWindow: sc.Lego.MinComposedPerWindow,
+		},
+		Parameters: e.Parameters,
+	}
+	s.Variants, s.Comparisons = agg.Summarize(sc.Start)
+	for v := range s.Variants {
+		s.Variants[v].Description = e.Variants[v].Description
+	}
+	if s.Parameters == nil {
+		s.Parameters = []metrics.Parameter{}
+	}
+	return s
+}
+
+// graphs re-runs each variant's representative replication with its graph.
+func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *metrics.Ensemble) ([]reports.RepresentativeGraph, error) {
+	out := make([]reports.RepresentativeGraph, len(e.Variants))
+	for v, vr := range e.Variants {
+		r, o := agg.Representative(v)
+		rep, err := replicate(ctx, vr.Spec, vr.Name, r, e.Seed, nil, true)
+		if err != nil {
+			return nil, fmt.Errorf("variant %s replication %d (graph): %w", vr.Name, r, err)
+		}
+		if rep.Reached != o.Event || (o.Event && rep.LegoDay != o.Time) {
+			return nil, fmt.Errorf("lab: variant %s replication %d is not reproducible: Lego day %v (reached %v) on re-run, %v (reached %v) before",
+				vr.Name, r, rep.LegoDay, rep.Reached, o.Time, o.Event)
+		}
+		g := reports.RepresentativeGraph{Variant: vr.Name, Replication: r, Graph: rep.Graph}
+		if rep.Reached {
+			d := rep.LegoDay
+			g.LegoDay = &d
+		}
+		out[v] = g
+	}
+	return out, nil
+}
+
+// writeReport renders the report from the staged data, read back as
+// `legolab report` would, and writes its files next to the data.
+func (e *Ensemble) writeReport(out *Dir) error {
+	d, err := reports.ReadDir(out.Staging)
+	if err != nil {
+		return err
+	}
+	files, err := e.Report(d)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := out.WriteFile(f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// BenchmarkEnsemble runs whole ensembles of the built-in deai-2025 (every
+// variant, 10 replications each, data files without the report) with one
+// and two workers, reporting the wall time per replication; the ratio of
+// the two is the parallel speed-up.
+func BenchmarkEnsemble(b *testing.B) {
+	spec, err := scenarios.Open(scenarios.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const runs = 10
+	for _, jobs := range []int{1, 2} {
+		b.Run(fmt.Sprintf("%s/jobs=%d", scenarios.Default, jobs), func(b *testing.B) {
+			root := b.TempDir()
+			reps := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for i := range b.N {
+				e, err := NewEnsemble(spec, nil, runs, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.Jobs = jobs
+				e.Out = filepath.Join(root, fmt.Sprint(i))
+				if _, err := e.Run(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				reps += runs * len(e.Variants)
+			}
+			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(reps), "ms/replication")
+		})
+	}
+}
+
+// BenchmarkEnsembleOverhead measures what the ensemble adds to the model
+// per replication — reordering, aggregation into fans and sketches,
+// runs.csv, and writing the outputs — with a replication function that
+// hands back copies of eight precomputed deai-2025 replications in turn.
+func BenchmarkEnsembleOverhead(b *testing.B) {
+	spec, err := scenarios.Open(scenarios.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var protos [8]*metrics.Replication
+	for i := range protos {
+		if protos[i], err = Replicate(context.Background(), spec, "base", i, 1, ReplicateOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	canned := func(_ context.Context, _ *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
+		r := *protos[index%len(protos)]
+		r.Variant, r.Index, r.Seed = variant, index, seed
+		return &r, nil
+	}
+	for _, runs := range []int{200, 2000} {
+		b.Run(fmt.Sprintf("runs=%d", runs), func(b *testing.B) {
+			root := b.TempDir()
+			reps := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for i := range b.N {
+				e, err := NewEnsemble(spec, nil, runs, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.Jobs = 2
+				e.Out = filepath.Join(root, fmt.Sprint(i))
+				e.Replicate = canned
+				if _, err := e.Run(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				reps += runs * len(e.Variants)
+			}
+			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(reps), "µs/replication")
+		})
+	}
+}

@@ -1,0 +1,494 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sim"
+)
+
+// fakeObservables are the fake model's observables.
+var fakeObservables = []string{"composability_index", "composed_apps", "exploits"}
+
+// fake is a cheap, deterministic stand-in for the model with the shape of
+// a real replication: the Lego day is exponential with a rate set by the
+// variant's builders.q_per_year and rounded up to the sample grid,
+// censored at the horizon; the series are driven by the same stream, so
+// variants share random numbers. sleep adds a random delay from another
+// stream, to shuffle the order in which parallel replications finish.
+type fake struct {
+	sleep  bool
+	failAt int // replication index that fails; −1 for none
+	calls  atomic.Int64
+	graphs atomic.Int64
+}
+
+func newFake() *fake { return &fake{failAt: -1} }
+
+func (f *fake) replicate(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.calls.Add(1)
+	if index == f.failAt {
+		return nil, errors.New("fake failure")
+	}
+	if f.sleep {
+		d := sim.NewStream(seed, uint64(index), sim.StreamID("fake-sleep"))
+		time.Sleep(time.Duration(d.IntN(400)) * time.Microsecond)
+	}
+	rng := sim.NewStream(seed, uint64(index), sim.StreamID("fake"))
+	every := spec.SampleEveryDays
+	horizon := spec.HorizonDays
+	rate := spec.Builders.QPerYear / 365
+	lego := math.Ceil(rng.ExpFloat64()/rate/every) * every
+	r := &metrics.Replication{
+		Variant: variant, Index: index, Seed: seed,
+		Names:   fakeObservables,
+		Reached: lego <= horizon,
+	}
+	if r.Reached {
+		r.LegoDay = lego
+	}
+	r.Values = make([][]float64, len(fakeObservables))
+	level, apps, exploits := 0.0, 0.0, 0.0
+	for day := 0.0; day <= horizon; day += every {
+		r.Days = append(r.Days, day)
+		level = min(1, max(0, level+0.02*rng.NormFloat64()+0.001))
+		apps += float64(rng.IntN(5))
+		if rng.Float64() < 0.01 {
+			exploits++
+		}
+		r.Values[0] = append(r.Values[0], level)
+		r.Values[1] = append(r.Values[1], apps)
+		r.Values[2] = append(r.Values[2], exploits)
+	}
+	r.Final = []float64{level, apps, exploits}
+	if trace != nil {
+		fmt.Fprintf(trace, "{\"variant\":%q,\"replication\":%d,\"lego_day\":%g}\n", variant, index, lego)
+	}
+	if graph {
+		f.graphs.Add(1)
+		r.Graph = &metrics.Graph{
+			Nodes: []metrics.Node{{Name: "a", Dimension: "data", Usage: apps}, {Name: "b", Dimension: "model", Usage: 1}},
+			Edges: []metrics.Edge{{A: 0, B: 1, Kind: "bridge"}},
+		}
+	}
+	return r, nil
+}
+
+// fakeEnsemble returns an ensemble of two variants of a three-year weekly
+// scenario, writing into dir.
+func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
+	base := &scenarios.Spec{
+		Name: "fake", Start: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
+		HorizonDays: 3 * 365, SampleEveryDays: 7, Runs: runs, Seed: 7,
+	}
+	base.Lego.Rule = "window"
+	slow, quick := *base, *base
+	slow.Builders.QPerYear = 0.4
+	quick.Builders.QPerYear = 0.7
+	return &Ensemble{
+		Scenario: base,
+		Variants: []Variant{
+			{Name: "defacto", Description: "slow", Spec: &slow},
+			{Name: "hub", Description: "quick", Spec: &quick},
+		},
+		Observables:  fakeObservables,
+		ScenarioTOML: []byte("name = \"fake\"\n"),
+		Parameters:   []metrics.Parameter{{Key: "horizon_days", Value: "1095"}},
+		Runs:         runs, Seed: 7, Jobs: jobs, Out: dir, Version: "test",
+		Replicate: f.replicate,
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// leftovers lists hidden staging or temporary entries next to or inside dir.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		entries, err := os.ReadDir(d)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				out = append(out, filepath.Join(d, e.Name()))
+			}
+		}
+	}
+	return out
+}
+
+var dataFiles = []string{reports.SummaryFile, reports.RunsFile, reports.SeriesFile, reports.GraphsFile, reports.ScenarioFile}
+
+func TestEnsembleSameBytesForAnyJobs(t *testing.T) {
+	runs := 200
+	if testing.Short() {
+		runs = 60
+	}
+	root := t.TempDir()
+	var want map[string][]byte
+	for _, jobs := range []int{1, 2, 5} {
+		f := newFake()
+		f.sleep = jobs > 1
+		dir := filepath.Join(root, fmt.Sprintf("jobs%d", jobs))
+		res, err := fakeEnsemble(f, dir, runs, jobs).Run(context.Background())
+		if err != nil {
+			t.Fatalf("jobs=%d: %v", jobs, err)
+		}
+		if res.Summary.Partial || res.Summary.Completed != runs {
+			t.Errorf("jobs=%d: partial %v completed %d; want complete %d", jobs, res.Summary.Partial, res.Summary.Completed, runs)
+		}
+		got := map[string][]byte{}
+		for _, name := range dataFiles {
+			got[name] = readFile(t, filepath.Join(dir, name))
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for _, name := range dataFiles {
+			if !bytes.Equal(got[name], want[name]) {
+				t.Errorf("jobs=%d: %s differs from jobs=1's", jobs, name)
+			}
+		}
+		if l := leftovers(t, dir); len(l) > 0 {
+			t.Errorf("jobs=%d: left %v", jobs, l)
+		}
+	}
+	if n := bytes.Count(want[reports.RunsFile], []byte("\n")); n != 2*runs+1 {
+		t.Errorf("runs.csv has %d lines; want %d", n, 2*runs+1)
+	}
+}
+
+func TestEnsembleOutputsReadBack(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	f := newFake()
+	res, err := fakeEnsemble(f, dir, 40, 2).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := reports.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.Summary
+	if s.Scenario != "fake" || s.Seed != 7 || s.Runs != 40 || s.Start != "2025-07-01" || s.Version != "test" || s.HorizonDays != 1095 {
+		t.Errorf("summary header %+v", s)
+	}
+	if sum := sha256.Sum256(readFile(t, filepath.Join(dir, reports.ScenarioFile))); s.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 %q; want that of scenario.toml, %x", s.SHA256, sum)
+	}
+	if len(s.Variants) != 2 || s.Variants[0].Name != "defacto" || s.Variants[1].Description != "quick" {
+		t.Errorf("variants %+v", s.Variants)
+	}
+	for v, vs := range s.Variants {
+		if vs.Lego.Reached+vs.Lego.Censored != 40 {
+			t.Errorf("%s: %d reached + %d censored; want 40", vs.Name, vs.Lego.Reached, vs.Lego.Censored)
+		}
+		if d.Graphs[v] == nil || len(d.Graphs[v].Nodes) != 2 {
+			t.Errorf("%s: graph %+v", vs.Name, d.Graphs[v])
+		}
+	}
+	if len(s.Comparisons) != 1 || s.Comparisons[0].A != "defacto" || s.Comparisons[0].B != "hub" {
+		t.Errorf("comparisons %+v", s.Comparisons)
+	}
+	if len(d.Runs) != 80 || d.Runs[0].Variant != "defacto" || d.Runs[1].Variant != "hub" || d.Runs[1].Replication != 0 || d.Runs[2].Replication != 1 {
+		t.Errorf("runs: %d rows, first %+v %+v %+v", len(d.Runs), d.Runs[0], d.Runs[1], d.Runs[2])
+	}
+	days := int(1095/7) + 1
+	if len(d.Series) != 2*len(fakeObservables)*days {
+		t.Errorf("%d series rows; want %d", len(d.Series), 2*len(fakeObservables)*days)
+	}
+	if got := f.graphs.Load(); got != 2 {
+		t.Errorf("%d graph re-runs; want 2", got)
+	}
+	if got := f.calls.Load(); got != 2*40+2 {
+		t.Errorf("%d replications run; want %d", got, 2*40+2)
+	}
+	if res.Summary.Variants[0].Lego.PByHorizon != s.Variants[0].Lego.PByHorizon {
+		t.Errorf("returned summary differs from the file's")
+	}
+	// CRN: the hub variant's rate is higher on the same draws, so it is
+	// never later than defacto in a replication where both reach it.
+	for i := 0; i+1 < len(d.Runs); i += 2 {
+		a, b := d.Runs[i], d.Runs[i+1]
+		if !a.Censored && !b.Censored && b.LegoDay > a.LegoDay {
+			t.Errorf("replication %d: hub %g after defacto %g on common random numbers", a.Replication, b.LegoDay, a.LegoDay)
+		}
+	}
+}
+
+func TestEnsembleInterrupted(t *testing.T) {
+	root := t.TempDir()
+	full := filepath.Join(root, "full")
+	if _, err := fakeEnsemble(newFake(), full, 100, 1).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fullRuns := readFile(t, filepath.Join(full, reports.RunsFile))
+
+	for _, jobs := range []int{1, 3} {
+		dir := filepath.Join(root, fmt.Sprintf("part%d", jobs))
+		ctx, cancel := context.WithCancel(context.Background())
+		f := newFake()
+		f.sleep = true
+		e := fakeEnsemble(f, dir, 100, jobs)
+		e.Progress = func(done, total int) {
+			if done == 57 {
+				cancel()
+			}
+		}
+		res, err := e.Run(ctx)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("jobs=%d: err %v; want context.Canceled", jobs, err)
+		}
+		s := res.Summary
+		// Replications already running when the cancel came may finish.
+		if !s.Partial || s.Completed < 1 || s.Completed > (57+jobs)/2+1 {
+			t.Errorf("jobs=%d: partial %v completed %d; want partial, 1..%d", jobs, s.Partial, s.Completed, (57+jobs)/2+1)
+		}
+		onDisk, err := reports.ReadDir(dir)
+		if err != nil {
+			t.Fatalf("jobs=%d: %v", jobs, err)
+		}
+		if !onDisk.Summary.Partial || onDisk.Summary.Completed != s.Completed || len(onDisk.Runs) != 2*s.Completed {
+			t.Errorf("jobs=%d: on disk partial %v completed %d with %d rows; want %d rows", jobs, onDisk.Summary.Partial, onDisk.Summary.Completed, len(onDisk.Runs), 2*s.Completed)
+		}
+		for _, vs := range onDisk.Summary.Variants {
+			if vs.Lego.Reached+vs.Lego.Censored != s.Completed {
+				t.Errorf("jobs=%d: %s counts %d runs; want %d", jobs, vs.Name, vs.Lego.Reached+vs.Lego.Censored, s.Completed)
+			}
+		}
+		// The partial rows are the first rows of the uninterrupted run.
+		part := readFile(t, filepath.Join(dir, reports.RunsFile))
+		if !bytes.HasPrefix(fullRuns, part) {
+			t.Errorf("jobs=%d: partial runs.csv is not a prefix of the full one", jobs)
+		}
+		if l := leftovers(t, dir); len(l) > 0 {
+			t.Errorf("jobs=%d: left %v", jobs, l)
+		}
+	}
+}
+
+func TestEnsembleInterruptedBeforeAnyRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := fakeEnsemble(newFake(), dir, 10, 2).Run(ctx)
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Fatalf("res %v err %v; want nil, context.Canceled", res, err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s exists after a run that completed nothing", dir)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+}
+
+func TestEnsembleFailureKeepsPrevious(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := fakeEnsemble(newFake(), dir, 10, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, filepath.Join(dir, reports.SummaryFile))
+	f := newFake()
+	f.failAt = 6
+	e := fakeEnsemble(f, dir, 20, 2)
+	e.Force = true
+	_, err := e.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "replication 6: fake failure") {
+		t.Fatalf("err %v; want the fake failure of replication 6", err)
+	}
+	if after := readFile(t, filepath.Join(dir, reports.SummaryFile)); !bytes.Equal(after, before) {
+		t.Error("a failed run changed the previous results")
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+}
+
+func TestEnsembleForce(t *testing.T) {
+	root := t.TempDir()
+	run := func(dir string, force bool) error {
+		e := fakeEnsemble(newFake(), dir, 5, 1)
+		e.Force = force
+		_, err := e.Run(context.Background())
+		return err
+	}
+	// An existing empty directory is fine without force.
+	empty := filepath.Join(root, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(empty, false); err != nil {
+		t.Errorf("empty dir: %v", err)
+	}
+	// A second run into it is refused without force, and leaves it alone.
+	if err := run(empty, false); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("non-empty dir without force: err %v; want ErrNotEmpty", err)
+	}
+	// With force the old contents go, the new ones come.
+	stale := filepath.Join(empty, "stale.txt")
+	if err := os.WriteFile(stale, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(empty, true); err != nil {
+		t.Errorf("force: %v", err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Error("force kept a file of the previous contents")
+	}
+	// A folder that is not legolab's is never replaced.
+	other := filepath.Join(root, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "thesis.tex"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(other, true); err == nil || !strings.Contains(err.Error(), "does not look like a legolab output folder") {
+		t.Errorf("foreign dir with force: err %v", err)
+	}
+	// Nor is a file.
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(file, true); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("file with force: err %v", err)
+	}
+	if l := leftovers(t, empty); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+}
+
+func TestEnsembleTrace(t *testing.T) {
+	var trace bytes.Buffer
+	e := fakeEnsemble(newFake(), filepath.Join(t.TempDir(), "out"), 8, 3)
+	e.Trace = &trace
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := trace.String(); !strings.HasPrefix(got, `{"variant":"defacto","replication":0,`) || strings.Count(got, "\n") != 1 {
+		t.Errorf("trace %q; want replication 0 of defacto only", got)
+	}
+}
+
+func TestEnsembleReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	e := fakeEnsemble(newFake(), dir, 12, 2)
+	var seen *reports.Data
+	e.Report = func(d *reports.Data) ([]reports.File, error) {
+		seen = d
+		return []reports.File{{Name: "report.md", Data: []byte("# fake\n")}, {Name: "plots/km.svg", Data: []byte("<svg/>")}}, nil
+	}
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if seen == nil || len(seen.Runs) != 24 || seen.Summary.Scenario != "fake" || len(seen.Graphs) != 2 {
+		t.Errorf("report data %+v", seen)
+	}
+	if got := string(readFile(t, filepath.Join(dir, "plots", "km.svg"))); got != "<svg/>" {
+		t.Errorf("plots/km.svg = %q", got)
+	}
+
+	// A failing report keeps the data.
+	e = fakeEnsemble(newFake(), dir, 12, 2)
+	e.Force = true
+	e.Report = func(d *reports.Data) ([]reports.File, error) {
+		return []reports.File{{Name: "../escape.html", Data: nil}}, nil
+	}
+	res, err := e.Run(context.Background())
+	if !errors.Is(err, ErrReport) || res == nil {
+		t.Fatalf("err %v; want ErrReport with a result", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, reports.SummaryFile)); err != nil {
+		t.Errorf("data lost after a report failure: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escape.html")); err == nil {
+		t.Error("a report file escaped the output directory")
+	}
+}
+
+// TestEnsembleMemory checks that memory does not grow with the number of
+// replications: the peak live heap of 20,000 runs is within 1.3× that of
+// 200. The live heap is sampled after a forced collection every 100
+// replications and at each representative re-run, after the last
+// replication was aggregated. (The report, when there is one, reads
+// runs.csv whole: reports.Data holds every run.)
+func TestEnsembleMemory(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("20,000 replications: not in -short or -race")
+	}
+	peak := func(runs int) uint64 {
+		var max uint64
+		sample := func() {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > max {
+				max = ms.HeapAlloc
+			}
+		}
+		e := fakeEnsemble(newFake(), filepath.Join(t.TempDir(), "out"), runs, 2)
+		// Ten years of weekly samples, as deai-2025.
+		e.Scenario.HorizonDays = 3650
+		for _, v := range e.Variants {
+			v.Spec.HorizonDays = 3650
+		}
+		e.Progress = func(done, _ int) {
+			if done%100 == 0 {
+				sample()
+			}
+		}
+		f := newFake()
+		e.Replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+			if graph {
+				sample()
+			}
+			return f.replicate(ctx, spec, variant, index, seed, trace, graph)
+		}
+		runtime.GC()
+		if _, err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return max
+	}
+	small, large := peak(200), peak(20000)
+	ratio := float64(large) / float64(small)
+	t.Logf("peak live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
+	if ratio > 1.3 {
+		t.Errorf("peak heap ratio %.2f; want <= 1.3", ratio)
+	}
+}

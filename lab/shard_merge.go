@@ -1,0 +1,189 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// MergeSweep combines the folders of a sweep's shards (each written by
+// `legolab sweep --shard K/N`) into out, writing the same files, byte for
+// byte, as running the whole sweep in one process would. It refuses
+// folders of different computations (sweep file, base scenario, seed,
+// replications or legolab version: it says which, and where), a missing or
+// duplicated shard, and a shard that has not finished (resume it first).
+func MergeSweep(dirs []string, out string) (*SweepSummary, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("merge: no shard folders given")
+	}
+	type shardDir struct {
+		dir  string
+		id   *sweepIdentity
+		rows []*PointRow
+	}
+	var shards []shardDir
+	var errs []error
+	for _, d := range dirs {
+		id, rows, err := readCheckpointFile(filepath.Join(d, CheckpointFile))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", d, err))
+			continue
+		}
+		shards = append(shards, shardDir{d, id, rows})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	ref := shards[0]
+	byIndex := map[int]string{}
+	for _, sd := range shards {
+		if sd.dir != ref.dir {
+			if field, got, want := ref.id.mismatch(*sd.id); field != "" {
+				errs = append(errs, fmt.Errorf("%s is not a shard of the same sweep as %s: different %s (%s there, %s in %s)", sd.dir, ref.dir, field, got, want, ref.dir))
+				continue
+			}
+			if sd.id.Shards != ref.id.Shards {
+				errs = append(errs, fmt.Errorf("%s is shard %d/%d but %s is of %d shards", sd.dir, sd.id.Shard, sd.id.Shards, ref.dir, ref.id.Shards))
+				continue
+			}
+		}
+		if prev, dup := byIndex[sd.id.Shard]; dup {
+			errs = append(errs, fmt.Errorf("%s and %s are both shard %d/%d", prev, sd.dir, sd.id.Shard, sd.id.Shards))
+			continue
+		}
+		byIndex[sd.id.Shard] = sd.dir
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	var missing []string
+	for k := 1; k <= ref.id.Shards; k++ {
+		if _, ok := byIndex[k]; !ok {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, ref.id.Shards))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("merge: missing shard %s (given %d of %d shard folders)", strings.Join(missing, ", "), len(shards), ref.id.Shards)
+	}
+
+	rows := make([]*PointRow, ref.id.Points)
+	for _, sd := range shards {
+		sh := Shard{Index: sd.id.Shard, Count: sd.id.Shards}
+		for _, r := range sd.rows {
+			if r.Index < 0 || r.Index >= len(rows) || !sh.Has(r.Index) {
+				errs = append(errs, fmt.Errorf("%s: point %d does not belong to shard %s", sd.dir, r.Index, sh))
+				break
+			}
+			if rows[r.Index] == nil {
+				rows[r.Index] = r
+			}
+		}
+		want, have := 0, 0
+		for i := range rows {
+			if sh.Has(i) {
+				want++
+				if rows[i] != nil {
+					have++
+				}
+			}
+		}
+		if have < want {
+			errs = append(errs, fmt.Errorf("%s (shard %s) is unfinished: %d of its %d points done; finish it with `legolab sweep ... --shard %s --resume`", sd.dir, sh, have, want, sh))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	s, err := sweepFromFolder(ref.dir, ref.id)
+	if err != nil {
+		return nil, err
+	}
+	points, err := s.File.Points()
+	if err != nil {
+		return nil, err
+	}
+	if len(points) != len(rows) {
+		return nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", ref.dir, len(points), len(rows))
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	for _, sd := range shards {
+		if same, _ := sameDir(sd.dir, out); same {
+			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
+		}
+	}
+	if err := prepareSweepDir(out); err != nil {
+		return nil, err
+	}
+	id := *ref.id
+	id.Shard, id.Shards = 1, 1
+	if err := writeCheckpoint(filepath.Join(out, CheckpointFile), id, rows, Shard{}); err != nil {
+		return nil, err
+	}
+	o := &sweepOutput{
+		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings,
+	}
+	return o.write(out)
+}
+
+// sweepFromFolder rebuilds a Sweep from a sweep or shard folder: its
+// sweep.toml and scenario.toml, checked against the checkpoint's identity,
+// with the checkpoint's name, seed and replications (which the command line
+// may have overridden).
+func sweepFromFolder(dir string, id *sweepIdentity) (*Sweep, error) {
+	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	if err != nil {
+		return nil, err
+	}
+	if swHash(src) != id.SHA256 {
+		return nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
+	}
+	baseTOML, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
+	if err != nil {
+		return nil, err
+	}
+	if swHash(baseTOML) != id.ScenarioSHA256 {
+		return nil, fmt.Errorf("%s: %s does not match the checkpoint's base scenario (sha256 differs)", dir, reports.ScenarioFile)
+	}
+	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	if err != nil {
+		return nil, err
+	}
+	file.Name, file.Seed, file.Replications = id.Sweep, id.Seed, id.Replications
+	base, err := scenarios.Parse(filepath.Join(dir, reports.ScenarioFile), baseTOML)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSweep(file, src, base)
+	if err != nil {
+		return nil, err
+	}
+	s.BaseTOML = baseTOML
+	s.Version = id.Version
+	if !slices.Equal(s.Variants, id.Variants) {
+		return nil, fmt.Errorf("%s: the sweep runs variants %v, the checkpoint holds %v", dir, s.Variants, id.Variants)
+	}
+	return s, nil
+}
+
+// sameDir reports whether a and b are the same directory.
+func sameDir(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
+}

@@ -1,0 +1,460 @@
+package lab
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sim"
+)
+
+// Sweep runs a parameter sweep: every point of a scenarios.Sweep design,
+// each variant at each point replicated on common random numbers, reduced
+// point by point to one outcome row; then sensitivity indices from the rows.
+//
+// Point i's master seed derives from the sweep's seed and i alone (see
+// PointSeed), and replication r of every variant at point i runs with that
+// seed and index r. So any split of the points — one process, N shards,
+// an interrupted run resumed — computes the same numbers, and the outputs
+// are byte-identical.
+type Sweep struct {
+	// File is the parsed sweep file; its Seed and Replications are the ones
+	// that run (the CLI's --seed and --replications write them here).
+	File *scenarios.Sweep
+	// Source is the sweep file's text: hashed into the sweep's identity and
+	// copied to sweep.toml.
+	Source []byte
+	// Base is the resolved base scenario and BaseTOML its encoding, copied
+	// to scenario.toml.
+	Base     *scenarios.Spec
+	BaseTOML []byte
+	// Variants are the variants run at every point, in the base scenario's
+	// order; Outcomes the outcomes whose sensitivity is analysed. OpenSweep
+	// resolves both from the file.
+	Variants []string
+	Outcomes []string
+
+	// Jobs is the number of replications run at once; < 1 means 1. The
+	// outputs do not depend on it.
+	Jobs int
+	// Out is the output directory.
+	Out string
+	// Shard selects the points this process runs; the zero value runs all.
+	Shard Shard
+	// Resume continues the checkpoint in Out instead of starting over.
+	Resume bool
+	// Version is the legolab version, part of the sweep's identity.
+	Version string
+	// Progress, when not nil, is called after each replication (all
+	// variants of one replication index at one point) with the number done
+	// and the total, counting points already in the checkpoint as done. It
+	// is called from one goroutine at a time.
+	Progress func(done, total int)
+	// Warn, when not nil, receives warnings (one line each, no newline).
+	Warn func(msg string)
+	// Replicate runs one replication. Nil means the model's Replicate.
+	Replicate ReplicateFunc
+
+	// warnings found while checking the sweep against its base scenario;
+	// written without the file's path, since they go into summary.json.
+	warnings []string
+	// pointRuns counts points computed (not resumed) in this process;
+	// open counts the points holding replications, maxOpen its peak: the
+	// memory bound tests check.
+	pointRuns     int
+	open, maxOpen atomic.Int64
+}
+
+// SweepResult is what Sweep.Run produced.
+type SweepResult struct {
+	// Summary is the content of summary.json; nil for a shard of several.
+	Summary *SweepSummary
+	// Rows are the outcome rows of the points this process holds, by index.
+	Rows []*PointRow
+	// Computed counts the points computed in this run, Resumed those read
+	// back from the checkpoint.
+	Computed, Resumed int
+	// Dir is the output directory.
+	Dir string
+}
+
+// OpenSweep reads the sweep file at path, opens its base scenario (a file
+// relative to the sweep file, or a built-in) and checks the sweep against
+// it: the variants exist, every parameter key path can be set, the
+// outcomes and assertions name real variants, parameters and measures.
+// Every problem is reported at once, placed in the sweep file.
+func OpenSweep(path string) (*Sweep, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	file, err := scenarios.ParseSweep(src, path)
+	if err != nil {
+		return nil, err
+	}
+	base, err := swOpenBase(file)
+	if err != nil {
+		return nil, err
+	}
+	return NewSweep(file, src, base)
+}
+
+// swOpenBase opens the sweep's base scenario.
+func swOpenBase(file *scenarios.Sweep) (*scenarios.Spec, error) {
+	name := file.Scenario
+	if p := file.ScenarioPath(); p != "" {
+		name = p
+	}
+	base, err := scenarios.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%v", file.ErrorAt("scenario", "cannot open the base scenario"), err)
+	}
+	return base, nil
+}
+
+// NewSweep checks a parsed sweep file against its base scenario and
+// returns the Sweep that runs it; the caller sets Out, Jobs and the rest.
+func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, error) {
+	s := &Sweep{File: file, Source: src, Base: base}
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, file.ErrorAt(key, fmt.Sprintf(format, args...)))
+	}
+	all := base.VariantNames()
+	for i, v := range file.Variants {
+		if !slices.Contains(all, v) {
+			bad(fmt.Sprintf("variants[%d]", i), "no variant %q in scenario %s (it has %s)", v, base.Name, strings.Join(all, ", "))
+		}
+	}
+	s.Variants = all
+	if len(file.Variants) > 0 {
+		s.Variants = slices.DeleteFunc(slices.Clone(all), func(n string) bool { return !slices.Contains(file.Variants, n) })
+	}
+	// Every key path must be settable: try point 0's values on a copy.
+	probe := base.Clone()
+	for j, p := range file.Params {
+		text, _ := p.At(0)
+		if err := probe.Set(p.Key, sweepLiteral(&p, text)); err != nil {
+			bad(fmt.Sprintf("params[%d].key", j), "%v", err)
+		}
+	}
+	for _, v := range s.Variants {
+		for j, p := range file.Params {
+			if swVariantSets(base, v, p.Key) {
+				s.warnings = append(s.warnings, fmt.Sprintf("params[%d].key: variant %s overrides %s, so the sweep does not move it there", j, v, p.Key))
+			}
+		}
+	}
+	s.Outcomes = file.Outcomes
+	if len(s.Outcomes) == 0 {
+		for _, v := range s.Variants {
+			s.Outcomes = append(s.Outcomes, "p_by_horizon("+v+")", "rmst_days("+v+")")
+		}
+	}
+	for i, o := range s.Outcomes {
+		if err := s.checkOutcome(o); err != nil {
+			bad(fmt.Sprintf("outcomes[%d]", i), "%v", err)
+		}
+	}
+	for i, e := range file.Expect {
+		if err := s.checkAssertion(e.Assert); err != nil {
+			bad(fmt.Sprintf("expect[%d].assert", i), "%v", err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	toml, err := base.Encode()
+	if err != nil {
+		return nil, fmt.Errorf("encoding the base scenario: %w", err)
+	}
+	s.BaseTOML = toml
+	return s, nil
+}
+
+// swVariantSets reports whether variant v of base overrides key (written as a
+// dotted path in the variant's set table).
+func swVariantSets(base *scenarios.Spec, v, key string) bool {
+	i := slices.IndexFunc(base.Variants, func(x scenarios.Variant) bool { return x.Name == v })
+	if i < 0 {
+		return false
+	}
+	var node any = base.Variants[i].Set
+	for _, part := range strings.Split(key, ".") {
+		m, ok := node.(map[string]any)
+		if !ok {
+			return false
+		}
+		if node, ok = m[part]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sweepLiteral writes a parameter value as the TOML value Spec.Set takes:
+// strings quoted, so that "true" or "30" in a list of strings stay strings.
+func sweepLiteral(p *scenarios.SweepParam, text string) string {
+	if len(p.Values) > 0 {
+		if _, ok := p.Values[0].(string); ok {
+			return strconv.Quote(text)
+		}
+	}
+	return text
+}
+
+// PointSeed returns the master seed of point i of a sweep with master seed
+// seed: SplitMix64(seed XOR SplitMix64(i + φ)), the first key of
+// sim.StreamKeys(seed, i, ·), or seed itself when common is true (common
+// random numbers across points). It depends on nothing else, so shards and
+// resumed runs agree.
+func PointSeed(seed uint64, i int, common bool) uint64 {
+	if common {
+		return seed
+	}
+	k1, _ := sim.StreamKeys(seed, uint64(i), 0)
+	return k1
+}
+
+// identity returns what makes two runs of the sweep the same computation.
+func (s *Sweep) identity(points int) sweepIdentity {
+	return sweepIdentity{
+		Sweep:          s.File.Name,
+		SHA256:         swHash(s.Source),
+		ScenarioSHA256: swHash(s.BaseTOML),
+		Seed:           s.File.Seed,
+		Replications:   s.File.Replications,
+		Points:         points,
+		Version:        s.Version,
+		Variants:       s.Variants,
+	}
+}
+
+func swHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Run runs the sweep's points of this shard that the checkpoint in Out
+// does not hold yet, appending each to the checkpoint as it completes, and
+// then writes the outputs (see docs/sweeps.md): for the whole sweep,
+// points.csv, sensitivity.csv, summary.json and the report; for one shard
+// of several, its points.csv, for `legolab merge`.
+//
+// Replications run in parallel, Jobs at a time, dispatched point-major so
+// that points complete roughly in order and only the points in flight hold
+// their replications: memory grows with the number of points, not with
+// points × replications. When ctx is cancelled Run returns an error
+// wrapping ctx.Err() and leaves the checkpoint holding every point that
+// completed.
+func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
+	if s.File == nil || s.Base == nil {
+		return nil, errors.New("lab: sweep without a sweep file or base scenario")
+	}
+	if s.Out == "" {
+		return nil, errors.New("lab: no output directory")
+	}
+	shard := s.Shard.norm()
+	points, err := s.File.Points()
+	if err != nil {
+		return nil, err
+	}
+	specs := func(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
+	// The observables of each variant, from point 0's scenario.
+	first, err := specs(points[0])
+	if err != nil {
+		return nil, err
+	}
+	observables := make([][]string, len(s.Variants))
+	for v, spec := range first {
+		observables[v] = metrics.Observables(spec)
+	}
+	id := s.identity(len(points))
+	id.Shard, id.Shards = shard.Index, shard.Count
+	id.Observables = observables
+	for _, w := range s.warnings {
+		s.warn(w)
+	}
+
+	if err := os.MkdirAll(s.Out, 0o755); err != nil {
+		return nil, err
+	}
+	rows := make([]*PointRow, len(points))
+	ckpt, resumed, err := openCheckpoint(s.Out, id, s.Resume, rows)
+	if err != nil {
+		return nil, err
+	}
+	defer ckpt.Close()
+	if !s.Resume && resumed > 0 {
+		panic("lab: fresh sweep read points from a checkpoint")
+	}
+	if s.Resume && resumed > 0 {
+		s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
+	}
+	var todo []int
+	mine := 0
+	for i := range points {
+		if !shard.Has(i) {
+			continue
+		}
+		mine++
+		if rows[i] == nil {
+			todo = append(todo, i)
+		}
+	}
+	if err := s.execute(ctx, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
+		return nil, err
+	}
+	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: s.Out}
+	for i, r := range rows {
+		if shard.Has(i) {
+			res.Rows = append(res.Rows, r)
+		}
+	}
+	out := &sweepOutput{
+		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings,
+	}
+	if err := ckpt.finish(rows, shard); err != nil {
+		return nil, err
+	}
+	if shard.Count > 1 {
+		return res, out.writeShard(s.Out, shard)
+	}
+	sum, err := out.write(s.Out)
+	if err != nil {
+		return nil, err
+	}
+	res.Summary = sum
+	return res, nil
+}
+
+// execute computes the points todo (ascending), done of total replications
+// being already done, and records each completed point in rows and in the
+// checkpoint.
+func (s *Sweep) execute(ctx context.Context, points []scenarios.SweepPoint, todo []int, donePoints, mine int,
+	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(scenarios.SweepPoint) ([]*scenarios.Spec, error)) error {
+	replicate := s.Replicate
+	if replicate == nil {
+		replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+			return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
+		}
+	}
+	reps := s.File.Replications
+	total := mine * reps
+	done := donePoints * reps
+	var mu sync.Mutex // guards done, the checkpoint, rows and pointRuns
+	if s.Progress != nil {
+		s.Progress(done, total)
+	}
+	horizon := s.Base.HorizonDays
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(s.Jobs, 1))
+dispatch:
+	for _, i := range todo {
+		pt := points[i]
+		vspecs, err := specs(pt)
+		if err != nil {
+			g.Go(func() error { return err })
+			break
+		}
+		acc := newPointAcc(i, len(s.Variants), reps, observables)
+		if n := s.open.Add(1); n > s.maxOpen.Load() {
+			s.maxOpen.Store(n) // only the dispatcher raises open
+		}
+		seed := PointSeed(s.File.Seed, i, s.File.CommonSeed)
+		for r := range reps {
+			if gctx.Err() != nil {
+				break dispatch
+			}
+			g.Go(func() error {
+				for v, spec := range vspecs {
+					rep, err := replicate(gctx, spec, s.Variants[v], r, seed, nil, false)
+					if err != nil {
+						if gctx.Err() != nil {
+							return gctx.Err()
+						}
+						return fmt.Errorf("point %d (%s), variant %s, replication %d: %w", i, swPointText(s.File, pt), s.Variants[v], r, err)
+					}
+					if err := acc.add(v, r, rep, horizon); err != nil {
+						return fmt.Errorf("point %d, variant %s, replication %d: %w", i, s.Variants[v], r, err)
+					}
+				}
+				last := acc.finishOne()
+				var row *PointRow
+				if last {
+					row = acc.reduce(horizon)
+					s.open.Add(-1)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if row != nil {
+					if err := ckpt.append(row); err != nil {
+						return err
+					}
+					rows[i] = row
+					s.pointRuns++
+				}
+				done++
+				if s.Progress != nil {
+					s.Progress(done, total)
+				}
+				return nil
+			})
+		}
+	}
+	err := g.Wait()
+	if ctx.Err() != nil {
+		return fmt.Errorf("lab: sweep interrupted; the %s holds every completed point: %w", ckpt.path, context.Cause(ctx))
+	}
+	return err
+}
+
+// pointSpecs returns the variants' resolved scenarios at one point: the
+// base with the point's values set, then each variant's overrides.
+func (s *Sweep) pointSpecs(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) {
+	spec := s.Base.Clone()
+	for j := range s.File.Params {
+		p := &s.File.Params[j]
+		if err := spec.Set(p.Key, sweepLiteral(p, pt.Values[j])); err != nil {
+			return nil, fmt.Errorf("point %d: %s = %s: %w", pt.Index, p.Key, pt.Values[j], err)
+		}
+	}
+	out := make([]*scenarios.Spec, len(s.Variants))
+	for v, name := range s.Variants {
+		vs, err := spec.Variant(name)
+		if err != nil {
+			return nil, fmt.Errorf("point %d (%s): %w", pt.Index, swPointText(s.File, pt), err)
+		}
+		out[v] = vs
+	}
+	return out, nil
+}
+
+// swPointText describes a point's values for messages: "a=1, b=x".
+func swPointText(f *scenarios.Sweep, pt scenarios.SweepPoint) string {
+	parts := make([]string, len(f.Params))
+	for j, p := range f.Params {
+		parts[j] = p.Key + "=" + pt.Values[j]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *Sweep) warn(msg string) {
+	if s.Warn != nil {
+		s.Warn(msg)
+	}
+}

@@ -1,0 +1,384 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// The files of a sweep folder, documented in docs/sweeps.md.
+const (
+	PointsFile       = "points.csv"
+	SensitivityFile  = "sensitivity.csv"
+	SweepSummaryFile = "summary.json"
+	SweepFile        = "sweep.toml"
+)
+
+// SweepSummary is a sweep's result, as written to summary.json. It holds
+// nothing that depends on how the work was split, so a whole run, merged
+// shards and a resumed run write the same bytes.
+type SweepSummary struct {
+	// Kind is "sweep", telling a sweep's summary.json from a run's.
+	Kind        string `json:"kind"`
+	Sweep       string `json:"sweep"`
+	Description string `json:"description"`
+	// SHA256 is the hex SHA-256 of the sweep file (sweep.toml),
+	// ScenarioSHA256 that of the resolved base scenario (scenario.toml).
+	SHA256         string `json:"sha256"`
+	Scenario       string `json:"scenario"`
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	Version        string `json:"version"`
+	Seed           uint64 `json:"seed"`
+	CommonSeed     bool   `json:"common_seed"`
+	// Design is the design kind; Samples, Trajectories, Levels, Scramble
+	// and Bootstrap its settings (zero when unused).
+	Design       string           `json:"design"`
+	Samples      int              `json:"samples,omitempty"`
+	Trajectories int              `json:"trajectories,omitempty"`
+	Levels       int              `json:"levels,omitempty"`
+	Scramble     bool             `json:"scramble,omitempty"`
+	Bootstrap    int              `json:"bootstrap,omitempty"`
+	Replications int              `json:"replications"`
+	Points       int              `json:"points"`
+	HorizonDays  float64          `json:"horizon_days"`
+	Start        string           `json:"start"`
+	Variants     []string         `json:"variants"`
+	Params       []SweepParamInfo `json:"params"`
+	Outcomes     []string         `json:"outcomes"`
+	Stats        []OutcomeStats   `json:"stats"`
+	Sensitivity  []SensitivityRow `json:"sensitivity"`
+	Warnings     []string         `json:"warnings"`
+}
+
+// SweepParamInfo describes one swept parameter.
+type SweepParamInfo struct {
+	Key    string   `json:"key"`
+	Values []string `json:"values,omitempty"`
+	Min    *float64 `json:"min,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+	Scale  string   `json:"scale,omitempty"`
+	Type   string   `json:"type,omitempty"`
+}
+
+// OutcomeStats summarises one outcome over the sweep's points (for sobol,
+// over the A and B blocks, its independent samples): the mean with a
+// normal 95% interval, and the median with a distribution-free 95%
+// interval (order statistics). A median day not reached by the horizon
+// counts as +∞: the mean is then nil, as are medians and bounds beyond the
+// horizon.
+type OutcomeStats struct {
+	Outcome    string      `json:"outcome"`
+	Points     int         `json:"points"`
+	NotReached int         `json:"not_reached,omitempty"`
+	Mean       *float64    `json:"mean"`
+	MeanCI95   [2]*float64 `json:"mean_ci95"`
+	Median     *float64    `json:"median"`
+	MedianCI95 [2]*float64 `json:"median_ci95"`
+	Min        *float64    `json:"min"`
+	Max        *float64    `json:"max"`
+}
+
+// sweepOutput is everything the outputs are made from.
+type sweepOutput struct {
+	file     *scenarios.Sweep
+	source   []byte
+	baseTOML []byte
+	base     *scenarios.Spec
+	id       sweepIdentity
+	points   []scenarios.SweepPoint
+	rows     []*PointRow
+	outcomes []string
+	warnings []string
+}
+
+// statsOutcomes returns the outcomes summarised in summary.json:
+// p_by_horizon, median_day and rmst_days of every variant, then the
+// sweep's outcomes not already among them.
+func (o *sweepOutput) statsOutcomes() []string {
+	var names []string
+	for _, v := range o.id.Variants {
+		names = append(names, "p_by_horizon("+v+")", "median_day("+v+")", "rmst_days("+v+")")
+	}
+	for _, x := range o.outcomes {
+		if !slices.Contains(names, x) {
+			names = append(names, x)
+		}
+	}
+	return names
+}
+
+// summary builds the sweep's summary.
+func (o *sweepOutput) summary() (*SweepSummary, error) {
+	f := o.file
+	s := &SweepSummary{
+		Kind: "sweep", Sweep: o.id.Sweep, Description: f.Description,
+		SHA256: o.id.SHA256, Scenario: o.base.Name, ScenarioSHA256: o.id.ScenarioSHA256,
+		Version: o.id.Version, Seed: f.Seed, CommonSeed: f.CommonSeed,
+		Design: f.Design, Samples: f.Samples, Trajectories: f.Trajectories, Levels: f.Levels,
+		Replications: f.Replications, Points: len(o.points), HorizonDays: o.base.HorizonDays,
+		Start: o.base.Start.Format("2006-01-02"), Variants: o.id.Variants, Outcomes: o.outcomes,
+		Warnings: o.warnings,
+	}
+	if f.Design == scenarios.DesignSobol {
+		s.Scramble, s.Bootstrap = f.Scramble, f.Bootstrap
+	}
+	if s.Warnings == nil {
+		s.Warnings = []string{}
+	}
+	for _, p := range f.Params {
+		info := SweepParamInfo{Key: p.Key, Min: p.Min, Max: p.Max, Scale: p.Scale, Type: p.Type}
+		for _, v := range p.Values {
+			text, _ := (&scenarios.SweepParam{Values: []any{v}}).At(0)
+			info.Values = append(info.Values, text)
+		}
+		s.Params = append(s.Params, info)
+	}
+	sample := o.rows
+	if f.Design == scenarios.DesignSobol {
+		sample = o.rows[:2*f.Samples]
+	}
+	for _, name := range o.statsOutcomes() {
+		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
+		if err != nil {
+			return nil, err
+		}
+		s.Stats = append(s.Stats, swStatsOf(ref, sample))
+	}
+	refs := make([]swOutcome, len(o.outcomes))
+	for i, name := range o.outcomes {
+		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
+		if err != nil {
+			return nil, err
+		}
+		refs[i] = ref
+	}
+	s.Sensitivity = sensitivityOf(f, o.points, o.rows, refs, o.base.HorizonDays)
+	if s.Sensitivity == nil {
+		s.Sensitivity = []SensitivityRow{}
+	}
+	return s, nil
+}
+
+// swStatsOf summarises one outcome over rows.
+func swStatsOf(ref swOutcome, rows []*PointRow) OutcomeStats {
+	st := OutcomeStats{Outcome: ref.name, Points: len(rows)}
+	ys := make([]float64, len(rows))
+	for i, r := range rows {
+		ys[i] = ref.value(r)
+		if math.IsInf(ys[i], 1) {
+			st.NotReached++
+		}
+	}
+	n := len(ys)
+	if n == 0 {
+		return st
+	}
+	sorted := slices.Clone(ys)
+	slices.Sort(sorted)
+	st.Min, st.Max = swPtr(sorted[0]), swPtr(sorted[n-1])
+	if st.NotReached == 0 {
+		mean := 0.0
+		for _, y := range ys {
+			mean += y
+		}
+		mean /= float64(n)
+		st.Mean = swPtr(mean)
+		if n > 1 {
+			ss := 0.0
+			for _, y := range ys {
+				ss += (y - mean) * (y - mean)
+			}
+			half := 1.959963984540054 * math.Sqrt(ss/float64(n-1)/float64(n))
+			st.MeanCI95 = [2]*float64{swPtr(mean - half), swPtr(mean + half)}
+		}
+	}
+	st.Median = swPtr(swQuantile(sorted, 0.5))
+	lo, hi := swMedianRanks(n)
+	st.MedianCI95 = [2]*float64{swPtr(sorted[lo]), swPtr(sorted[hi])}
+	return st
+}
+
+// swQuantile is the type-7 quantile of sorted values; +∞ values are
+// allowed and propagate.
+func swQuantile(s []float64, q float64) float64 {
+	h := q * float64(len(s)-1)
+	i := int(math.Floor(h))
+	if i+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	if s[i+1] == s[i] || h == float64(i) {
+		return s[i]
+	}
+	return s[i] + (h-float64(i))*(s[i+1]-s[i])
+}
+
+// swMedianRanks returns the 0-based order statistics bounding a
+// distribution-free 95% interval for the median of n values: ranks
+// n/2 ∓ 1.96·√n/2 (normal approximation to the binomial), clamped.
+func swMedianRanks(n int) (lo, hi int) {
+	half := 1.959963984540054 * math.Sqrt(float64(n)) / 2
+	lo = int(math.Floor(float64(n)/2 - half))
+	hi = int(math.Ceil(float64(n)/2+half)) - 1
+	return min(max(lo, 0), n-1), min(max(hi, 0), n-1)
+}
+
+// write writes a whole sweep's outputs into dir and returns its summary.
+func (o *sweepOutput) write(dir string) (*SweepSummary, error) {
+	sum, err := o.summary()
+	if err != nil {
+		return nil, err
+	}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
+		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
+		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
+		{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum) }},
+	}
+	for _, f := range files {
+		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// writeShard writes one shard's outputs: the sweep and base scenario, for
+// merge, and the shard's points.
+func (o *sweepOutput) writeShard(dir string, sh Shard) error {
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
+	}
+	for _, f := range files {
+		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pointsHeader returns the columns of points.csv.
+func (o *sweepOutput) pointsHeader() []string {
+	h := []string{"point", "block", "seed"}
+	for _, p := range o.file.Params {
+		h = append(h, p.Key)
+	}
+	for v, name := range o.id.Variants {
+		for _, m := range []string{"reached", "p_by_horizon", "p_lo", "p_hi", "median_day", "median_lo", "median_hi", "rmst_days"} {
+			h = append(h, m+"("+name+")")
+		}
+		for _, obs := range o.id.Observables[v] {
+			h = append(h, "final."+obs+"("+name+")")
+		}
+	}
+	return h
+}
+
+// writePoints writes points.csv: one row per point of shard sh.
+func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(o.pointsHeader()); err != nil {
+		return err
+	}
+	ff := reports.FormatFloat
+	opt := func(p *float64) string {
+		if p == nil {
+			return "NA"
+		}
+		return ff(*p)
+	}
+	for i, r := range o.rows {
+		if !sh.Has(i) {
+			continue
+		}
+		pt := o.points[i]
+		rec := []string{strconv.Itoa(i), pt.Block, strconv.FormatUint(PointSeed(o.file.Seed, i, o.file.CommonSeed), 10)}
+		rec = append(rec, pt.Values...)
+		for _, vo := range r.Variants {
+			rec = append(rec, strconv.Itoa(vo.Reached), ff(vo.P), ff(vo.PLo), ff(vo.PHi),
+				opt(vo.Median), opt(vo.MedianLo), opt(vo.MedianHi), ff(vo.RMST))
+			for _, x := range vo.Final {
+				rec = append(rec, opt(swPtr(float64(x))))
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// swWriteSensitivity writes sensitivity.csv; empty cells are indices the
+// method does not give.
+func swWriteSensitivity(w io.Writer, rows []SensitivityRow) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"outcome", "param", "method", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "mu_star", "mu", "sigma", "note"}); err != nil {
+		return err
+	}
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return reports.FormatFloat(*p)
+	}
+	for _, r := range rows {
+		if err := cw.Write([]string{r.Outcome, r.Param, r.Method, opt(r.S1), opt(r.S1CI95[0]), opt(r.S1CI95[1]),
+			opt(r.ST), opt(r.STCI95[0]), opt(r.STCI95[1]), opt(r.MuStar), opt(r.Mu), opt(r.Sigma), r.Note}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeSweepJSON writes v as indented JSON, HTML left unescaped, as the
+// run's summary.json is written.
+func writeSweepJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// ReadSweepSummary reads a sweep folder's summary.json.
+func ReadSweepSummary(data []byte) (*SweepSummary, error) {
+	var s SweepSummary
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, err
+	}
+	if s.Kind != "sweep" {
+		return nil, fmt.Errorf("not a sweep summary (kind %q)", s.Kind)
+	}
+	return &s, nil
+}
+
+// Top returns the sensitivity rows of outcome ranked by ST (sobol), μ*
+// (morris) or S1 (main-effect), highest first, at most n (all when n <= 0).
+func (s *SweepSummary) Top(outcome string, n int) []SensitivityRow {
+	rows := swTopParams(s.Sensitivity, outcome)
+	if n > 0 && len(rows) > n {
+		rows = rows[:n]
+	}
+	return rows
+}

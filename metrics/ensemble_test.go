@@ -1,0 +1,363 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+// lifeCases are samples of times to event with the shapes an ensemble
+// meets: days on a sample grid with many ties and censoring at the
+// horizon, continuous days, and the degenerate all-censored and all-event
+// samples.
+func lifeCases() []struct {
+	name    string
+	obs     []Obs
+	horizon float64
+} {
+	rng := rand.New(rand.NewPCG(21, 22))
+	grid := func(n int, lambda, horizon float64) []Obs {
+		obs := make([]Obs, n)
+		for i := range obs {
+			t := math.Ceil(rng.ExpFloat64()/lambda/7) * 7
+			if t > horizon {
+				obs[i] = Obs{Time: horizon}
+			} else {
+				obs[i] = Obs{Time: t, Event: true}
+			}
+		}
+		return obs
+	}
+	continuous := make([]Obs, 300)
+	for i := range continuous {
+		t := rng.ExpFloat64() * 100
+		continuous[i] = Obs{Time: min(t, 250), Event: t <= 250}
+	}
+	allCensored := make([]Obs, 50)
+	for i := range allCensored {
+		allCensored[i] = Obs{Time: 3650}
+	}
+	allEvents := []Obs{{7, true}, {7, true}, {14, true}, {70, true}}
+	return []struct {
+		name    string
+		obs     []Obs
+		horizon float64
+	}{
+		{"grid", grid(500, 1.0/1200, 3650), 3650},
+		{"grid-small", grid(20, 1.0/300, 365), 365},
+		{"continuous", continuous, 250},
+		{"all-censored", allCensored, 3650},
+		{"all-events", allEvents, 100},
+		{"empty", nil, 100},
+	}
+}
+
+func tableOf(obs []Obs) *LifeTable {
+	var lt LifeTable
+	for i, o := range obs {
+		lt.Add(i, o)
+	}
+	return &lt
+}
+
+func TestLifeTableKaplanMeier(t *testing.T) {
+	for _, c := range lifeCases() {
+		got := tableOf(c.obs).KaplanMeier(c.horizon)
+		want := KaplanMeier(c.obs, c.horizon)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: table KM differs from KaplanMeier:\n got %+v\nwant %+v", c.name, got, want)
+		}
+	}
+}
+
+func TestLogRankTables(t *testing.T) {
+	cs := lifeCases()
+	for i := range cs {
+		for j := range cs {
+			gc, gp := LogRankTables(tableOf(cs[i].obs), tableOf(cs[j].obs))
+			wc, wp := LogRank(cs[i].obs, cs[j].obs)
+			if gc != wc || gp != wp {
+				t.Errorf("%s vs %s: LogRankTables = (%v, %v), LogRank = (%v, %v)", cs[i].name, cs[j].name, gc, gp, wc, wp)
+			}
+		}
+	}
+}
+
+func TestLifeTableFirst(t *testing.T) {
+	lt := tableOf([]Obs{{14, true}, {100, false}, {7, true}, {14, true}, {100, false}})
+	for _, c := range []struct {
+		t    float64
+		want int
+	}{{14, 0}, {7, 2}, {100, -1}, {21, -1}} {
+		if got := lt.FirstAt(c.t); got != c.want {
+			t.Errorf("FirstAt(%g) = %d; want %d", c.t, got, c.want)
+		}
+	}
+	if got := lt.FirstCensored(); got != 1 {
+		t.Errorf("FirstCensored() = %d; want 1", got)
+	}
+	if got := (&LifeTable{}).FirstCensored(); got != -1 {
+		t.Errorf("empty FirstCensored() = %d; want -1", got)
+	}
+}
+
+// normalQuantile returns the standard normal p-quantile by bisection on
+// math.Erf, so the test does not trust the code under test.
+func normalQuantile(p float64) float64 {
+	lo, hi := -10.0, 10.0
+	for range 200 {
+		mid := (lo + hi) / 2
+		if 0.5*(1+math.Erf(mid/math.Sqrt2)) < p {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+func TestFanExactWhenSmall(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < fanMarkers; n++ {
+		var f Fan
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = math.Round(rng.NormFloat64() * 10)
+			f.Add(xs[i])
+		}
+		slices.Sort(xs)
+		got := f.Quantiles()
+		for i, p := range FanQuantiles {
+			if want := quantile7(xs, p); got[i] != want {
+				t.Errorf("n=%d: q%g = %v; want %v", n, p, got[i], want)
+			}
+		}
+		sum := 0.0
+		for _, x := range xs {
+			sum += x
+		}
+		if got, want := f.Mean(), sum/float64(n); math.Abs(got-want) > 1e-12*math.Abs(want)+1e-12 {
+			t.Errorf("n=%d: mean = %v; want %v", n, got, want)
+		}
+	}
+}
+
+// TestFanAccuracy checks the P² estimates against the true quantiles of
+// the sampled distribution. The tolerance is four standard errors of a
+// sample quantile, √(p(1−p)/n)/f(x_p), plus 1% of the distribution's
+// interquartile range for the algorithm's own error.
+func TestFanAccuracy(t *testing.T) {
+	const n = 5000
+	cases := []struct {
+		name     string
+		draw     func(*rand.Rand) float64
+		quantile func(p float64) float64
+		density  func(x float64) float64
+	}{
+		{"normal", func(r *rand.Rand) float64 { return r.NormFloat64() },
+			normalQuantile,
+			func(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }},
+		{"exponential", func(r *rand.Rand) float64 { return r.ExpFloat64() },
+			func(p float64) float64 { return -math.Log(1 - p) },
+			func(x float64) float64 { return math.Exp(-x) }},
+		{"uniform", func(r *rand.Rand) float64 { return r.Float64() },
+			func(p float64) float64 { return p },
+			func(float64) float64 { return 1 }},
+	}
+	for ci, c := range cases {
+		rng := rand.New(rand.NewPCG(uint64(ci), 99))
+		var f Fan
+		for range n {
+			f.Add(c.draw(rng))
+		}
+		got := f.Quantiles()
+		iqr := c.quantile(0.75) - c.quantile(0.25)
+		for i, p := range FanQuantiles {
+			x := c.quantile(p)
+			se := math.Sqrt(p*(1-p)/n) / c.density(x)
+			if tol := 4*se + 0.01*iqr; math.Abs(got[i]-x) > tol {
+				t.Errorf("%s: q%g = %.4f; want %.4f ± %.4f", c.name, p, got[i], x, tol)
+			}
+		}
+	}
+}
+
+func TestFanDiscrete(t *testing.T) {
+	// Counts with heavy ties (an observable such as exploits): the estimates
+	// stay within the data's range and ordered.
+	rng := rand.New(rand.NewPCG(7, 7))
+	var f Fan
+	for range 2000 {
+		f.Add(float64(rng.IntN(3)))
+	}
+	q := f.Quantiles()
+	if !slices.IsSorted(q[:]) || q[0] < 0 || q[4] > 2 {
+		t.Errorf("quantiles %v: want ordered within [0, 2]", q)
+	}
+	if math.Abs(q[2]-1) > 0.05 {
+		t.Errorf("median %v; want 1", q[2])
+	}
+}
+
+func TestFanPanicsOnNaN(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("Add(NaN) did not panic")
+		}
+	}()
+	var f Fan
+	f.Add(math.NaN())
+}
+
+// rep builds a replication with two observables sampled on days 0, 7, 14.
+func rep(variant string, index int, legoDay float64, reached bool, level float64) *Replication {
+	return &Replication{
+		Variant: variant, Index: index, Seed: 1, LegoDay: legoDay, Reached: reached,
+		Names:  []string{"a", "b"},
+		Days:   []float64{0, 7, 14},
+		Values: [][]float64{{0, level, 2 * level}, {1, 1, 1}},
+		Final:  []float64{2 * level, 1},
+	}
+}
+
+func TestEnsembleSummary(t *testing.T) {
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	e := NewEnsemble([]string{"x", "y"}, []string{"a", "b"}, 100)
+	// x reaches the Lego moment on days 10, 20, 30 and is censored once; y
+	// reaches it 5 days later each time, and once where x does not.
+	days := []struct {
+		x, y   float64
+		rx, ry bool
+	}{{10, 15, true, true}, {20, 25, true, true}, {0, 50, false, true}, {30, 35, true, true}}
+	for i, d := range days {
+		if err := e.Add([]*Replication{rep("x", i, d.x, d.rx, float64(i)), rep("y", i, d.y, d.ry, float64(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vs, cs := e.Summarize(start)
+	x := vs[0].Lego
+	if x.Reached != 3 || x.Censored != 1 || x.PByHorizon != 0.75 {
+		t.Errorf("x: reached %d censored %d p %v; want 3 1 0.75", x.Reached, x.Censored, x.PByHorizon)
+	}
+	if lo, hi := Wilson(3, 4); x.PCI95 != [2]float64{lo, hi} {
+		t.Errorf("x: p_ci95 %v; want Wilson %v %v", x.PCI95, lo, hi)
+	}
+	// S(t): 3/4 after 10, 2/4 after 20: the median is day 20.
+	if x.MedianDay == nil || *x.MedianDay != 20 || *x.MedianDate != "2025-07-21" {
+		t.Errorf("x: median %v %v; want day 20, 2025-07-21", x.MedianDay, x.MedianDate)
+	}
+	// RMST to 100: 10·1 + 10·0.75 + 10·0.5 + 70·0.25 = 40.
+	if math.Abs(x.RMSTDays-40) > 1e-12 {
+		t.Errorf("x: rmst %v; want 40", x.RMSTDays)
+	}
+	if r, o := e.Representative(0); r != 1 || o != (Obs{20, true}) {
+		t.Errorf("x: representative %d %v; want 1 {20 true}", r, o)
+	}
+	if len(cs) != 1 || cs[0].A != "x" || cs[0].B != "y" || cs[0].Paired != 3 || cs[0].MeanDiff == nil || *cs[0].MeanDiff != 5 {
+		t.Errorf("comparisons %+v; want x vs y, 3 paired, mean difference 5", cs)
+	}
+	if wc, wp := LogRank(
+		[]Obs{{10, true}, {20, true}, {100, false}, {30, true}},
+		[]Obs{{15, true}, {25, true}, {50, true}, {35, true}}); cs[0].LogRankChi2 != wc || cs[0].PValue != wp {
+		t.Errorf("log-rank (%v, %v); want (%v, %v)", cs[0].LogRankChi2, cs[0].PValue, wc, wp)
+	}
+	// Final a = 2·level over levels 0..3: mean 3, type-7 median 3.
+	if f := vs[0].Final[0]; f.Metric != "a" || f.Mean != 3 || f.P50 != 3 || !near(f.P05, 0.3) {
+		t.Errorf("final a %+v; want mean 3, p50 3, p05 0.3", f)
+	}
+	series := e.Series()
+	if len(series) != 2*2*3 {
+		t.Fatalf("%d series points; want 12", len(series))
+	}
+	if p := series[1]; p.Variant != "x" || p.Metric != "a" || p.Day != 7 || p.Mean != 1.5 || p.P50 != 1.5 || !near(p.P95, 2.85) {
+		t.Errorf("series[1] %+v; want x a day 7 mean 1.5 p50 1.5 p95 2.85", p)
+	}
+}
+
+func near(got, want float64) bool { return math.Abs(got-want) <= 1e-12*max(1, math.Abs(want)) }
+
+func TestEnsembleNotReached(t *testing.T) {
+	e := NewEnsemble([]string{"only"}, []string{"a", "b"}, 100)
+	for i := range 5 {
+		if err := e.Add([]*Replication{rep("only", i, 40, i == 3, 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vs, cs := e.Summarize(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := vs[0].Lego
+	if l.MedianDay != nil || l.MedianDate != nil || l.MedianCI95[1] != nil {
+		t.Errorf("median %v date %v ci %v; want not reached", l.MedianDay, l.MedianDate, l.MedianCI95)
+	}
+	if l.PByHorizon != 0.2 {
+		t.Errorf("p_by_horizon %v; want 0.2", l.PByHorizon)
+	}
+	if r, o := e.Representative(0); r != 0 || o.Event {
+		t.Errorf("representative %d %v; want 0, censored", r, o)
+	}
+	if len(cs) != 0 || cs == nil {
+		t.Errorf("comparisons %v; want an empty list", cs)
+	}
+}
+
+func TestEnsembleRejects(t *testing.T) {
+	bad := []struct {
+		name string
+		edit func(r *Replication)
+	}{
+		{"names", func(r *Replication) { r.Names = []string{"a", "c"} }},
+		{"nan", func(r *Replication) { r.Values[1][2] = math.NaN() }},
+		{"inf-final", func(r *Replication) { r.Final[0] = math.Inf(1) }},
+		{"short-series", func(r *Replication) { r.Values[0] = r.Values[0][:2] }},
+		{"days", func(r *Replication) { r.Days = []float64{0, 7, 15} }},
+		{"lego-beyond-horizon", func(r *Replication) { r.LegoDay = 101 }},
+	}
+	for _, c := range bad {
+		e := NewEnsemble([]string{"x", "y"}, []string{"a", "b"}, 100)
+		if err := e.Add([]*Replication{rep("x", 0, 10, true, 1), rep("y", 0, 10, true, 1)}); err != nil {
+			t.Fatalf("%s: first replication: %v", c.name, err)
+		}
+		r := rep("y", 1, 10, true, 1)
+		c.edit(r)
+		err := e.Add([]*Replication{rep("x", 1, 10, true, 1), r})
+		if err == nil {
+			t.Errorf("%s: Add accepted a bad replication", c.name)
+			continue
+		}
+		if e.Count() != 1 || e.life[0].N() != 1 {
+			t.Errorf("%s: a rejected replication changed the ensemble (count %d)", c.name, e.Count())
+		}
+		if testing.Verbose() {
+			fmt.Println(c.name+":", err)
+		}
+	}
+}
+
+func TestDayDate(t *testing.T) {
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		day  float64
+		want string
+	}{{0, "2025-07-01"}, {0.9, "2025-07-01"}, {31, "2025-08-01"}, {3650, "2035-06-29"}} {
+		if got := DayDate(start, c.day); got != c.want {
+			t.Errorf("DayDate(%g) = %s; want %s", c.day, got, c.want)
+		}
+	}
+}
+
+func BenchmarkFanAdd(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	xs := make([]float64, 1024)
+	for i := range xs {
+		xs[i] = rng.NormFloat64()
+	}
+	var f Fan
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.Add(xs[i&1023])
+	}
+}

@@ -1,0 +1,144 @@
+package metrics
+
+import (
+	"math"
+
+	"github.com/legolab/legolab/agents"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// SampleDays returns the days a replication of spec is observed on: 0,
+// sample_every_days, 2·sample_every_days, ... and the horizon itself, which
+// is always the last sample.
+func SampleDays(spec *scenarios.Spec) []float64 {
+	h, every := spec.HorizonDays, spec.SampleEveryDays
+	if every <= 0 || math.IsNaN(every) {
+		every = h
+	}
+	n := int(math.Floor(h/every)) + 2
+	days := make([]float64, 0, n)
+	for i := 0; ; i++ {
+		t := float64(i) * every
+		if t >= h-1e-9*math.Max(1, h) {
+			break
+		}
+		days = append(days, t)
+	}
+	return append(days, h)
+}
+
+// Collector samples a model's observables. It reads the model through
+// agents.Model.Observe and never writes to it, schedules nothing and draws
+// no random numbers (Mesa's DataCollector discipline): the caller advances
+// the model to each sample day and calls Sample.
+type Collector struct {
+	model  *agents.Model
+	names  []string
+	nDims  int
+	nHubs  int
+	days   []float64
+	values [][]float64
+	obs    agents.Observation
+	// Cumulative counts at the previous sample, for composed_share_new.
+	prevBuilders, prevComposed int
+}
+
+// NewCollector returns a collector of the observables of spec (in the order
+// of Observables) on model m, with room for capacity samples.
+func NewCollector(spec *scenarios.Spec, m *agents.Model, capacity int) *Collector {
+	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs)}
+	c.values = make([][]float64, len(c.names))
+	for k := range c.values {
+		c.values[k] = make([]float64, 0, capacity)
+	}
+	c.days = make([]float64, 0, capacity)
+	return c
+}
+
+// Names returns the observable names, in order.
+func (c *Collector) Names() []string { return c.names }
+
+// Days returns the sample days so far.
+func (c *Collector) Days() []float64 { return c.days }
+
+// Values returns the series: Values()[k][i] is observable k at Days()[i].
+func (c *Collector) Values() [][]float64 { return c.values }
+
+// Series returns the series of the observable called name, or nil.
+func (c *Collector) Series(name string) []float64 {
+	if k := ObservableIndex(c.names, name); k >= 0 {
+		return c.values[k]
+	}
+	return nil
+}
+
+// Sample records every observable at the model's current time.
+func (c *Collector) Sample() {
+	o := &c.obs
+	c.model.Observe(o)
+	c.days = append(c.days, o.Day)
+	newApps := o.BuildersCum - c.prevBuilders
+	newComposed := o.ComposedCum - c.prevComposed
+	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
+	shareNew := 0.0
+	if newApps > 0 {
+		shareNew = float64(newComposed) / float64(newApps)
+	}
+	shareLive := 0.0
+	if o.AppsLive > 0 {
+		shareLive = float64(o.ComposedLive) / float64(o.AppsLive)
+	}
+	fixed := [...]float64{
+		o.Composability, shareNew, shareLive, float64(o.ComposedLive), float64(o.ComposedCum),
+		float64(o.FullStackLive), float64(o.AppsLive), float64(o.BuildersCum), o.OutsideShare, o.LargestShare,
+		float64(o.Components), float64(o.Bridges), o.HubShare, float64(o.LiveProtocols), o.EmissionsCum, o.IncentivesCum,
+		o.SubsidiesCum, o.FeesCum, o.HubFeesCum, float64(o.Exploits),
+	}
+	k := 0
+	for _, v := range fixed {
+		c.values[k] = append(c.values[k], v)
+		k++
+	}
+	for d := 0; d < c.nDims; d++ {
+		c.values[k] = append(c.values[k], o.HHI[d])
+		k++
+	}
+	for d := 0; d < c.nDims; d++ {
+		c.values[k] = append(c.values[k], float64(o.LiveStandards[d]))
+		k++
+	}
+	for h := 0; h < c.nHubs; h++ {
+		c.values[k] = append(c.values[k], float64(o.HubMembers[h]))
+		k++
+	}
+}
+
+// Final returns the last sample of every observable (the horizon's values
+// when the last sample was taken at the horizon).
+func (c *Collector) Final() []float64 {
+	out := make([]float64, len(c.values))
+	for k, s := range c.values {
+		if len(s) > 0 {
+			out[k] = s[len(s)-1]
+		}
+	}
+	return out
+}
+
+// Lego runs the detector of rule on the collected series.
+func (c *Collector) Lego(rule scenarios.Lego) (day float64, reached bool) {
+	return DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+}
+
+// GraphOf returns the interop graph of m as a Graph.
+func GraphOf(m *agents.Model) *Graph {
+	nodes, edges := m.Graph()
+	g := &Graph{Nodes: make([]Node, len(nodes)), Edges: make([]Edge, len(edges))}
+	for i, n := range nodes {
+		g.Nodes[i] = Node{Name: n.Name, Dimension: n.Dimension, Usage: n.Usage}
+	}
+	for i, e := range edges {
+		g.Edges[i] = Edge{A: e.A, B: e.B, Kind: e.Kind}
+	}
+	return g
+}

@@ -1,0 +1,138 @@
+package metrics
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/legolab/legolab/agents"
+	"github.com/legolab/legolab/scenarios"
+)
+
+const observeScenario = `
+name = "observe"
+horizon_days = 730
+sample_every_days = 7
+[builders]
+market_potential = 2000
+p_per_year = 0.5
+q_per_year = 0.5
+[standards]
+offered_by = ["big"]
+[[protocols]]
+name = "big"
+serves = { data = 0.6, model = 0.6, compute = 0.6, storage = 0.6 }
+openness = 0.8
+[protocols.token]
+emission_per_day = 100
+price_kusd = 0.01
+builder_share = 0.5
+halving_days = 365
+[[populations]]
+prefix = "p"
+count = 20
+[[hubs]]
+name = "h1"
+launch_day = 100
+join_incentive = 100
+[[hubs]]
+name = "h2"
+launch_day = 200
+[[shocks]]
+kind = "outage"
+rate_per_year = 2
+`
+
+func TestObservables(t *testing.T) {
+	spec, err := scenarios.Parse("observe.toml", []byte(observeScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := Observables(spec)
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("duplicate observable %q", n)
+		}
+		seen[n] = true
+	}
+	if !reflect.DeepEqual(names[:len(fixedObservables)], fixedObservables) {
+		t.Errorf("fixed observables out of order")
+	}
+	tail := strings.Join(names[len(fixedObservables):], ",")
+	want := "hhi_data,hhi_model,hhi_compute,hhi_storage,live_standards_data,live_standards_model,live_standards_compute,live_standards_storage,hub_members_h1,hub_members_h2"
+	if tail != want {
+		t.Errorf("per-dimension and per-hub observables %s; want %s", tail, want)
+	}
+}
+
+func TestSampleDays(t *testing.T) {
+	for _, tc := range []struct {
+		h, every float64
+		want     []float64
+	}{
+		{21, 7, []float64{0, 7, 14, 21}},
+		{20, 7, []float64{0, 7, 14, 20}},
+		{5, 7, []float64{0, 5}},
+	} {
+		got := SampleDays(&scenarios.Spec{HorizonDays: tc.h, SampleEveryDays: tc.every})
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("SampleDays(h=%g, every=%g) = %v; want %v", tc.h, tc.every, got, tc.want)
+		}
+	}
+}
+
+// TestCollectorObservesOnly checks that sampling never steers the model:
+// the same replication sampled weekly and daily ends in the same state.
+func TestCollectorObservesOnly(t *testing.T) {
+	spec, err := scenarios.Parse("observe.toml", []byte(observeScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := func(every float64) ([]float64, *Collector) {
+		s := spec.Clone()
+		s.SampleEveryDays = every
+		m, err := agents.New(s, 5, 0, agents.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := SampleDays(s)
+		c := NewCollector(s, m, len(days))
+		for _, d := range days {
+			if err := m.RunUntil(context.Background(), d); err != nil {
+				t.Fatal(err)
+			}
+			c.Sample()
+		}
+		return c.Final(), c
+	}
+	weekly, cw := final(7)
+	daily, _ := final(1)
+	for k, n := range Observables(spec) {
+		if n == ObsComposedShareNew {
+			continue // depends on the sampling interval by definition
+		}
+		if weekly[k] != daily[k] {
+			t.Errorf("%s at the horizon: %g sampled weekly, %g daily", n, weekly[k], daily[k])
+		}
+	}
+	// composed_share_new is the share of composed apps among the apps
+	// built since the previous sample.
+	b, k, s := cw.Series(ObsBuildersCum), cw.Series(ObsComposedCum), cw.Series(ObsComposedShareNew)
+	for i := 1; i < len(b); i++ {
+		want := 0.0
+		if b[i] > b[i-1] {
+			want = (k[i] - k[i-1]) / (b[i] - b[i-1])
+		}
+		if s[i] != want {
+			t.Fatalf("composed_share_new[%d] = %g; want %g", i, s[i], want)
+		}
+	}
+	if got := cw.Series(ObsEmissions); got[len(got)-1] <= 0 {
+		t.Errorf("no emissions recorded")
+	}
+	if cw.Series("no such observable") != nil {
+		t.Errorf("Series of an unknown name is not nil")
+	}
+}

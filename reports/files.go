@@ -1,0 +1,343 @@
+package reports
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/legolab/legolab/metrics"
+)
+
+// The files of a run folder, documented column by column in
+// docs/outputs.md.
+const (
+	SummaryFile  = "summary.json"
+	RunsFile     = "runs.csv"
+	SeriesFile   = "series.csv"
+	ScenarioFile = "scenario.toml"
+	GraphsFile   = "graphs.json"
+)
+
+// FormatFloat is the one number format of every CSV: the shortest decimal
+// that reads back as the same float64 (strconv 'g', −1), so equal results
+// give equal bytes on every machine.
+func FormatFloat(x float64) string {
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// WriteSummary writes s as indented JSON followed by a newline. Field order
+// is the struct's and floats use Go's shortest round-trip form, so the bytes
+// depend only on the values.
+func WriteSummary(w io.Writer, s *metrics.Summary) error {
+	return writeJSON(w, s)
+}
+
+// ReadSummary decodes a summary.json, refusing unknown fields.
+func ReadSummary(r io.Reader) (*metrics.Summary, error) {
+	var s metrics.Summary
+	if err := readJSON(r, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Scenario and variant names are shown as written; readers that embed
+	// them in HTML escape them there.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func readJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("offset %d: %w", se.Offset, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// runsFixed are the leading columns of runs.csv; the final observables
+// follow.
+var runsFixed = []string{"variant", "replication", "seed", "lego_day", "censored"}
+
+// RunsWriter streams runs.csv rows, one per replication, so an ensemble
+// never holds them all.
+type RunsWriter struct {
+	w     *csv.Writer
+	names []string
+	rec   []string
+}
+
+// NewRunsWriter writes the header of runs.csv, with observables as the
+// final-value columns, and returns a writer for its rows.
+func NewRunsWriter(w io.Writer, observables []string) (*RunsWriter, error) {
+	cw := csv.NewWriter(w)
+	header := append(append([]string(nil), runsFixed...), observables...)
+	if err := cw.Write(header); err != nil {
+		return nil, err
+	}
+	return &RunsWriter{w: cw, names: observables, rec: make([]string, len(header))}, nil
+}
+
+// Write writes one row: lego_day is empty when the run is censored.
+func (rw *RunsWriter) Write(r Run) error {
+	if len(r.Final) != len(rw.names) {
+		panic(fmt.Sprintf("reports: run has %d final values for %d observables", len(r.Final), len(rw.names)))
+	}
+	rw.rec[0] = r.Variant
+	rw.rec[1] = strconv.Itoa(r.Replication)
+	rw.rec[2] = strconv.FormatUint(r.Seed, 10)
+	rw.rec[3] = ""
+	if !r.Censored {
+		rw.rec[3] = FormatFloat(r.LegoDay)
+	}
+	rw.rec[4] = strconv.FormatBool(r.Censored)
+	for k, x := range r.Final {
+		rw.rec[len(runsFixed)+k] = FormatFloat(x)
+	}
+	return rw.w.Write(rw.rec)
+}
+
+// Flush writes any buffered rows and reports a write error.
+func (rw *RunsWriter) Flush() error {
+	rw.w.Flush()
+	return rw.w.Error()
+}
+
+// ReadRuns decodes a runs.csv: the observables named in its header after
+// the fixed columns, and the rows, each Final in that order and LegoDay NaN
+// when censored.
+func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("header: %w", err)
+	}
+	if len(header) < len(runsFixed) {
+		return nil, nil, fmt.Errorf("line 1: header has %d columns, want at least %d", len(header), len(runsFixed))
+	}
+	for i, want := range runsFixed {
+		if header[i] != want {
+			return nil, nil, fmt.Errorf("line 1: column %d is %q, want %q", i+1, header[i], want)
+		}
+	}
+	observables = append([]string(nil), header[len(runsFixed):]...)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		run, err := parseRun(rec)
+		if err != nil {
+			return nil, nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		runs = append(runs, run)
+	}
+	return observables, runs, nil
+}
+
+func parseRun(rec []string) (Run, error) {
+	run := Run{Variant: rec[0], LegoDay: math.NaN()}
+	var err error
+	if run.Replication, err = strconv.Atoi(rec[1]); err != nil {
+		return run, fmt.Errorf("replication: %w", err)
+	}
+	if run.Seed, err = strconv.ParseUint(rec[2], 10, 64); err != nil {
+		return run, fmt.Errorf("seed: %w", err)
+	}
+	if run.Censored, err = strconv.ParseBool(rec[4]); err != nil {
+		return run, fmt.Errorf("censored: %w", err)
+	}
+	if !run.Censored {
+		if run.LegoDay, err = strconv.ParseFloat(rec[3], 64); err != nil {
+			return run, fmt.Errorf("lego_day: %w", err)
+		}
+	} else if rec[3] != "" {
+		return run, fmt.Errorf("lego_day: %q given for a censored run", rec[3])
+	}
+	run.Final = make([]float64, len(rec)-len(runsFixed))
+	for k := range run.Final {
+		if run.Final[k], err = strconv.ParseFloat(rec[len(runsFixed)+k], 64); err != nil {
+			return run, fmt.Errorf("column %d: %w", len(runsFixed)+k+1, err)
+		}
+	}
+	return run, nil
+}
+
+// seriesHeader is the header of series.csv.
+var seriesHeader = []string{"variant", "day", "date", "metric", "mean", "p05", "p25", "p50", "p75", "p95"}
+
+// WriteSeries writes series.csv, one row per point in the given order, the
+// date column counted from start.
+func WriteSeries(w io.Writer, start time.Time, pts []metrics.SeriesPoint) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(seriesHeader); err != nil {
+		return err
+	}
+	rec := make([]string, len(seriesHeader))
+	for _, p := range pts {
+		rec[0] = p.Variant
+		rec[1] = FormatFloat(p.Day)
+		rec[2] = metrics.DayDate(start, p.Day)
+		rec[3] = p.Metric
+		for i, x := range [...]float64{p.Mean, p.P05, p.P25, p.P50, p.P75, p.P95} {
+			rec[4+i] = FormatFloat(x)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadSeries decodes a series.csv.
+func ReadSeries(r io.Reader) ([]metrics.SeriesPoint, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(seriesHeader)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	for i, want := range seriesHeader {
+		if header[i] != want {
+			return nil, fmt.Errorf("line 1: column %d is %q, want %q", i+1, header[i], want)
+		}
+	}
+	var pts []metrics.SeriesPoint
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return pts, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		var xs [7]float64
+		for i, col := range [...]int{1, 4, 5, 6, 7, 8, 9} {
+			if xs[i], err = strconv.ParseFloat(rec[col], 64); err != nil {
+				return nil, fmt.Errorf("line %d: %s: %w", line, seriesHeader[col], err)
+			}
+		}
+		pts = append(pts, metrics.SeriesPoint{
+			Variant: rec[0], Day: xs[0], Metric: rec[3], Mean: xs[1],
+			P05: xs[2], P25: xs[3], P50: xs[4], P75: xs[5], P95: xs[6],
+		})
+	}
+}
+
+// RepresentativeGraph is one entry of graphs.json: the interop graph at the
+// horizon of the replication that stands for its variant (see
+// metrics.Ensemble.Representative).
+type RepresentativeGraph struct {
+	Variant     string `json:"variant"`
+	Replication int    `json:"replication"`
+	// LegoDay is the replication's Lego day, null when censored.
+	LegoDay *float64       `json:"lego_day"`
+	Graph   *metrics.Graph `json:"graph"`
+}
+
+// graphsFile is the shape of graphs.json.
+type graphsFile struct {
+	Graphs []RepresentativeGraph `json:"graphs"`
+}
+
+// WriteGraphs writes graphs.json.
+func WriteGraphs(w io.Writer, gs []RepresentativeGraph) error {
+	if gs == nil {
+		gs = []RepresentativeGraph{}
+	}
+	return writeJSON(w, graphsFile{Graphs: gs})
+}
+
+// ReadGraphs decodes a graphs.json.
+func ReadGraphs(r io.Reader) ([]RepresentativeGraph, error) {
+	var f graphsFile
+	if err := readJSON(r, &f); err != nil {
+		return nil, err
+	}
+	return f.Graphs, nil
+}
+
+// ReadDir reads a run folder written by `legolab run` into Data:
+// summary.json, series.csv and runs.csv are required, graphs.json is
+// optional (Graphs entries stay nil without it). Errors name the file and,
+// where known, the line.
+func ReadDir(dir string) (*Data, error) {
+	d := &Data{}
+	read := func(name string, optional bool, decode func(io.Reader) error) error {
+		f, err := os.Open(filepath.Join(dir, name))
+		if optional && errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := decode(bufio.NewReaderSize(f, 64<<10)); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		}
+		return nil
+	}
+	err := read(SummaryFile, false, func(r io.Reader) error {
+		s, err := ReadSummary(r)
+		if err == nil {
+			d.Summary = *s
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = read(SeriesFile, false, func(r io.Reader) (err error) {
+		d.Series, err = ReadSeries(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = read(RunsFile, false, func(r io.Reader) (err error) {
+		_, d.Runs, err = ReadRuns(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.Graphs = make([]*metrics.Graph, len(d.Summary.Variants))
+	return d, read(GraphsFile, true, func(r io.Reader) error {
+		gs, err := ReadGraphs(r)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			for v, vs := range d.Summary.Variants {
+				if vs.Name == g.Variant {
+					d.Graphs[v] = g.Graph
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,83 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// mdEscaper neutralises text from a scenario in GitHub-flavoured Markdown:
+// inline Markdown punctuation is backslash-escaped (with '[' escaped, '('
+// and '!' cannot start a link or an image), '<', '>' and '&' become
+// entities (GitHub renders some raw HTML), and line breaks become spaces so
+// a value stays in its table cell or list item.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`, `#`, `\#`, `|`, `\|`, `~`, `\~`,
+	`<`, `&lt;`, `>`, `&gt;`, `&`, `&amp;`, "\r\n", " ", "\n", " ", "\r", " ",
+)
+
+// md escapes s for Markdown.
+func md(s string) string { return mdEscaper.Replace(s) }
+
+// markdown renders report.md: the headline, a table per variant and links
+// to the PNG charts, for a CI job summary or a pull-request comment.
+func (m *model) markdown(charts []chart) []byte {
+	s := m.s
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# legolab report: %s\n\n", md(s.Scenario))
+	p("%s\n\n", md(m.meta()))
+	if w := m.partial(); w != "" {
+		p("> **Warning:** %s\n\n", md(w))
+	}
+	p("## The answer\n\n")
+	for _, a := range m.answers {
+		p("- **%s**: %s\n", md(a.Name), a.Sentence)
+	}
+	if len(m.compare) > 0 {
+		p("\n**Comparison**\n\n")
+		for _, c := range m.comparisons(md) {
+			p("- %s\n", c)
+		}
+		if n := m.compareNote(); n != "" {
+			p("\n%s\n", md(n))
+		}
+	}
+	p("\n")
+	for _, c := range charts {
+		if c.name == "lego-cumulative" {
+			p("![%s](%s/%s.png)\n\n", md(c.title), PlotsDir, c.name)
+		}
+	}
+	p("## Results by variant\n")
+	for _, a := range m.answers {
+		p("\n### %s\n\n", md(a.Name))
+		if a.Description != "" {
+			p("%s\n\n", md(a.Description))
+		}
+		p("| result | value |\n|---|---|\n")
+		for _, r := range a.Rows {
+			p("| %s | %s |\n", md(r[0]), md(r[1]))
+		}
+		if len(a.Final) > 0 {
+			p("\n| observable at the horizon | mean | P05 | P25 | median | P75 | P95 |\n|---|--:|--:|--:|--:|--:|--:|\n")
+			for _, f := range a.Final {
+				p("| %s | %s | %s | %s | %s | %s | %s |\n", md(f.Metric),
+					fnum(f.Metric, f.Mean), fnum(f.Metric, f.P05), fnum(f.Metric, f.P25), fnum(f.Metric, f.P50), fnum(f.Metric, f.P75), fnum(f.Metric, f.P95))
+			}
+		}
+	}
+	p("\n## Charts\n\n")
+	if len(charts) == 0 {
+		p("No charts: the run saved no results to chart.\n")
+	}
+	for _, c := range charts {
+		p("- [%s](%s/%s.png)\n", md(c.title), PlotsDir, c.name)
+	}
+	p("\n## Method\n\n%s\n\n", md(m.detector()))
+	for _, kv := range m.method() {
+		p("- %s: %s\n", md(kv[0]), md(kv[1]))
+	}
+	p("\nThe full report, with every chart and the scenario's parameters, is report.html in the run folder.\n")
+	return b.Bytes()
+}

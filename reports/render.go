@@ -1,0 +1,124 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"image"
+	"image/png"
+	"regexp"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// File is one output of a report: a slash-separated path relative to the
+// report's folder and its content. The caller writes it (atomically).
+type File struct {
+	Name string
+	Data []byte
+}
+
+// skipPNG replaces every PNG by a 1×1 placeholder. Only tests set it (see
+// export_test.go): under the race detector rasterising dominates the
+// suite's time, and most tests check the SVG and the text.
+var skipPNG bool
+
+// PNGDPI is the resolution of every PNG chart: 150 dots per inch, so a
+// 7-inch chart is 1050 pixels wide, sharp on slides and in a CI summary.
+const PNGDPI = 150
+
+// PlotFiles renders p at w×h as base+".svg" and base+".png" (base is a
+// slash-separated path without extension, e.g. "plots/heatmap"), the pair
+// every legolab chart is saved as: SVG for the HTML report, PNG for slides
+// and Markdown.
+func PlotFiles(p *plot.Plot, base string, w, h vg.Length) ([]File, error) {
+	if p == nil {
+		panic("reports: PlotFiles of a nil plot")
+	}
+	return renderFiles(base, w, h, p.Draw)
+}
+
+// renderFiles draws with fn on an SVG and a PNG canvas of size w×h.
+func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []File, err error) {
+	if base == "" {
+		panic("reports: empty chart base name")
+	}
+	// gonum/plot panics on some degenerate inputs (e.g. a font it cannot
+	// find); no panic may reach a user, so it becomes an error here.
+	defer func() {
+		if r := recover(); r != nil {
+			files, err = nil, fmt.Errorf("reports: drawing %s: %v", base, r)
+		}
+	}()
+
+	sc := vgsvg.New(w, h)
+	fn(draw.New(sc))
+	var sb bytes.Buffer
+	if _, err := sc.WriteTo(&sb); err != nil {
+		return nil, fmt.Errorf("reports: writing %s.svg: %w", base, err)
+	}
+
+	var pb bytes.Buffer
+	if skipPNG {
+		if err := png.Encode(&pb, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+			return nil, err
+		}
+		return []File{{Name: base + ".svg", Data: fixSVGFonts(sb.Bytes())}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+	}
+	ic := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
+	fn(draw.New(ic))
+	// Fast compression: the default level costs a third of the report's
+	// time for files about 10% smaller.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&pb, ic.Image()); err != nil {
+		return nil, fmt.Errorf("reports: writing %s.png: %w", base, err)
+	}
+	return []File{
+		{Name: base + ".svg", Data: fixSVGFonts(sb.Bytes())},
+		{Name: base + ".png", Data: pb.Bytes()},
+	}, nil
+}
+
+// fixSVGFonts gives every text style a fallback font stack: vgsvg names
+// only "Liberation Sans", which most machines lack, and a browser would then
+// fall back to a serif face. Arial and Helvetica are metric-compatible with
+// Liberation Sans, so gonum's layout still fits. The pattern can only match
+// a style attribute: vgsvg escapes '"' in text content.
+func fixSVGFonts(svg []byte) []byte {
+	return bytes.ReplaceAll(svg,
+		[]byte(`style="font-family:Liberation Sans;`),
+		[]byte(`style="font-family:Liberation Sans,Arial,Helvetica,sans-serif;`))
+}
+
+// svgRoot matches the root element's fixed size, which vgsvg writes in
+// points; inline charts scale with the page instead.
+var svgRoot = regexp.MustCompile(`^<svg width="[0-9.e+-]+pt" height="[0-9.e+-]+pt"`)
+
+// inlineSVG turns an SVG file this package generated into markup for an
+// HTML page: no XML declaration or comment, no fixed size (the viewBox
+// keeps the aspect ratio and CSS sets the width), an accessible label.
+// Only SVG produced by vgsvg may pass through here: its text is escaped by
+// vgsvg (html.EscapeString), and label is escaped here.
+func inlineSVG(svg []byte, label string) (template.HTML, error) {
+	i := bytes.Index(svg, []byte("<svg "))
+	if i < 0 {
+		return "", fmt.Errorf("reports: not an SVG document")
+	}
+	body := svg[i:]
+	loc := svgRoot.FindIndex(body)
+	if loc == nil {
+		return "", fmt.Errorf("reports: unexpected SVG root element")
+	}
+	var b bytes.Buffer
+	b.Grow(len(body) + len(label) + 64)
+	b.WriteString(`<svg role="img" aria-label="`)
+	b.WriteString(html.EscapeString(label))
+	b.WriteString(`" preserveAspectRatio="xMidYMid meet"`)
+	b.Write(body[loc[1]:])
+	return template.HTML(b.String()), nil
+}

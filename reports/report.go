@@ -1,0 +1,350 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/legolab/legolab/metrics"
+	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The files of a run report, relative to the run folder. Charts are saved
+// twice, as plots/NAME.svg (inlined in the HTML) and plots/NAME.png (linked
+// from the Markdown), where NAME is one of:
+//
+//	lego-cumulative       probability of the Lego moment by date (1 − S), the headline chart
+//	lego-survival         Kaplan–Meier share of runs not yet reached, with 95% bands
+//	lego-dates            histogram of Lego dates per variant, censored runs apart
+//	fan-METRIC            fan chart of one observable, e.g. fan-composability_index
+//	graph-N-SLUG          interop graph of variant N (1-based, summary order) at the horizon
+//
+// A chart whose data is absent (no series, no runs, no saved graph) is not
+// written, and the report says so.
+const (
+	HTMLFile     = "report.html"
+	MarkdownFile = "report.md"
+	PlotsDir     = "plots"
+)
+
+// chart is one figure of the report.
+type chart struct {
+	name    string // file name without extension, under plots/
+	title   string // alt text and heading
+	caption string // how to read it
+	w, h    vg.Length
+	draw    func(draw.Canvas)
+}
+
+// Files renders the report of one run: report.html, report.md and every
+// chart as plots/*.svg and plots/*.png (see HTMLFile for the names). The
+// outputs depend only on d, byte for byte. It returns an error for data it
+// cannot report (a bad start date, a non-positive horizon).
+func Files(d *Data) ([]File, error) {
+	if d == nil {
+		panic("reports: Files of nil Data")
+	}
+	m, err := newModel(d)
+	if err != nil {
+		return nil, err
+	}
+	charts := m.charts(d)
+	// Charts are independent, so they render in parallel; each result has
+	// its slot, so the output does not depend on the schedule.
+	rendered := make([][]File, len(charts))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, c := range charts {
+		g.Go(func() (err error) {
+			rendered[i], err = renderFiles(PlotsDir+"/"+c.name, c.w, c.h, c.draw)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var plots []File
+	svgs := map[string][]byte{}
+	for i, c := range charts {
+		svgs[c.name] = rendered[i][0].Data
+		plots = append(plots, rendered[i]...)
+	}
+	html, err := m.html(charts, svgs)
+	if err != nil {
+		return nil, err
+	}
+	md := m.markdown(charts)
+	return append([]File{{Name: HTMLFile, Data: html}, {Name: MarkdownFile, Data: md}}, plots...), nil
+}
+
+// model is the report's text, computed once for the HTML and the Markdown.
+type model struct {
+	s       *metrics.Summary
+	cal     calendar
+	horizon string // YYYY-MM-DD of the horizon
+	answers []answer
+	compare []string
+	fans    []observable
+	groups  map[seriesKey][]metrics.SeriesPoint
+	missing []string // variants without a saved interop graph
+}
+
+// answer is the headline of one variant.
+type answer struct {
+	Name, Description string
+	Color             string // CSS hex of the variant colour
+	Sentence          string
+	Rows              [][2]string // the variant's result table
+	Final             []metrics.FinalStat
+}
+
+// newModel checks d and prepares the report's text.
+func newModel(d *Data) (*model, error) {
+	s := &d.Summary
+	if !(s.HorizonDays > 0) || math.IsInf(s.HorizonDays, 0) {
+		return nil, fmt.Errorf("reports: horizon_days must be a positive number, got %v", s.HorizonDays)
+	}
+	cal, err := parseStart(s.Start)
+	if err != nil {
+		return nil, err
+	}
+	m := &model{s: s, cal: cal, horizon: cal.iso(s.HorizonDays)}
+	for k, v := range s.Variants {
+		m.answers = append(m.answers, m.answer(k, v))
+	}
+	m.compare = m.comparisons(func(s string) string { return s })
+	m.groups = groupSeries(d.Series)
+	m.fans = fanPanels(d.Series)
+	return m, nil
+}
+
+// monthOf formats a day as YYYY-MM, or "beyond the horizon" for nil.
+func (m *model) monthOf(day *float64) string {
+	if day == nil {
+		return "beyond the horizon"
+	}
+	return m.cal.month(*day)
+}
+
+// answer writes the headline sentence and result table of variant k.
+func (m *model) answer(k int, v metrics.VariantSummary) answer {
+	c := VariantColor(k)
+	a := answer{
+		Name: v.Name, Description: v.Description,
+		Color: fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B),
+		Final: v.Final,
+	}
+	l := v.Lego
+	n := l.Reached + l.Censored
+	hMonth := m.cal.month(m.s.HorizonDays)
+	pci := "95% CI " + pctRange(l.PCI95[0], l.PCI95[1])
+	switch {
+	case n == 0:
+		a.Sentence = "no run has completed, so there is no estimate yet."
+	case l.Reached == 0:
+		a.Sentence = fmt.Sprintf("the Lego moment is not reached within the horizon (%s) in any of the %s runs (%s).",
+			hMonth, thousands(n), pci)
+	case l.MedianDay != nil:
+		a.Sentence = fmt.Sprintf("the Lego moment arrives by %s in half the runs (median; 95%% CI %s to %s) and by the horizon, %s, in %s (%s).",
+			m.cal.month(*l.MedianDay), m.monthOf(l.MedianCI95[0]), m.monthOf(l.MedianCI95[1]), hMonth, pct(l.PByHorizon), pci)
+	default:
+		a.Sentence = fmt.Sprintf("the Lego moment is not reached within the horizon in most runs: by %s it arrives in only %s (%s); the median date lies beyond the horizon.",
+			hMonth, pct(l.PByHorizon), pci)
+	}
+	median := "not reached within the horizon"
+	if l.MedianDay != nil {
+		median = m.cal.month(*l.MedianDay)
+	}
+	medianCI := "—"
+	if l.MedianDay != nil {
+		medianCI = m.monthOf(l.MedianCI95[0]) + " to " + m.monthOf(l.MedianCI95[1])
+	}
+	a.Rows = [][2]string{
+		{"median date of the Lego moment", median},
+		{"95% CI of the median", medianCI},
+		{"P(reached by " + m.horizon + ")", pct(l.PByHorizon) + " (" + pci + ")"},
+		{"runs reaching it / not within the horizon", thousands(l.Reached) + " / " + thousands(l.Censored)},
+		{"restricted mean time to it (to the horizon)", fmt.Sprintf("%s days (%.1f years)", thousands(int(math.Round(l.RMSTDays))), l.RMSTDays/365.25)},
+	}
+	return a
+}
+
+// comparisons writes one sentence per log-rank comparison, with variant
+// names passed through esc (the Markdown escaper; the HTML template
+// escapes on its own). The rest of the text is safe in both.
+func (m *model) comparisons(esc func(string) string) []string {
+	var out []string
+	for _, c := range m.s.Comparisons {
+		verdict := "not significant at the 5% level"
+		if c.PValue < 0.05 {
+			verdict = "significant at the 5% level"
+		}
+		a, b := esc(c.A), esc(c.B)
+		s := b + " vs " + a + ": "
+		if c.MeanDiff != nil && c.Paired > 0 {
+			d := *c.MeanDiff
+			dir := "later"
+			if d < 0 {
+				dir = "earlier"
+			}
+			s += fmt.Sprintf("%s reaches the Lego moment %.1f months (%s days) %s on average, over the %s paired runs where both reach it; ",
+				b, math.Abs(d)/30.44, thousands(int(math.Round(math.Abs(d)))), dir, thousands(c.Paired))
+		}
+		s += fmt.Sprintf("log-rank χ² = %.1f, %s (%s).", c.LogRankChi2, pValue(c.PValue), verdict)
+		out = append(out, s)
+	}
+	return out
+}
+
+// pctRange formats an interval of probabilities: "54–60%".
+func pctRange(lo, hi float64) string {
+	return strings.TrimSuffix(pct(lo), "%") + "–" + pct(hi)
+}
+
+// fnum formats the value of observable metric for a table: shares as
+// percentages, like the charts, anything else with num.
+func fnum(metric string, x float64) string {
+	for _, o := range observables {
+		if o.metric == metric && o.percent && finite(x) {
+			return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
+		}
+	}
+	return num(x)
+}
+
+// pValue formats a p-value for a reader: "p = 0.032", "p < 0.001".
+func pValue(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "p n/a"
+	case p < 0.001:
+		return "p < 0.001"
+	case p < 0.01:
+		return fmt.Sprintf("p = %.3f", p)
+	}
+	return fmt.Sprintf("p = %.2f", p)
+}
+
+// thousands formats n with comma thousands separators: 1,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// num formats an observable's value: three significant digits, no
+// exponent for everyday magnitudes.
+func num(x float64) string {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return "n/a"
+	case x == 0:
+		return "0"
+	case math.Abs(x) >= 1e6 || math.Abs(x) < 1e-3:
+		return strconv.FormatFloat(x, 'e', 2, 64)
+	case math.Abs(x) >= 1000:
+		return thousands(int(math.Round(x)))
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
+// charts lists the report's figures, in order, with their captions.
+func (m *model) charts(d *Data) []chart {
+	s := m.s
+	hasKM := false
+	for _, v := range s.Variants {
+		hasKM = hasKM || len(v.Lego.KM) > 0 || v.Lego.Reached+v.Lego.Censored > 0
+	}
+	var cs []chart
+	if hasKM {
+		cs = append(cs,
+			chart{name: "lego-cumulative", title: "Probability that the Lego moment has arrived, by date",
+				caption: "The headline. Each curve is one variant's estimated probability that the Lego moment has arrived by each date " +
+					"(Kaplan–Meier, 1 − S), with its pointwise 95% confidence band shaded. Where a curve crosses the dashed 50% line (●) is its median date. " +
+					"The right end, at the dashed horizon line, is the chance within the horizon; runs that have not reached it by then are censored, " +
+					"counted as “not yet”, never as arriving at the horizon. A curve further left and higher means an earlier, likelier Lego moment.",
+				w: wideW, h: wideH + legendExtra(len(s.Variants)+1), draw: legoChart(s, m.cal, true)},
+			chart{name: "lego-survival", title: "Runs that have not yet reached the Lego moment",
+				caption: "The same estimate read the other way: the share of runs still waiting for the Lego moment at each date, with 95% bands. " +
+					"A steeper drop means an earlier Lego moment; a curve that stays high means most runs never get there within the horizon. " +
+					"Nothing is estimated beyond the dashed horizon line.",
+				w: wideW, h: wideH + legendExtra(len(s.Variants)+1), draw: legoChart(s, m.cal, false)},
+		)
+	}
+	if f := legoHistogram(d, m.cal); f != nil {
+		cs = append(cs, chart{name: "lego-dates", title: "When the Lego moment arrives",
+			caption: "The share of each variant's runs whose Lego moment falls in each calendar period, bars side by side per variant. " +
+				"The light bars right of the dashed horizon line count the runs that never reach it within the horizon (censored), " +
+				"kept apart so they are not mistaken for arrivals at the horizon; the percentage above each is that variant's censored share.",
+			w: wideW, h: wideH + legendExtra(len(s.Variants)+1), draw: f})
+	}
+	for _, o := range m.fans {
+		f := fanChart(o, s, m.groups, m.cal)
+		if f == nil {
+			continue
+		}
+		w, h := fanSize(len(s.Variants))
+		caption := o.title + ": " + o.caption + ". Line: median across runs; dark band: the middle 50% of runs (P25–P75); " +
+			"light band: 90% of runs (P05–P95)."
+		if len(s.Variants) > 1 {
+			caption += " One panel per variant, on the same axes; the faint lines are the other variants’ medians."
+		}
+		cs = append(cs, chart{name: "fan-" + fileSafe(o.metric), title: o.title, caption: caption, w: w, h: h, draw: f})
+	}
+	for k, v := range s.Variants {
+		if k >= len(d.Graphs) || d.Graphs[k] == nil || len(d.Graphs[k].Nodes) == 0 {
+			m.missing = append(m.missing, v.Name)
+			continue
+		}
+		f, gl := graphChart(v.Name, d.Graphs[k])
+		caption := fmt.Sprintf("Protocols of %s's representative run (the one whose Lego day is nearest the median, or a censored run "+
+			"when the median is not reached) at the horizon, placed on a circle grouped by their main dimension, "+
+			"the area of each disc in proportion to its usage (live app links). Lines are interop routes: thin grey for a shared standard, "+
+			"dashed for a hub route, thick dark for a bilateral bridge. The most used protocols are named where space allows.", v.Name)
+		if gl.dropped.nodes > 0 || gl.dropped.edges > 0 {
+			caption += fmt.Sprintf(" For legibility %d less used protocols and %d routes are not drawn.", gl.dropped.nodes, gl.dropped.edges)
+		}
+		name := fmt.Sprintf("graph-%d", k+1)
+		if sl := slug(v.Name); sl != "" {
+			name += "-" + sl
+		}
+		cs = append(cs, chart{name: name, title: "Interop graph: " + v.Name, caption: caption,
+			w: wideW, h: 5.2*vg.Inch + legendExtra(len(gl.dims)+len(edgeKinds)), draw: f})
+	}
+	return cs
+}
+
+// legendExtra is the height a legend of n entries adds below a chart.
+func legendExtra(n int) vg.Length {
+	return vg.Length(n)*vg.Points(13) + vg.Points(10)
+}
+
+// fileSafe keeps a metric name usable as a file name: ASCII letters,
+// digits, '_' and '-' are kept, anything else becomes '_'.
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 60 {
+		b = b[:60]
+	}
+	return string(b)
+}

@@ -1,0 +1,129 @@
+package scenarios
+
+import (
+	"reflect"
+	"testing"
+)
+
+const quotedDoc = `
+name = "quoted"
+dimensions = ["data", "model x"]
+[[protocols]]
+name = "Sahara AI"
+serves = { data = 0.7 }
+[[protocols]]
+name = "B"
+serves = { "model x" = 0.5 }
+[[shocks]]
+kind = "outage"
+day = 10
+target = "Sahara AI"
+[[variants]]
+name = "v"
+set.protocols."Sahara AI".openness = 0.2
+set."shocks[0]".day = 20
+`
+
+func TestQuotedNamesAndIndexKeys(t *testing.T) {
+	s, err := Parse("q.toml", []byte(quotedDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Variant("v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Protocols[0].Openness != 0.2 || *v.Shocks[0].Day != 20 {
+		t.Errorf("variant v: openness %v day %v; want 0.2 20", v.Protocols[0].Openness, *v.Shocks[0].Day)
+	}
+	if err := s.Set(`protocols."Sahara AI".serves.data`, "0.9"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set(`protocols.B.standards."model x"`, `"std"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set(`variants.v.shocks[0].severity`, "0.1"); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := s.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("enc", enc)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, enc)
+	}
+	if !reflect.DeepEqual(back, s) {
+		t.Errorf("round trip differs:\n%s", enc)
+	}
+	v, err = back.Variant("v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Shocks[0].Severity != 0.1 || v.Protocols[0].Serves["data"] != 0.9 {
+		t.Errorf("after round trip: severity %v quality %v", v.Shocks[0].Severity, v.Protocols[0].Serves["data"])
+	}
+	params := map[string]string{}
+	for _, p := range s.Parameters() {
+		params[p.Key] = p.Value
+	}
+	if got := params[`protocols."Sahara AI".serves.data`]; got != "0.9" {
+		t.Errorf(`parameter protocols."Sahara AI".serves.data = %q; want 0.9`, got)
+	}
+	if got := params[`shocks[0].target`]; got != `"Sahara AI"` {
+		t.Errorf("parameter shocks[0].target = %q", got)
+	}
+}
+
+func TestCloneIsDeep(t *testing.T) {
+	s, err := Builtin(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clone()
+	if !reflect.DeepEqual(c, s) {
+		t.Fatal("clone differs")
+	}
+	c.Protocols[0].Serves["data"] = 0.01
+	c.Protocols[0].Standards["data"] = "x"
+	*c.Hubs[0].Enabled = true
+	c.Dimensions[0] = "x"
+	c.Variants[2].Set["hub"].(map[string]any)["enabled"] = false
+	c.Verification.Mechanisms[0] = "x"
+	if s.Protocols[0].Serves["data"] == 0.01 || s.Protocols[0].Standards["data"] == "x" || *s.Hubs[0].Enabled ||
+		s.Dimensions[0] == "x" || s.Variants[2].Set["hub"].(map[string]any)["enabled"] != true || s.Verification.Mechanisms[0] == "x" {
+		t.Error("changing the clone changed the original")
+	}
+	var nilSpec *Spec
+	if nilSpec.Clone() != nil {
+		t.Error("nil.Clone() != nil")
+	}
+}
+
+func TestSetMergesAndReplaces(t *testing.T) {
+	s, err := Builtin(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A table merges: only emission_per_day changes.
+	if err := s.Set("protocols.Bittensor.token", "{ emission_per_day = 100 }"); err != nil {
+		t.Fatal(err)
+	}
+	if tok := s.Protocols[0].Token; tok.EmissionPerDay != 100 || tok.HalvingDays != 1458 {
+		t.Errorf("token after merge = %+v; want emission 100, halving kept", tok)
+	}
+	// An array of tables replaces, and new elements take their defaults.
+	if err := s.Set("hubs", `[{ name = "solo", launch_day = 10 }]`); err != nil {
+		t.Fatal(err)
+	}
+	if h := s.Hubs; len(h) != 1 || h[0].AdapterCost != 40 || !*h[0].Enabled || len(h[0].Covers) != len(s.Verification.Mechanisms) {
+		t.Errorf("hubs after replace = %+v; want one hub with defaults", h)
+	}
+	// The variants' hub alias now means the new hub.
+	if err := s.Validate(); err != nil {
+		t.Errorf("validate after replacing hubs: %v", err)
+	}
+	if v, err := s.Variant("hub"); err != nil || !*v.Hubs[0].Enabled || v.Hubs[0].Name != "solo" {
+		t.Errorf("variant hub after replacing hubs: %v", err)
+	}
+}

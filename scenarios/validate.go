@@ -1,0 +1,719 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Size limits: a scenario whose estimated footprint exceeds them is
+// rejected before it runs out of memory. The estimates are deliberately
+// rough upper bounds of what the model keeps per protocol, per builder (an
+// app, its providers, its bridges) and per sample.
+const (
+	bytesPerProtocol   = 4 << 10
+	bytesPerBuilder    = 512
+	bytesPerSample     = 256
+	bytesPerSeriesCell = 128 // per replication per sample, kept for fan charts
+	// MaxReplicationBytes bounds the estimated memory of one replication.
+	MaxReplicationBytes = 4 << 30
+	// MaxEnsembleBytes bounds the estimated memory of the series an
+	// ensemble keeps (runs × samples).
+	MaxEnsembleBytes = 4 << 30
+	// MaxHorizonDays is 100 years.
+	MaxHorizonDays = 36525
+)
+
+// Shock kinds, Lego rules, standard rules and distribution families.
+var (
+	shockKinds     = []string{"outage", "exit", "crash", "exploit", "regulation"}
+	legoRules      = []string{"window", "logistic"}
+	standardRules  = []string{"threshold", "urn"}
+	distFamilies   = []string{"const", "uniform", "beta", "normal", "lognormal"}
+	protocolShocks = []string{"outage", "exit", "crash"}
+)
+
+// Validate reports every semantic problem of s at once, joined (see
+// Errors): values out of range, dangling references, duplicates, empty
+// sets, absurd sizes, variants that do not apply or break a rule, and
+// malformed expectations. Load and Parse call it, with file positions.
+func (s *Spec) Validate() error {
+	return joinErrors((*source)(nil).errorsOf(s.check(nil, nil)))
+}
+
+// checker holds what the rules need while walking a Spec.
+type checker struct {
+	s      *Spec
+	ps     problems
+	failed map[string]bool
+	// named holds the named protocols' names.
+	named map[string]bool
+}
+
+// check returns the problems of s; src locates the variants' overrides in
+// the file, failed holds the idx paths already reported by the decoder.
+func (s *Spec) check(src *source, failed map[string]bool) problems {
+	c := &checker{s: s, failed: failed, named: map[string]bool{}}
+	c.checkBase()
+	c.checkVariants(src)
+	c.checkExpect()
+	return c.ps
+}
+
+// bad reports a problem unless the decoder already reported one there.
+func (c *checker) bad(p path, format string, args ...any) {
+	for idx := p.idx; ; {
+		if c.failed[idx] {
+			return
+		}
+		cut := max(strings.LastIndexByte(idx, '.'), strings.LastIndexByte(idx, '['))
+		if cut <= 0 {
+			break
+		}
+		idx = idx[:cut]
+	}
+	c.ps.add(p, format, args...)
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func (c *checker) unit(p path, x float64) {
+	if !(x >= 0 && x <= 1) {
+		c.bad(p, "must be in [0, 1], got %s", num(x))
+	}
+}
+
+func (c *checker) nonneg(p path, x float64) {
+	if !(x >= 0) {
+		c.bad(p, "must be ≥ 0, got %s", num(x))
+	}
+}
+
+func (c *checker) positive(p path, x float64) {
+	if !(x > 0) {
+		c.bad(p, "must be > 0, got %s", num(x))
+	}
+}
+
+func (c *checker) finite(p path, x float64) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		c.bad(p, "must be a finite number, got %s", num(x))
+	}
+}
+
+// kind names what a list holds, for messages: "a declared dimension",
+// declared in "dimensions".
+type kind struct{ what, where string }
+
+var (
+	kDimension    = kind{"a declared dimension", "dimensions"}
+	kVerification = kind{"a declared verification mechanism", "verification.mechanisms"}
+	kIncentive    = kind{"a declared incentive model", "settlement.mechanisms"}
+	kShock        = kind{"a shock kind", ""}
+	kStdRule      = kind{"a standard rule", ""}
+	kLegoRule     = kind{"a Lego rule", ""}
+	kDist         = kind{"a distribution family", ""}
+)
+
+// oneOf checks that x is in valid, saying what is.
+func (c *checker) oneOf(p path, x string, valid []string, k kind) bool {
+	if slices.Contains(valid, x) {
+		return true
+	}
+	where := "valid"
+	if k.where != "" {
+		where = k.where
+	}
+	if len(valid) == 0 {
+		c.bad(p, "%s is not %s (%s is empty)", quoteString(x), k.what, where)
+		return false
+	}
+	list := strings.Join(quoteAll(valid), ", ")
+	if x == "" {
+		c.bad(p, "must be %s (%s: %s)", k.what, where, list)
+		return false
+	}
+	if sg := suggest(x, valid); sg != "" {
+		c.bad(p, "%s is not %s; did you mean %s?", quoteString(x), k.what, quoteKey(sg))
+		return false
+	}
+	c.bad(p, "%s is not %s (%s: %s)", quoteString(x), k.what, where, list)
+	return false
+}
+
+// names returns the display names of n elements named by name(i): the
+// name when unique and non-empty, else "" (addressed by index).
+func names(n int, name func(int) string) []string {
+	out := make([]string, n)
+	count := map[string]int{}
+	for i := range n {
+		out[i] = name(i)
+		count[out[i]]++
+	}
+	for i, x := range out {
+		if count[x] > 1 {
+			out[i] = ""
+		}
+	}
+	return out
+}
+
+// unique reports empty and duplicate names among n elements of base.
+func (c *checker) unique(base path, key string, n int, name func(int) string, disp []string) {
+	first := map[string]int{}
+	for i := range n {
+		p := base.elem(i, disp[i]).key(key)
+		x := name(i)
+		if strings.TrimSpace(x) == "" {
+			c.bad(p, "is required and must not be blank")
+			continue
+		}
+		if j, ok := first[x]; ok {
+			c.bad(p, "duplicate %s %s (also %s[%d])", key, quoteString(x), base.disp, j)
+			continue
+		}
+		first[x] = i
+	}
+}
+
+// stringSet checks a list of names: non-empty (unless may be), no blanks,
+// no duplicates, each in valid (when not nil).
+func (c *checker) stringSet(p path, list []string, valid []string, what kind, mayBeEmpty bool) {
+	if len(list) == 0 && !mayBeEmpty {
+		c.bad(p, "must not be empty")
+	}
+	seen := map[string]bool{}
+	for i, x := range list {
+		ep := p.elem(i, "")
+		switch {
+		case strings.TrimSpace(x) == "":
+			c.bad(ep, "must not be blank")
+		case seen[x]:
+			c.bad(ep, "duplicate %s", quoteString(x))
+		case valid != nil:
+			c.oneOf(ep, x, valid, what)
+		}
+		seen[x] = true
+	}
+}
+
+// isProtocol reports whether name is a named or generated protocol.
+func (c *checker) isProtocol(name string) bool {
+	if c.named[name] {
+		return true
+	}
+	_, ok := c.generatedBy(name)
+	return ok
+}
+
+// generatedBy returns the index of the population that generates name
+// (Prefix-1 ... Prefix-Count).
+func (c *checker) generatedBy(name string) (int, bool) {
+	for i, pop := range c.s.Populations {
+		if rest, ok := strings.CutPrefix(name, pop.Prefix+"-"); ok && pop.Prefix != "" {
+			n, err := strconv.Atoi(rest)
+			if err == nil && n >= 1 && n <= pop.Count && strconv.Itoa(n) == rest {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func (c *checker) protocolNames() []string {
+	var out []string
+	for _, p := range c.s.Protocols {
+		out = append(out, p.Name)
+	}
+	for _, p := range c.s.Populations {
+		if p.Count >= 1 {
+			out = append(out, p.Prefix+"-1")
+		}
+	}
+	return out
+}
+
+func (c *checker) checkBase() {
+	s := c.s
+	root := path{}
+	if strings.TrimSpace(s.Name) == "" {
+		c.bad(root.key("name"), "is required: name the scenario, e.g. name = \"my-scenario\"")
+	}
+	if strings.ContainsAny(s.Description, "\n\r") {
+		c.bad(root.key("description"), "must be one line")
+	}
+	if !(s.HorizonDays > 0 && s.HorizonDays <= MaxHorizonDays) {
+		c.bad(root.key("horizon_days"), "must be in (0, %d] (100 years), got %s", MaxHorizonDays, num(s.HorizonDays))
+	}
+	if !(s.SampleEveryDays > 0) {
+		c.bad(root.key("sample_every_days"), "must be > 0, got %s", num(s.SampleEveryDays))
+	} else if s.HorizonDays > 0 && s.SampleEveryDays > s.HorizonDays {
+		c.bad(root.key("sample_every_days"), "must be ≤ horizon_days (%s), got %s", num(s.HorizonDays), num(s.SampleEveryDays))
+	}
+	if s.Runs < 1 {
+		c.bad(root.key("runs"), "must be ≥ 1, got %d", s.Runs)
+	}
+	if s.Start.IsZero() {
+		c.bad(root.key("start"), "is required")
+	}
+	c.stringSet(root.key("dimensions"), s.Dimensions, nil, kind{}, false)
+
+	c.costMatrix(root.key("verification"), s.Verification, kVerification)
+	c.costMatrix(root.key("settlement"), s.Settlement, kIncentive)
+
+	// Protocols.
+	pp := root.key("protocols")
+	pd := names(len(s.Protocols), func(i int) string { return s.Protocols[i].Name })
+	c.unique(pp, "name", len(s.Protocols), func(i int) string { return s.Protocols[i].Name }, pd)
+	for _, p := range s.Protocols {
+		c.named[p.Name] = true
+	}
+	for i := range s.Protocols {
+		c.protocol(pp.elem(i, pd[i]), &s.Protocols[i])
+	}
+
+	// Populations.
+	pop := root.key("populations")
+	popd := names(len(s.Populations), func(i int) string { return s.Populations[i].Prefix })
+	c.unique(pop, "prefix", len(s.Populations), func(i int) string { return s.Populations[i].Prefix }, popd)
+	for i := range s.Populations {
+		c.population(pop.elem(i, popd[i]), &s.Populations[i])
+	}
+	for i, p := range s.Protocols {
+		if j, ok := c.generatedBy(p.Name); ok {
+			c.bad(pp.elem(i, pd[i]).key("name"), "clashes with a protocol generated by population %s", quoteString(s.Populations[j].Prefix))
+		}
+	}
+	total := float64(len(s.Protocols))
+	for _, p := range s.Populations {
+		total += float64(max(p.Count, 0))
+	}
+	if total == 0 {
+		c.bad(pp, "the scenario has no protocols: declare [[protocols]] or [[populations]]")
+	}
+
+	// Integration, builders, choice.
+	in := root.key("integration")
+	c.nonneg(in.key("same_standard_cost"), s.Integration.SameStandardCost)
+	c.nonneg(in.key("bridge_cost"), s.Integration.BridgeCost)
+	c.nonneg(in.key("bespoke_cost"), s.Integration.BespokeCost)
+	c.unit(in.key("bespoke_failure_prob"), s.Integration.BespokeFailureProb)
+	c.nonneg(in.key("max_stack_cost"), s.Integration.MaxStackCost)
+
+	b := root.key("builders")
+	if !(s.Builders.MarketPotential >= 1) {
+		c.bad(b.key("market_potential"), "must be ≥ 1, got %s", num(s.Builders.MarketPotential))
+	}
+	c.nonneg(b.key("p_per_year"), s.Builders.PPerYear)
+	c.nonneg(b.key("q_per_year"), s.Builders.QPerYear)
+	if s.Builders.PPerYear == 0 && s.Builders.QPerYear >= 0 {
+		// Bass with p = 0 never starts: nobody innovates, nobody imitates.
+		c.bad(b.key("p_per_year"), "must be > 0: with p = 0 no builder ever arrives")
+	}
+	c.nonneg(b.key("composability_amplification"), s.Builders.Amplification)
+	c.nonneg(b.key("app_lifetime_days"), s.Builders.AppLifetimeDays)
+	c.nonneg(b.key("fee_per_day"), s.Builders.FeePerDay)
+	c.nonneg(b.key("outside_fee_per_day"), s.Builders.OutsideFeePerDay)
+
+	at := root.key("app_types")
+	if len(s.AppTypes) == 0 && len(s.Dimensions) > 0 {
+		c.bad(at, "must not be empty: declare at least one [[app_types]] (or leave app_types out for the defaults)")
+	}
+	atd := names(len(s.AppTypes), func(i int) string { return s.AppTypes[i].Name })
+	c.unique(at, "name", len(s.AppTypes), func(i int) string { return s.AppTypes[i].Name }, atd)
+	for i, a := range s.AppTypes {
+		ap := at.elem(i, atd[i])
+		c.positive(ap.key("weight"), a.Weight)
+		if len(a.Needs) == 0 {
+			c.bad(ap.key("needs"), "must not be empty")
+		}
+		for j, n := range a.Needs {
+			// A dimension may repeat: an app needing two providers of
+			// capital (a DeFi aggregator) lists it twice.
+			c.oneOf(ap.key("needs").elem(j, ""), n, s.Dimensions, kDimension)
+		}
+	}
+
+	ch := root.key("choice")
+	if s.Choice.ConsiderationSet < 1 {
+		c.bad(ch.key("consideration_set"), "must be ≥ 1, got %d", s.Choice.ConsiderationSet)
+	}
+	c.nonneg(ch.key("beta"), s.Choice.Beta)
+	c.nonneg(ch.key("quality_weight"), s.Choice.QualityWeight)
+	c.nonneg(ch.key("yield_weight"), s.Choice.YieldWeight)
+	c.nonneg(ch.key("network_weight"), s.Choice.NetworkWeight)
+	c.nonneg(ch.key("cost_weight"), s.Choice.CostWeight)
+	c.finite(ch.key("outside_utility"), s.Choice.OutsideUtility)
+
+	// Standards.
+	st := root.key("standards")
+	for i, o := range s.Standards.OfferedBy {
+		p := st.key("offered_by").elem(i, "")
+		if !c.isProtocol(o) {
+			c.bad(p, "%s is not a protocol%s", quoteString(o), didYouMean(o, c.protocolNames()))
+		} else if slices.Index(s.Standards.OfferedBy, o) < i {
+			c.bad(p, "duplicate %s", quoteString(o))
+		}
+	}
+	c.positive(st.key("review_every_days"), s.Standards.ReviewEveryDays)
+	c.nonneg(st.key("benefit_per_share"), s.Standards.BenefitPerShare)
+	c.nonneg(st.key("switching_cost"), s.Standards.SwitchingCost)
+	c.oneOf(st.key("rule"), s.Standards.Rule, standardRules, kStdRule)
+	c.nonneg(st.key("urn_exponent"), s.Standards.UrnExponent)
+
+	// Hubs.
+	hp := root.key("hubs")
+	hd := names(len(s.Hubs), func(i int) string { return s.Hubs[i].Name })
+	c.unique(hp, "name", len(s.Hubs), func(i int) string { return s.Hubs[i].Name }, hd)
+	for i, h := range s.Hubs {
+		p := hp.elem(i, hd[i])
+		c.nonneg(p.key("launch_day"), h.LaunchDay)
+		c.nonneg(p.key("adapter_cost"), h.AdapterCost)
+		c.nonneg(p.key("fee_per_use"), h.FeePerUse)
+		c.stringSet(p.key("covers"), h.Covers, s.Verification.Mechanisms, kVerification, false)
+		c.nonneg(p.key("join_incentive"), h.JoinIncentive)
+		c.positive(p.key("review_every_days"), h.ReviewEveryDays)
+		c.nonneg(p.key("exploits_per_year"), h.ExploitsPerYear)
+		c.nonneg(p.key("recovery_days"), h.RecoveryDays)
+		c.unit(p.key("trust_loss"), h.TrustLoss)
+	}
+
+	// Shocks.
+	sp := root.key("shocks")
+	for i, sh := range s.Shocks {
+		p := sp.elem(i, "")
+		c.oneOf(p.key("kind"), sh.Kind, shockKinds, kShock)
+		switch {
+		case sh.Day == nil && sh.RatePerYear == 0:
+			c.bad(p, "set exactly one of day (a scheduled shock) and rate_per_year (a random one)")
+		case sh.Day != nil && sh.RatePerYear != 0:
+			c.bad(p.key("rate_per_year"), "set exactly one of day and rate_per_year, not both")
+		case sh.Day != nil:
+			c.nonneg(p.key("day"), *sh.Day)
+		default:
+			c.nonneg(p.key("rate_per_year"), sh.RatePerYear)
+		}
+		switch {
+		case sh.Target == "":
+		case slices.Contains(protocolShocks, sh.Kind):
+			if !c.isProtocol(sh.Target) {
+				c.bad(p.key("target"), "%s is not a protocol%s", quoteString(sh.Target), didYouMean(sh.Target, c.protocolNames()))
+			}
+		case sh.Kind == "exploit":
+			if !slices.ContainsFunc(s.Hubs, func(h Hub) bool { return h.Name == sh.Target }) {
+				hint := didYouMean(sh.Target, c.hubNames())
+				if len(s.Hubs) == 0 {
+					hint = " (the scenario has no hubs)"
+				}
+				c.bad(p.key("target"), "%s is not a hub%s", quoteString(sh.Target), hint)
+			}
+		case sh.Kind == "regulation":
+			c.bad(p.key("target"), "a regulation has no target (it raises the outside option for all)")
+		}
+		c.nonneg(p.key("duration_days"), sh.DurationDays)
+		c.unit(p.key("severity"), sh.Severity)
+	}
+
+	// Lego detector.
+	lp := root.key("lego")
+	c.oneOf(lp.key("rule"), s.Lego.Rule, legoRules, kLegoRule)
+	c.positive(lp.key("window_days"), s.Lego.WindowDays)
+	if s.Lego.WindowDays > 0 && s.HorizonDays > 0 && s.Lego.WindowDays > s.HorizonDays {
+		c.bad(lp.key("window_days"), "must be ≤ horizon_days (%s), got %s", num(s.HorizonDays), num(s.Lego.WindowDays))
+	}
+	c.unit(lp.key("composability_min"), s.Lego.ComposabilityMin)
+	c.unit(lp.key("composed_share_min"), s.Lego.ComposedShareMin)
+	if !(s.Lego.GrowthMin >= 1) {
+		c.bad(lp.key("growth_min"), "must be ≥ 1 (an explosion, not a decline), got %s", num(s.Lego.GrowthMin))
+	}
+	c.nonneg(lp.key("min_composed_per_window"), s.Lego.MinComposedPerWindow)
+	c.nonneg(lp.key("compose_cost_max"), s.Lego.ComposeCostMax)
+
+	c.size(total)
+}
+
+func (c *checker) hubNames() []string {
+	out := make([]string, len(c.s.Hubs))
+	for i, h := range c.s.Hubs {
+		out[i] = h.Name
+	}
+	return out
+}
+
+func (c *checker) costMatrix(p path, m CostMatrix, what kind) {
+	c.stringSet(p.key("mechanisms"), m.Mechanisms, nil, kind{}, false)
+	c.nonneg(p.key("same"), m.Same)
+	c.nonneg(p.key("cross"), m.Cross)
+	seen := map[[2]string]int{}
+	for i, pr := range m.Pairs {
+		ep := p.key("pairs").elem(i, "")
+		okA := c.oneOf(ep.key("a"), pr.A, m.Mechanisms, what)
+		okB := c.oneOf(ep.key("b"), pr.B, m.Mechanisms, what)
+		c.nonneg(ep.key("cost"), pr.Cost)
+		if !okA || !okB {
+			continue
+		}
+		if pr.A == pr.B {
+			c.bad(ep, "pair of %s with itself: use same", quoteString(pr.A))
+			continue
+		}
+		k := [2]string{min(pr.A, pr.B), max(pr.A, pr.B)}
+		if j, ok := seen[k]; ok {
+			c.bad(ep, "duplicate pair %s–%s (also pairs[%d]; pairs are symmetric)", pr.A, pr.B, j)
+			continue
+		}
+		seen[k] = i
+	}
+}
+
+func (c *checker) token(p path, t Token) {
+	c.nonneg(p.key("emission_per_day"), t.EmissionPerDay)
+	c.nonneg(p.key("price_kusd"), t.PriceKUSD)
+	c.nonneg(p.key("halving_days"), t.HalvingDays)
+	c.nonneg(p.key("decay_per_year"), t.DecayPerYear)
+	c.unit(p.key("builder_share"), t.BuilderShare)
+	c.nonneg(p.key("builder_share_from_day"), t.BuilderShareFromDay)
+	c.nonneg(p.key("adoption_subsidy_per_day"), t.AdoptionSubsidyPerDay)
+}
+
+func (c *checker) protocol(p path, pr *Protocol) {
+	s := c.s
+	if len(pr.Serves) == 0 {
+		c.bad(p.key("serves"), "must not be empty: say which dimensions the protocol serves, e.g. serves = { compute = 0.6 }")
+	}
+	for _, d := range sortedKeys(pr.Serves) {
+		dp := p.key("serves").key(d)
+		if c.oneOf(dp, d, s.Dimensions, kDimension) {
+			if q := pr.Serves[d]; !(q > 0 && q <= 1) {
+				c.bad(dp, "quality must be in (0, 1], got %s", num(q))
+			}
+		}
+	}
+	for _, d := range sortedKeys(pr.Standards) {
+		dp := p.key("standards").key(d)
+		if _, ok := pr.Serves[d]; !ok {
+			c.bad(dp, "%s is not a dimension the protocol serves%s", quoteString(d), didYouMean(d, sortedKeys(pr.Serves)))
+		} else if strings.TrimSpace(pr.Standards[d]) == "" {
+			c.bad(dp, "must not be blank")
+		}
+	}
+	c.oneOf(p.key("verification"), pr.Verification, s.Verification.Mechanisms, kVerification)
+	c.oneOf(p.key("incentive"), pr.Incentive, s.Settlement.Mechanisms, kIncentive)
+	c.unit(p.key("openness"), pr.Openness)
+	c.nonneg(p.key("sovereignty_cost"), pr.SovereigntyCost)
+	c.nonneg(p.key("launch_day"), pr.LaunchDay)
+	c.token(p.key("token"), pr.Token)
+}
+
+func (c *checker) population(p path, pop *Population) {
+	s := c.s
+	if pop.Count < 1 {
+		c.bad(p.key("count"), "must be ≥ 1, got %d", pop.Count)
+	}
+	c.stringSet(p.key("dimensions"), pop.Dimensions, s.Dimensions, kDimension, false)
+	if pop.DimensionsEach < 1 || pop.DimensionsEach > max(len(pop.Dimensions), 1) {
+		c.bad(p.key("dimensions_each"), "must be in [1, %d] (the population's dimensions), got %d", len(pop.Dimensions), pop.DimensionsEach)
+	}
+	c.dist(p.key("quality"), pop.Quality, 0, 1, true, false)
+	c.dist(p.key("openness"), pop.Openness, 0, 1, false, false)
+	c.dist(p.key("sovereignty_cost"), pop.SovereigntyCost, 0, math.Inf(1), false, true)
+	c.dist(p.key("launch_day"), pop.LaunchDay, 0, math.Inf(1), false, true)
+	c.stringSet(p.key("verification"), pop.Verification, s.Verification.Mechanisms, kVerification, false)
+	c.stringSet(p.key("incentive"), pop.Incentive, s.Settlement.Mechanisms, kIncentive, false)
+	c.token(p.key("token"), pop.Token)
+}
+
+// dist checks a distribution whose draws must lie in [lo, hi] ((lo, hi]
+// when loOpen); unbounded says hi is +∞ (a lognormal is allowed).
+func (c *checker) dist(p path, d Dist, lo, hi float64, loOpen, unbounded bool) {
+	if !c.oneOf(p.key("dist"), d.Dist, distFamilies, kDist) {
+		return
+	}
+	rng := fmt.Sprintf("[%s, %s]", num(lo), num(hi))
+	if loOpen {
+		rng = fmt.Sprintf("(%s, %s]", num(lo), num(hi))
+	}
+	if unbounded {
+		rng = fmt.Sprintf("[%s, ∞)", num(lo))
+	}
+	in := func(x float64) bool {
+		if loOpen {
+			return x > lo && x <= hi
+		}
+		return x >= lo && x <= hi
+	}
+	inRange := func(k string, x float64) {
+		if !in(x) {
+			c.bad(p.key(k), "must be in %s, got %s", rng, num(x))
+		}
+	}
+	switch d.Dist {
+	case "const":
+		inRange("value", d.Value)
+	case "uniform":
+		inRange("min", d.Min)
+		inRange("max", d.Max)
+		if d.Min > d.Max {
+			c.bad(p.key("max"), "must be ≥ min (%s), got %s", num(d.Min), num(d.Max))
+		}
+	case "beta":
+		c.positive(p.key("a"), d.A)
+		c.positive(p.key("b"), d.B)
+		// Beta draws fall strictly inside (min, max): an open bound of
+		// the support may be min itself.
+		if !(d.Min >= lo && d.Min <= hi) {
+			c.bad(p.key("min"), "must be in %s, got %s", rng, num(d.Min))
+		}
+		inRange("max", d.Max)
+		if !(d.Min < d.Max) {
+			c.bad(p.key("max"), "must be > min (%s), got %s", num(d.Min), num(d.Max))
+		}
+	case "normal":
+		c.finite(p.key("mean"), d.Mean)
+		c.nonneg(p.key("sd"), d.SD)
+		if !(d.Min < d.Max) {
+			c.bad(p, "a normal distribution here needs a truncation range: set min < max within %s", rng)
+			return
+		}
+		if !(d.Min >= lo) || (!unbounded && d.Max > hi) || (loOpen && d.Min <= lo) {
+			c.bad(p.key("min"), "truncation [%s, %s] must lie within %s", num(d.Min), num(d.Max), rng)
+		}
+	case "lognormal":
+		if !unbounded {
+			c.bad(p.key("dist"), "a lognormal is unbounded; values here must lie in %s: use beta, uniform or a truncated normal", rng)
+			return
+		}
+		c.finite(p.key("mean"), d.Mean)
+		c.nonneg(p.key("sd"), d.SD)
+	}
+}
+
+// size rejects a scenario too large to run, saying the estimate and the
+// limit.
+func (c *checker) size(protocols float64) {
+	s := c.s
+	if !(s.SampleEveryDays > 0) || !(s.HorizonDays > 0) {
+		return
+	}
+	samples := math.Floor(s.HorizonDays/s.SampleEveryDays) + 1
+	market := max(s.Builders.MarketPotential, 0)
+	est := protocols*bytesPerProtocol + market*bytesPerBuilder + samples*bytesPerSample
+	if est > MaxReplicationBytes {
+		// Blame the largest term.
+		terms := []struct {
+			p path
+			x float64
+		}{
+			{path{}.key("builders").key("market_potential"), market * bytesPerBuilder},
+			{path{}.key("sample_every_days"), samples * bytesPerSample},
+			{path{}.key("protocols"), float64(len(s.Protocols)) * bytesPerProtocol},
+		}
+		popd := names(len(s.Populations), func(i int) string { return s.Populations[i].Prefix })
+		for i, pop := range s.Populations {
+			terms = append(terms, struct {
+				p path
+				x float64
+			}{path{}.key("populations").elem(i, popd[i]).key("count"), float64(pop.Count) * bytesPerProtocol})
+		}
+		blame := terms[0]
+		for _, t := range terms[1:] {
+			if t.x > blame.x {
+				blame = t
+			}
+		}
+		c.bad(blame.p, "the scenario is too large to run: one replication would need about %s (%s protocols × %s + %s builders × %s + %s samples × %s); the limit is %s",
+			bytesize(est), count(protocols), bytesize(bytesPerProtocol), count(market), bytesize(bytesPerBuilder), count(samples), bytesize(bytesPerSample), bytesize(MaxReplicationBytes))
+	}
+	if s.Runs >= 1 {
+		ens := float64(s.Runs) * samples * bytesPerSeriesCell
+		if ens > MaxEnsembleBytes {
+			c.bad(path{}.key("runs"), "the ensemble is too large: its series would need about %s (%s runs × %s samples × %s); the limit is %s",
+				bytesize(ens), count(float64(s.Runs)), count(samples), bytesize(bytesPerSeriesCell), bytesize(MaxEnsembleBytes))
+		}
+	}
+}
+
+// bytesize formats a byte count with a binary unit: "3.7 TiB".
+func bytesize(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if b == math.Trunc(b) {
+		return fmt.Sprintf("%.0f %s", b, units[i])
+	}
+	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+// count formats a count with thousands separators: "1,000,000".
+func count(x float64) string {
+	if x >= 1e15 {
+		return strconv.FormatFloat(x, 'g', 3, 64)
+	}
+	s := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// checkVariants checks names and applies each variant to a copy of the
+// base, reporting overrides that do not apply and rules the result breaks
+// (problems the base already has are not repeated).
+func (c *checker) checkVariants(src *source) {
+	s := c.s
+	vp := path{}.key("variants")
+	vd := names(len(s.Variants), func(i int) string { return s.Variants[i].Name })
+	c.unique(vp, "name", len(s.Variants), func(i int) string { return s.Variants[i].Name }, vd)
+	// A variant is judged on what it changes: problems the base already
+	// has are reported once, for the base.
+	inBase := map[string]bool{}
+	for _, pr := range c.ps {
+		inBase[pr.p.disp+"\x00"+pr.msg] = true
+	}
+	for i := range s.Variants {
+		v := &s.Variants[i]
+		ep := vp.elem(i, vd[i])
+		if strings.ContainsAny(v.Description, "\n\r") {
+			c.bad(ep.key("description"), "must be one line")
+		}
+		if v.Name == "" || vd[i] == "" {
+			continue
+		}
+		prefix := joinKey("variants", v.Name) + "."
+		clone := s.Clone()
+		st := setter{spec: clone}
+		targets := st.applyEntries(v, prefix, ep.key("set").idx)
+		c.ps = append(c.ps, st.d.probs...)
+		if len(st.d.probs) > 0 {
+			continue
+		}
+		sub := &checker{s: clone, named: map[string]bool{}}
+		sub.checkBase()
+		for _, pr := range sub.ps {
+			if inBase[pr.p.disp+"\x00"+pr.msg] {
+				continue
+			}
+			// Point at the override that caused it, else at the variant.
+			idx := ep.idx
+			best := ""
+			for t, tidx := range targets {
+				if (pr.p.disp == t || strings.HasPrefix(pr.p.disp, t+".") || strings.HasPrefix(pr.p.disp, t+"[")) && len(t) > len(best) {
+					best, idx = t, tidx
+				}
+			}
+			if idx == "" {
+				idx = ep.idx
+			}
+			c.ps = append(c.ps, problem{p: path{disp: prefix + pr.p.disp, idx: idx}, msg: pr.msg})
+		}
+	}
+}
