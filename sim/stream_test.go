@@ -62,7 +62,7 @@ func TestStreamIndependence(t *testing.T) {
 		if math.Abs(rho) > 4*se {
 			t.Errorf("streams %v and %v: correlation %g beyond 4 SE (%g)", p[0], p[1], rho, 4*se)
 		}
-		seMean := math.Sqrt(1.0/12/n)
+		seMean := math.Sqrt(1.0 / 12 / n)
 		if math.Abs(ma-0.5) > 4*seMean || math.Abs(mb-0.5) > 4*seMean {
 			t.Errorf("streams %v, %v: means %g, %g", p[0], p[1], ma, mb)
 		}
