@@ -22,6 +22,9 @@ const (
 	// MaxEnsembleBytes bounds the estimated memory of the series an
 	// ensemble keeps (runs × samples).
 	MaxEnsembleBytes = 4 << 30
+	// MaxNeeds bounds the providers one app type needs (the model's
+	// limit).
+	MaxNeeds = 64
 	// MaxHorizonDays is 100 years.
 	MaxHorizonDays = 36525
 )
@@ -328,6 +331,8 @@ func (c *checker) checkBase() {
 		c.positive(ap.key("weight"), a.Weight)
 		if len(a.Needs) == 0 {
 			c.bad(ap.key("needs"), "must not be empty")
+		} else if len(a.Needs) > MaxNeeds {
+			c.bad(ap.key("needs"), "an app needs at most %d providers, got %d", MaxNeeds, len(a.Needs))
 		}
 		for j, n := range a.Needs {
 			// A dimension may repeat: an app needing two providers of
