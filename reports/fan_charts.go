@@ -95,11 +95,21 @@ type fan struct {
 	xs, p05, p25, p50, p75, p95 []float64
 }
 
-// fanOf extracts the finite points of a series up to the horizon, scaled.
+// fanMaxPoints bounds the points drawn per fan: a panel is a few hundred
+// points wide, and weekly samples over ten years would otherwise make a
+// report of megabytes.
+const fanMaxPoints = 240
+
+// fanOf extracts the finite points of a series up to the horizon, scaled,
+// keeping every stride-th sample (and the last) beyond fanMaxPoints.
 func fanOf(pts []metrics.SeriesPoint, horizon, scale float64) fan {
 	var f fan
-	for _, q := range pts {
+	stride := (len(pts) + fanMaxPoints - 1) / fanMaxPoints
+	for i, q := range pts {
 		if !finite(q.Day, q.P05, q.P25, q.P50, q.P75, q.P95) || q.Day > horizon {
+			continue
+		}
+		if stride > 1 && i%stride != 0 && i != len(pts)-1 {
 			continue
 		}
 		f.xs = append(f.xs, q.Day)

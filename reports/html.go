@@ -20,11 +20,12 @@ var htmlSource string
 // only the SVG this package rendered enters as template.HTML.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"num": fnum, "nowrap": nowrapDates}).Parse(htmlSource))
 
-// dateLike matches the dates the report writes: YYYY-MM and YYYY-MM-DD.
-var dateLike = regexp.MustCompile(`\b[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?\b`)
+// dateLike matches the dates and percentage ranges the report writes:
+// YYYY-MM, YYYY-MM-DD and "24–42%".
+var dateLike = regexp.MustCompile(`\b[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?\b|[0-9.]+–[0-9.]+%`)
 
-// nowrapDates escapes s and keeps each date in it on one line: a phone
-// would otherwise break "2027-05" at its hyphen.
+// nowrapDates escapes s and keeps each date and range in it on one line: a
+// phone would otherwise break "2027-05" at its hyphen.
 func nowrapDates(s string) template.HTML {
 	esc := html.EscapeString(s)
 	return template.HTML(dateLike.ReplaceAllString(esc, `<span class="nw">$0</span>`))

@@ -205,13 +205,12 @@ func pctRange(lo, hi float64) string {
 	return strings.TrimSuffix(pct(lo), "%") + "–" + pct(hi)
 }
 
-// fnum formats the value of observable metric for a table: shares as
-// percentages, like the charts, anything else with num.
+// fnum formats the value of observable metric for a table: shares (the
+// model names them "..._share..." and keeps them in [0, 1]) as
+// percentages, like the charts; anything else with num.
 func fnum(metric string, x float64) string {
-	for _, o := range observables {
-		if o.metric == metric && o.percent && finite(x) {
-			return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
-		}
+	if strings.Contains(metric, "share") && finite(x) {
+		return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 	}
 	return num(x)
 }

@@ -104,7 +104,10 @@ func TestFilesNames(t *testing.T) {
 // race detector.
 func TestPNGs(t *testing.T) {
 	defer reports.SetSkipPNG(false)()
-	files := filesOf(t, "one", fixtures(20)["one"])
+	d := reportstest.New(reportstest.Options{Scenario: "png", Horizon: 1000, Runs: 20, Protocols: 6,
+		Observables: []string{"composability_index"},
+		Variants:    []reportstest.Variant{{Name: "a", Rate: 1.0 / 300}}})
+	files := filesOf(t, "png", d)
 	for n, data := range files {
 		if !strings.HasSuffix(n, ".png") {
 			continue
@@ -289,6 +292,22 @@ func TestMissingData(t *testing.T) {
 	}
 	if _, ok := files["plots/lego-cumulative.svg"]; !ok {
 		t.Errorf("the headline chart is missing")
+	}
+}
+
+// TestNoVariants reports an empty summary without a crash and without charts.
+func TestNoVariants(t *testing.T) {
+	d := fixtures(20)["one"]
+	d.Summary.Variants, d.Summary.Comparisons, d.Series, d.Runs, d.Graphs = nil, nil, nil, nil, nil
+	files := filesOf(t, "empty", d)
+	if len(files) != 2 {
+		t.Errorf("%d files, want report.html and report.md only", len(files))
+	}
+	if err := checkXML(files["report.html"]); err != nil {
+		t.Errorf("report.html: %v", err)
+	}
+	if !strings.Contains(string(files["report.md"]), "No charts") {
+		t.Errorf("report.md does not say there are no charts")
 	}
 }
 

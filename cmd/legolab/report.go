@@ -33,7 +33,7 @@ charts a previous report had and this one does not are left in place.`,
 			}
 			charts := 0
 			for _, f := range files {
-				if filepath.Dir(filepath.FromSlash(f.Name)) != "." {
+				if filepath.Ext(f.Name) == ".svg" {
 					charts++
 				}
 			}

@@ -23,7 +23,8 @@ func TestReportRegenerates(t *testing.T) {
 	dir := t.TempDir()
 	d := reportstest.New(reportstest.Options{
 		Scenario: "cli", Horizon: 1460, Runs: 60, Seed: 3, Protocols: 10,
-		Variants: []reportstest.Variant{{Name: "hub", Rate: 1.0 / 400}, {Name: "defacto", Rate: 1.0 / 900}},
+		Observables: []string{"composability_index", "hub_share"},
+		Variants:    []reportstest.Variant{{Name: "hub", Rate: 1.0 / 400}, {Name: "defacto", Rate: 1.0 / 900}},
 	})
 	if err := reportstest.WriteDir(dir, d); err != nil {
 		t.Fatal(err)

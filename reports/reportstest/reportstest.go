@@ -40,6 +40,9 @@ type Options struct {
 	// Protocols is the number of protocols in each variant's interop
 	// graph (named ones first); zero omits the graphs.
 	Protocols int
+	// Observables are the series metrics to make, a subset of the package's
+	// Observables; nil means all.
+	Observables []string
 }
 
 // Observables are the fixture's series metrics, as the model names them.
@@ -66,6 +69,10 @@ func New(o Options) *reports.Data {
 	if o.SampleEvery == 0 {
 		o.SampleEvery = 30
 	}
+	names := Observables
+	if o.Observables != nil {
+		names = o.Observables
+	}
 	start, err := time.Parse(time.DateOnly, o.Start)
 	if err != nil {
 		panic("reportstest: bad start date")
@@ -90,11 +97,11 @@ func New(o Options) *reports.Data {
 	}
 	obs := make([][]metrics.Obs, len(o.Variants))
 	for v, vs := range o.Variants {
-		values := make([][][]float64, len(Observables)) // [k][day][run]
+		values := make([][][]float64, len(names)) // [k][day][run]
 		for k := range values {
 			values[k] = make([][]float64, len(days))
 		}
-		finals := make([][]float64, len(Observables))
+		finals := make([][]float64, len(names))
 		for r := range o.Runs {
 			u := weyl(r, 0.6180339887498949)
 			t := math.Inf(1)
@@ -112,8 +119,8 @@ func New(o Options) *reports.Data {
 			// Series: logistic curves whose midpoint follows the Lego time.
 			mid := math.Min(t, 3*o.Horizon)
 			noise := weyl(r, 0.7548776662466927) - 0.5
-			run.Final = make([]float64, len(Observables))
-			for k, name := range Observables {
+			run.Final = make([]float64, len(names))
+			for k, name := range names {
 				for i, day := range days {
 					x := observe(name, day, mid, noise, k)
 					values[k][i] = append(values[k][i], x)
@@ -123,7 +130,7 @@ func New(o Options) *reports.Data {
 			}
 			d.Runs = append(d.Runs, run)
 		}
-		for k, name := range Observables {
+		for k, name := range names {
 			for i, day := range days {
 				q := quantiles(values[k][i])
 				d.Series = append(d.Series, metrics.SeriesPoint{Variant: vs.Name, Day: day, Metric: name,
@@ -131,7 +138,7 @@ func New(o Options) *reports.Data {
 			}
 		}
 		vsum := metrics.VariantSummary{Name: vs.Name, Description: vs.Description, Lego: lego(obs[v], o.Horizon, start)}
-		for k, name := range Observables {
+		for k, name := range names {
 			q := quantiles(finals[k])
 			vsum.Final = append(vsum.Final, metrics.FinalStat{Metric: name, Mean: q[5], P05: q[0], P25: q[1], P50: q[2], P75: q[3], P95: q[4]})
 		}
@@ -296,7 +303,13 @@ func WriteDir(dir string, d *reports.Data) error {
 		return err
 	}
 	if err := write(reports.RunsFile, func(f *os.File) error {
-		rw, err := reports.NewRunsWriter(f, Observables)
+		var names []string
+		if len(d.Summary.Variants) > 0 {
+			for _, fs := range d.Summary.Variants[0].Final {
+				names = append(names, fs.Metric)
+			}
+		}
+		rw, err := reports.NewRunsWriter(f, names)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,197 @@
+package reports
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/legolab/legolab/metrics"
+)
+
+func TestRunsRoundTrip(t *testing.T) {
+	names := []string{"composability_index", "exploits_cum"}
+	rows := []Run{
+		{Variant: "hub", Replication: 0, Seed: 7, LegoDay: 812, Final: []float64{0.42, 3}},
+		{Variant: "de facto, subsidised", Replication: 0, Seed: 7, LegoDay: math.NaN(), Censored: true, Final: []float64{1e-7, 0}},
+		{Variant: "hub", Replication: 1, Seed: 18446744073709551615, LegoDay: 0.5, Final: []float64{1.0 / 3, 2.5e6}},
+	}
+	var buf bytes.Buffer
+	w, err := NewRunsWriter(&buf, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "variant,replication,seed,lego_day,censored,composability_index,exploits_cum\n" +
+		"hub,0,7,812,false,0.42,3\n" +
+		"\"de facto, subsidised\",0,7,,true,1e-07,0\n" +
+		"hub,1,18446744073709551615,0.5,false,0.3333333333333333,2.5e+06\n"
+	if got := buf.String(); got != want {
+		t.Errorf("runs.csv:\n%s\nwant:\n%s", got, want)
+	}
+	gotNames, got, err := ReadRuns(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotNames, names) {
+		t.Errorf("observables %v; want %v", gotNames, names)
+	}
+	for i := range rows {
+		g, w := got[i], rows[i]
+		if g.Variant != w.Variant || g.Replication != w.Replication || g.Seed != w.Seed || g.Censored != w.Censored ||
+			!reflect.DeepEqual(g.Final, w.Final) || (w.Censored != math.IsNaN(g.LegoDay)) || (!w.Censored && g.LegoDay != w.LegoDay) {
+			t.Errorf("row %d: got %+v; want %+v", i, g, w)
+		}
+	}
+}
+
+func TestReadRunsErrors(t *testing.T) {
+	header := "variant,replication,seed,lego_day,censored,x\n"
+	cases := []struct {
+		name, in, want string
+	}{
+		{"header", "variant,rep,seed,lego_day,censored\n", `line 1: column 2 is "rep", want "replication"`},
+		{"short-header", "variant,replication\n", "header has 2 columns"},
+		{"lego-day", header + "a,0,1,soon,false,1\n", "line 2: lego_day"},
+		{"censored-with-day", header + "a,0,1,5,true,1\n", `line 2: lego_day: "5" given for a censored run`},
+		{"final", header + "a,0,1,,true,1\na,1,1,,true,x\n", "line 3: column 6"},
+		{"fields", header + "a,0,1,,true\n", "wrong number of fields"},
+	}
+	for _, c := range cases {
+		_, _, err := ReadRuns(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v; want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestSeriesRoundTrip(t *testing.T) {
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	pts := []metrics.SeriesPoint{
+		{Variant: "hub", Day: 0, Metric: "composability_index", Mean: 0, P05: 0, P25: 0, P50: 0, P75: 0, P95: 0},
+		{Variant: "hub", Day: 7, Metric: "composability_index", Mean: 0.125, P05: 0.01, P25: 0.1, P50: 0.12, P75: 0.15, P95: 0.3},
+	}
+	var buf bytes.Buffer
+	if err := WriteSeries(&buf, start, pts); err != nil {
+		t.Fatal(err)
+	}
+	want := "variant,day,date,metric,mean,p05,p25,p50,p75,p95\n" +
+		"hub,0,2025-07-01,composability_index,0,0,0,0,0,0\n" +
+		"hub,7,2025-07-08,composability_index,0.125,0.01,0.1,0.12,0.15,0.3\n"
+	if got := buf.String(); got != want {
+		t.Errorf("series.csv:\n%s\nwant:\n%s", got, want)
+	}
+	got, err := ReadSeries(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, pts) {
+		t.Errorf("read back %+v; want %+v", got, pts)
+	}
+	if _, err := ReadSeries(strings.NewReader(want + "hub,x,2025-07-15,c,0,0,0,0,0,0\n")); err == nil || !strings.Contains(err.Error(), "line 4: day") {
+		t.Errorf("bad day: err %v; want line 4", err)
+	}
+}
+
+func testSummary() *metrics.Summary {
+	m, lo := 812.0, 700.0
+	date := "2027-09-20"
+	diff := -12.5
+	return &metrics.Summary{
+		Scenario: "<b>x</b>", SHA256: strings.Repeat("ab", 32), Seed: 7, Runs: 3, HorizonDays: 3650,
+		Start: "2025-07-01", Version: "test", Completed: 3,
+		Variants: []metrics.VariantSummary{
+			{Name: "a", Lego: metrics.LegoSummary{Reached: 2, Censored: 1, PByHorizon: 2.0 / 3, PCI95: [2]float64{0.2, 0.9},
+				MedianDay: &m, MedianDate: &date, MedianCI95: [2]*float64{&lo, nil}, RMSTDays: 1500,
+				KM: []metrics.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}, {Day: 812, Survival: 0.5, Lo: 0.1, Hi: 0.9}}},
+				Final: []metrics.FinalStat{{Metric: "x", Mean: 1}}},
+			{Name: "b", Lego: metrics.LegoSummary{Censored: 3, PCI95: [2]float64{0, 0.56}, KM: []metrics.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}}}},
+		},
+		Comparisons: []metrics.Comparison{{A: "a", B: "b", LogRankChi2: 3.2, PValue: 0.07, Paired: 2, MeanDiff: &diff}},
+		Parameters:  []metrics.Parameter{{Key: "horizon_days", Value: "3650"}},
+	}
+}
+
+func TestSummaryRoundTrip(t *testing.T) {
+	s := testSummary()
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, want := range []string{`"scenario": "<b>x</b>"`, `"median_day": null`, `"median_ci95": [`, `"p_by_horizon": 0.6666666666666666`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary.json lacks %s", want)
+		}
+	}
+	got, err := ReadSummary(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, s)
+	}
+	if _, err := ReadSummary(strings.NewReader(`{"scenario": "x", "surprise": 1}`)); err == nil || !strings.Contains(err.Error(), "surprise") {
+		t.Errorf("unknown field: err %v", err)
+	}
+}
+
+func TestReadDir(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, fill func(*bytes.Buffer) error) {
+		var buf bytes.Buffer
+		if err := fill(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := testSummary()
+	write(SummaryFile, func(b *bytes.Buffer) error { return WriteSummary(b, s) })
+	write(SeriesFile, func(b *bytes.Buffer) error {
+		return WriteSeries(b, time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), []metrics.SeriesPoint{{Variant: "a", Metric: "x"}})
+	})
+	write(RunsFile, func(b *bytes.Buffer) error {
+		w, err := NewRunsWriter(b, []string{"x"})
+		if err != nil {
+			return err
+		}
+		if err := w.Write(Run{Variant: "a", Final: []float64{1}, LegoDay: 812}); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+	d, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Summary.Scenario != s.Scenario || len(d.Series) != 1 || len(d.Runs) != 1 || len(d.Graphs) != 2 || d.Graphs[0] != nil {
+		t.Errorf("without graphs.json: %+v", d)
+	}
+	g := &metrics.Graph{Nodes: []metrics.Node{{Name: "p", Dimension: "data", Usage: 3}}, Edges: []metrics.Edge{}}
+	write(GraphsFile, func(b *bytes.Buffer) error {
+		return WriteGraphs(b, []RepresentativeGraph{{Variant: "b", Replication: 4, Graph: g}})
+	})
+	if d, err = ReadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if d.Graphs[0] != nil || !reflect.DeepEqual(d.Graphs[1], g) {
+		t.Errorf("graphs %+v; want b's only", d.Graphs)
+	}
+	write(RunsFile, func(b *bytes.Buffer) error { _, err := b.WriteString("nonsense\n"); return err })
+	if _, err := ReadDir(dir); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, RunsFile)) {
+		t.Errorf("bad runs.csv: err %v; want the file named", err)
+	}
+}
