@@ -111,6 +111,9 @@ func (m *Model) buildApp() {
 	t := m.drawType()
 	needs := m.types[t].needs
 	m.chosen = m.chosen[:0]
+	if m.tr != nil {
+		m.tr.choices = m.tr.choices[:0]
+	}
 	for i, d := range needs {
 		m.chosen = append(m.chosen, m.chooseProvider(d, needs[:i], m.chosen))
 	}
@@ -225,7 +228,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	m.util = m.util[:0]
 	best := m.outsideUtil
 	for _, c := range m.sel {
-		u := ch.QualityWeight*m.quality[int(c)*m.D+d] + ch.NetworkWeight*math.Log1p(float64(m.prot[c].appsOn))
+		u := ch.QualityWeight*m.quality[int(c)*m.D+d] + ch.NetworkWeight*m.prot[c].lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
@@ -239,6 +242,9 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 		m.util = append(m.util, u)
 		best = math.Max(best, u)
 	}
+	if m.tr != nil {
+		m.traceChoice(d)
+	}
 	// Logit draw, shifted by the maximum for numerical safety.
 	beta := ch.Beta
 	sum := math.Exp(beta * (m.outsideUtil - best))
@@ -248,13 +254,18 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 		sum += w
 	}
 	x := m.rChoice.Float64() * sum
+	pick := int32(-1)
 	for i, w := range m.util {
 		if x < w {
-			return m.sel[i]
+			pick = m.sel[i]
+			break
 		}
 		x -= w
 	}
-	return -1
+	if m.tr != nil {
+		m.traceChoiceEnd(pick)
+	}
+	return pick
 }
 
 func indexOfPos(s []int32, v int32) int { return firstIndex(s, v) }
@@ -308,7 +319,7 @@ func (m *Model) startApp(t int, outcome string) {
 		m.linkChanged(int(p), d, +1)
 		if firstIndex(m.distinct, p) < 0 {
 			m.distinct = append(m.distinct, p)
-			m.prot[p].appsOn++
+			m.appsOnChanged(int(p), +1)
 		}
 	}
 	a.composed = len(m.distinct) >= 2
@@ -326,6 +337,14 @@ func (m *Model) startApp(t int, outcome string) {
 		life := m.rLife.ExpFloat64() * m.lifeMean
 		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
 	}
+}
+
+// appsOnChanged updates the number of live apps using p and its cached
+// ln(1 + apps), the network term of the choice utility.
+func (m *Model) appsOnChanged(p, delta int) {
+	pr := &m.prot[p]
+	pr.appsOn += delta
+	pr.lnApps = math.Log1p(float64(pr.appsOn))
 }
 
 // linkChanged updates the usage counters of one app-provider link.
@@ -365,7 +384,7 @@ func (m *Model) endApp(slot int32) {
 		}
 		m.linkChanged(int(p), needs[i], -1)
 		if firstIndex(legs[:i], p) < 0 {
-			m.prot[p].appsOn--
+			m.appsOnChanged(int(p), -1)
 		}
 	}
 	m.appsLive--

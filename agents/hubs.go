@@ -50,6 +50,11 @@ func (m *Model) setupHubs(stream func(string) *rand.Rand) error {
 			trustLoss:   sh.TrustLoss,
 			r:           stream("hub:" + sh.Name),
 		}
+		for _, x := range []float64{hb.launch, hb.adapter, hb.fee, hb.incentive, hb.review, hb.exploitRate, hb.recovery, hb.trustLoss} {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("agents: hubs[%d] (%s): a parameter is not finite", h, sh.Name)
+			}
+		}
 		if len(sh.Covers) == 0 {
 			for v := range m.nVerif {
 				m.coverMask[v] |= 1 << h

@@ -59,9 +59,10 @@ type protocol struct {
 	origStd  int32   // the protocol's original standard on its main dimension
 	launched bool
 	exited   bool
-	outage   int // depth of overlapping outages
-	appsOn   int // live apps using the protocol (each app counted once)
-	usage    int // live app-provider links
+	outage   int     // depth of overlapping outages
+	appsOn   int     // live apps using the protocol (each app counted once)
+	lnApps   float64 // ln(1 + appsOn), cached
+	usage    int     // live app-provider links
 	members  uint64
 
 	// Emission accounting: value emitted (and offered to builders) up to

@@ -45,6 +45,9 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 		if p.serves == 0 {
 			return fmt.Errorf("agents: %s.serves: no declared dimension", key)
 		}
+		if math.IsNaN(p.launch) || math.IsNaN(p.open) || math.IsNaN(p.sov) {
+			return fmt.Errorf("agents: %s: launch day, openness or sovereignty cost is NaN", key)
+		}
 		p.price = p.token.PriceKUSD
 		m.prot = append(m.prot, p)
 		return nil
@@ -78,6 +81,16 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 	}
 	for k, pop := range m.spec.Populations {
 		key := fmt.Sprintf("populations[%d]", k)
+		for _, f := range []struct {
+			name string
+			d    scenarios.Dist
+		}{{"quality", pop.Quality}, {"openness", pop.Openness}, {"sovereignty_cost", pop.SovereigntyCost}, {"launch_day", pop.LaunchDay}} {
+			switch f.d.Dist {
+			case "", "const", "uniform", "beta", "normal", "lognormal":
+			default:
+				return fmt.Errorf("agents: %s.%s.dist: unknown distribution %q", key, f.name, f.d.Dist)
+			}
+		}
 		dims := make([]int, 0, m.D)
 		if len(pop.Dimensions) == 0 {
 			for d := range m.D {

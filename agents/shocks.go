@@ -2,6 +2,7 @@ package agents
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 )
@@ -40,6 +41,9 @@ func (m *Model) setupShocks(stream func(string) *rand.Rand) error {
 			r: stream("shock:" + strconv.Itoa(k))}
 		if s.Day != nil {
 			sh.day = *s.Day
+			if math.IsNaN(sh.day) || sh.day < 0 {
+				return fmt.Errorf("agents: %s.day: must be a day ≥ 0, got %g", key, sh.day)
+			}
 		} else {
 			sh.rate = s.RatePerYear / daysPerYear
 		}

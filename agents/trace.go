@@ -11,9 +11,10 @@ import (
 // with "day" and "ev" first. It is hand-encoded so tracing costs no
 // reflection; it is only active when Options.Trace is set.
 type tracer struct {
-	w   *bufio.Writer
-	buf []byte
-	err error
+	w       *bufio.Writer
+	buf     []byte
+	choices []byte // the current app's choices, a JSON array body
+	err     error
 }
 
 func newTracer(w io.Writer) *tracer { return &tracer{w: bufio.NewWriterSize(w, 64<<10)} }
@@ -157,6 +158,10 @@ func (m *Model) traceApp(slot int32, outcome string) {
 	}
 	b = append(b, ']')
 	m.tr.raw("routes", b)
+	b = append(b[:0], '[')
+	b = append(b, m.tr.choices...)
+	b = append(b, ']')
+	m.tr.raw("choices", b)
 	m.tr.boolean("composed", a.composed)
 	m.tr.end()
 }
@@ -219,4 +224,37 @@ func (m *Model) traceShock(kind string, target int) {
 		m.tr.str("target", m.protoName(target))
 	}
 	m.tr.end()
+}
+
+// traceChoice records a leg's consideration set and utilities (m.util
+// still holds utilities, not yet weights).
+func (m *Model) traceChoice(d int) {
+	b := m.tr.choices
+	if len(b) > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, `{"dim":`...)
+	b = appendJSONString(b, m.spec.Dimensions[d])
+	b = append(b, `,"outside_utility":`...)
+	b = strconv.AppendFloat(b, m.outsideUtil, 'g', 6, 64)
+	b = append(b, `,"considered":[`...)
+	for i, c := range m.sel {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"provider":`...)
+		b = appendJSONString(b, m.protoName(int(c)))
+		b = append(b, `,"utility":`...)
+		b = strconv.AppendFloat(b, m.util[i], 'g', 6, 64)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	m.tr.choices = b
+}
+
+// traceChoiceEnd closes a leg's record with the provider drawn.
+func (m *Model) traceChoiceEnd(pick int32) {
+	b := append(m.tr.choices, `,"chosen":`...)
+	b = appendJSONString(b, m.protoName(int(pick)))
+	m.tr.choices = append(b, '}')
 }

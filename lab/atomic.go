@@ -210,7 +210,7 @@ func isEmptyDir(dir string) (bool, error) {
 // such as "plots/km.svg", creating its parent directories. It refuses
 // names that would escape the directory.
 func (d *Dir) Path(name string) (string, error) {
-	if name == "" || filepath.IsAbs(name) || strings.HasPrefix(name, "/") || !filepath.IsLocal(filepath.FromSlash(name)) {
+	if !filepath.IsLocal(filepath.FromSlash(name)) {
 		return "", fmt.Errorf("lab: output file name %q is not a local path", name)
 	}
 	p := filepath.Join(d.Staging, filepath.FromSlash(name))

@@ -261,7 +261,9 @@ func (e *Ensemble) check() error {
 func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release func(r int, reps []*metrics.Replication) error) (int, error) {
 	jobs := max(e.Jobs, 1)
 	nv := len(e.Variants)
-	window := max(2, 2*jobs/nv+2)
+	// Room for every worker to run a few replications ahead of the oldest
+	// unfinished index, so one slow replication does not idle the others.
+	window := 2 + (4*jobs+nv-1)/nv
 	total := e.Runs * nv
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -301,7 +303,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 					vr := e.Variants[v]
 					rep, err := replicate(gctx, vr.Spec, vr.Name, r, e.Seed, trace, false)
 					if err == nil {
-						err = checkReplication(rep, vr.Name, r)
+						err = checkReplication(rep, r)
 					}
 					if err != nil {
 						err = fmt.Errorf("variant %s replication %d: %w", vr.Name, r, err)
@@ -358,7 +360,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 
 // checkReplication guards the ensemble against a replication function that
 // breaks its contract.
-func checkReplication(rep *metrics.Replication, variant string, r int) error {
+func checkReplication(rep *metrics.Replication, r int) error {
 	switch {
 	case rep == nil:
 		return errors.New("no result")

@@ -40,6 +40,11 @@ func NewEnsemble(spec *scenarios.Spec, variants []string, runs int, seed uint64)
 		if err != nil {
 			return nil, err
 		}
+		// Variants are compared day by day on common random numbers: they
+		// must share the calendar.
+		if vs.HorizonDays != base.HorizonDays || vs.SampleEveryDays != base.SampleEveryDays || !vs.Start.Equal(base.Start) {
+			return nil, fmt.Errorf("variant %s changes start, horizon_days or sample_every_days; variants of one run must share them", name)
+		}
 		desc := ""
 		if i := slices.IndexFunc(base.Variants, func(v scenarios.Variant) bool { return v.Name == name }); i >= 0 {
 			desc = base.Variants[i].Description

@@ -250,3 +250,75 @@ func TestMonotonicSanity(t *testing.T) {
 		t.Errorf("zero openness: %d/%d replications reached the Lego moment (median %g); want none", rz, n, closed)
 	}
 }
+
+// TestBuiltinInvariants runs one replication of every variant of every
+// built-in scenario and checks the invariants of the observables: shares
+// in [0,1], cumulative series non-decreasing, composed apps within live
+// apps, the Lego day within the horizon.
+func TestBuiltinInvariants(t *testing.T) {
+	shares := []string{metrics.ObsComposability, metrics.ObsComposedShareNew, metrics.ObsComposedShare,
+		metrics.ObsOutsideShare, metrics.ObsLargestComponent, metrics.ObsHubShare}
+	cums := []string{metrics.ObsComposedCum, metrics.ObsBuildersCum, metrics.ObsEmissions, metrics.ObsIncentives,
+		metrics.ObsSubsidies, metrics.ObsFees, metrics.ObsHubFees, metrics.ObsExploits}
+	for _, name := range scenarios.BuiltinNames() {
+		base, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if base.Builders.MarketPotential > 20000 {
+			// Keep the test fast; scale is the benchmark's business.
+			if err := base.Set("builders.market_potential", "20000"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range base.VariantNames() {
+			spec, err := base.Variant(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Replicate(context.Background(), spec, v, 0, spec.Seed, ReplicateOptions{Graph: true})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", name, v, err)
+			}
+			get := func(n string) []float64 { return r.Values[metrics.ObservableIndex(r.Names, n)] }
+			bounded := append([]string(nil), shares...)
+			for k, n := range r.Names {
+				if len(n) > 4 && n[:4] == "hhi_" {
+					bounded = append(bounded, n)
+				}
+				for i, x := range r.Values[k] {
+					if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+						t.Fatalf("%s/%s: %s[%d] = %g", name, v, n, i, x)
+					}
+				}
+			}
+			for _, n := range bounded {
+				for i, x := range get(n) {
+					if x > 1+1e-12 {
+						t.Errorf("%s/%s: %s[%d] = %g > 1", name, v, n, i, x)
+					}
+				}
+			}
+			for _, n := range cums {
+				s := get(n)
+				for i := 1; i < len(s); i++ {
+					if s[i] < s[i-1]*(1-1e-12) {
+						t.Errorf("%s/%s: cumulative %s falls from %g to %g at day %g", name, v, n, s[i-1], s[i], r.Days[i])
+					}
+				}
+			}
+			live, comp, full := get(metrics.ObsAppsLive), get(metrics.ObsComposedApps), get(metrics.ObsFullStackApps)
+			for i := range live {
+				if comp[i] > live[i] || full[i] > live[i] {
+					t.Errorf("%s/%s: day %g: %g composed and %g full-stack of %g live apps", name, v, r.Days[i], comp[i], full[i], live[i])
+				}
+			}
+			if r.LegoDay < 0 || r.LegoDay > spec.HorizonDays || (!r.Reached && r.LegoDay != spec.HorizonDays) {
+				t.Errorf("%s/%s: Lego day %g (reached %v), horizon %g", name, v, r.LegoDay, r.Reached, spec.HorizonDays)
+			}
+			if r.Graph == nil || len(r.Graph.Nodes) != int(r.Final[metrics.ObservableIndex(r.Names, metrics.ObsLiveProtocols)]) {
+				t.Errorf("%s/%s: graph nodes do not match live protocols", name, v)
+			}
+		}
+	}
+}

@@ -18,7 +18,8 @@ import (
 // folders of different computations (sweep file, base scenario, seed,
 // replications or legolab version: it says which, and where), a missing or
 // duplicated shard, and a shard that has not finished (resume it first).
-func MergeSweep(dirs []string, out string) (*SweepSummary, error) {
+// With plots false the charts and report.html are left out.
+func MergeSweep(dirs []string, out string, plots bool) (*SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}
@@ -130,7 +131,7 @@ func MergeSweep(dirs []string, out string) (*SweepSummary, error) {
 	}
 	o := &sweepOutput{
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
-		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots,
 	}
 	return o.write(out)
 }

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -56,6 +57,9 @@ type Sweep struct {
 	Shard Shard
 	// Resume continues the checkpoint in Out instead of starting over.
 	Resume bool
+	// NoReport leaves out the charts (plots/) and report.html; the data
+	// files and report.md are written all the same.
+	NoReport bool
 	// Version is the legolab version, part of the sweep's identity.
 	Version string
 	// Progress, when not nil, is called after each replication (all
@@ -151,12 +155,8 @@ func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, 
 			bad(fmt.Sprintf("params[%d].key", j), "%v", err)
 		}
 	}
-	for _, v := range s.Variants {
-		for j, p := range file.Params {
-			if swVariantSets(base, v, p.Key) {
-				s.warnings = append(s.warnings, fmt.Sprintf("params[%d].key: variant %s overrides %s, so the sweep does not move it there", j, v, p.Key))
-			}
-		}
+	if len(errs) == 0 {
+		s.warnings = maskedParams(base, file, s.Variants)
 	}
 	s.Outcomes = file.Outcomes
 	if len(s.Outcomes) == 0 {
@@ -185,24 +185,37 @@ func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, 
 	return s, nil
 }
 
-// swVariantSets reports whether variant v of base overrides key (written as a
-// dotted path in the variant's set table).
-func swVariantSets(base *scenarios.Spec, v, key string) bool {
-	i := slices.IndexFunc(base.Variants, func(x scenarios.Variant) bool { return x.Name == v })
-	if i < 0 {
-		return false
-	}
-	var node any = base.Variants[i].Set
-	for _, part := range strings.Split(key, ".") {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return false
+// maskedParams warns of parameters a variant overrides: set at the two
+// ends of its range, the variant's resolved scenario is the same, so the
+// sweep does not move it there (for any spelling of the key, aliases
+// included).
+func maskedParams(base *scenarios.Spec, file *scenarios.Sweep, variants []string) []string {
+	var out []string
+	for j := range file.Params {
+		p := &file.Params[j]
+		lo, _ := p.At(0)
+		hi, _ := p.At(1)
+		if lo == hi {
+			continue
 		}
-		if node, ok = m[part]; !ok {
-			return false
+		a, b := base.Clone(), base.Clone()
+		if a.Set(p.Key, sweepLiteral(p, lo)) != nil || b.Set(p.Key, sweepLiteral(p, hi)) != nil {
+			continue
+		}
+		for _, v := range variants {
+			va, errA := a.Variant(v)
+			vb, errB := b.Variant(v)
+			if errA != nil || errB != nil {
+				continue
+			}
+			ta, errA := va.Encode()
+			tb, errB := vb.Encode()
+			if errA == nil && errB == nil && bytes.Equal(ta, tb) {
+				out = append(out, fmt.Sprintf("params[%d].key: variant %s overrides %s, so the sweep does not move it there", j, v, p.Key))
+			}
 		}
 	}
-	return true
+	return out
 }
 
 // sweepLiteral writes a parameter value as the TOML value Spec.Set takes:
@@ -273,6 +286,22 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		return nil, err
 	}
 	specs := func(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
+	// Every point's scenario must be valid: find out before any CPU is
+	// spent, and report the bad points at once (the first ten).
+	var bad []error
+	for _, pt := range points {
+		if !shard.Has(pt.Index) {
+			continue
+		}
+		if _, err := specs(pt); err != nil {
+			if bad = append(bad, err); len(bad) == 10 {
+				break
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
+	}
 	// The observables of each variant, from point 0's scenario.
 	first, err := specs(points[0])
 	if err != nil {
@@ -326,7 +355,7 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	}
 	out := &sweepOutput{
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
-		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport,
 	}
 	if err := ckpt.finish(rows, shard); err != nil {
 		return nil, err

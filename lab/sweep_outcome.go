@@ -107,7 +107,7 @@ func (a *pointAcc) add(v, r int, rep *metrics.Replication, horizon float64) erro
 	o := metrics.Obs{Time: horizon}
 	if rep.Reached {
 		if math.IsNaN(rep.LegoDay) || rep.LegoDay < 0 || rep.LegoDay > horizon {
-			return fmt.Errorf("Lego day %v outside [0, %v]", rep.LegoDay, horizon)
+			return fmt.Errorf("the Lego day %v is outside [0, %v]", rep.LegoDay, horizon)
 		}
 		o = metrics.Obs{Time: rep.LegoDay, Event: true}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -98,6 +99,8 @@ type sweepOutput struct {
 	rows     []*PointRow
 	outcomes []string
 	warnings []string
+	// plots draws the charts and report.html.
+	plots bool
 }
 
 // statsOutcomes returns the outcomes summarised in summary.json:
@@ -246,10 +249,34 @@ func (o *sweepOutput) write(dir string) (*SweepSummary, error) {
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
-		{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum) }},
 	}
+	var charts []sweepChart
+	if o.plots {
+		charts = o.charts(sum)
+		for _, c := range charts {
+			for _, pf := range c.files {
+				data := pf.Data
+				files = append(files, struct {
+					name  string
+					write func(io.Writer) error
+				}{pf.Name, func(w io.Writer) error { _, err := w.Write(data); return err }})
+			}
+		}
+		files = append(files, struct {
+			name  string
+			write func(io.Writer) error
+		}{"report.html", func(w io.Writer) error { return writeSweepHTML(w, sum, charts) }})
+	}
+	files = append(files, struct {
+		name  string
+		write func(io.Writer) error
+	}{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
 	for _, f := range files {
-		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		path := filepath.Join(dir, filepath.FromSlash(f.name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := WriteFileAtomic(path, f.write); err != nil {
 			return nil, err
 		}
 	}

@@ -1,7 +1,9 @@
 package lab
 
 import (
+	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"strings"
 )
@@ -9,7 +11,7 @@ import (
 // writeSweepMarkdown writes report.md: what was swept, how the outcomes
 // ranged over the design, and which parameters matter most for each
 // outcome.
-func writeSweepMarkdown(w io.Writer, s *SweepSummary) error {
+func writeSweepMarkdown(w io.Writer, s *SweepSummary, charts []sweepChart) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Sweep %s\n\n", s.Sweep)
 	if s.Description != "" {
@@ -34,8 +36,11 @@ func writeSweepMarkdown(w io.Writer, s *SweepSummary) error {
 	}
 	b.WriteString("\n## Sensitivity\n\n")
 	b.WriteString(swMethodNote(s.Design))
-	for _, o := range s.Outcomes {
+	for k, o := range s.Outcomes {
 		fmt.Fprintf(&b, "\n### %s\n\n", o)
+		for _, c := range chartsOf(charts, k+1) {
+			fmt.Fprintf(&b, "![%s](%s)\n\n", c.title, chartFile(c, ".png"))
+		}
 		rows := s.Top(o, 0)
 		switch s.Design {
 		case "sobol":
@@ -137,4 +142,105 @@ func swNote(n string) string {
 		return ""
 	}
 	return " (" + strings.ReplaceAll(n, "|", "/") + ")"
+}
+
+// chartsOf returns the charts of outcome k (1-based), in drawing order.
+func chartsOf(charts []sweepChart, k int) []sweepChart {
+	var out []sweepChart
+	for _, c := range charts {
+		for _, kind := range []string{"sensitivity", "response", "heatmap"} {
+			if chartFile(c, ".svg") == fmt.Sprintf("plots/%s-%d.svg", kind, k) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// chartFile returns the name of the chart's file with extension ext.
+func chartFile(c sweepChart, ext string) string {
+	for _, f := range c.files {
+		if strings.HasSuffix(f.Name, ext) {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// writeSweepHTML writes report.html: report.md's content as one
+// self-contained page with the charts inline (SVG).
+func writeSweepHTML(w io.Writer, s *SweepSummary, charts []sweepChart) error {
+	var b strings.Builder
+	e := html.EscapeString
+	fmt.Fprintf(&b, `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sweep %s</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .7rem;text-align:left}
+th{background:#f4f4f4}code{font-size:.92em}figure{margin:1.5rem 0}figure svg{max-width:100%%;height:auto}
+figcaption{color:#555;font-size:.9em}.note{color:#555;font-size:.9em}
+</style></head><body>
+`, e(s.Sweep))
+	fmt.Fprintf(&b, "<h1>Sweep %s</h1>\n", e(s.Sweep))
+	if s.Description != "" {
+		fmt.Fprintf(&b, "<p>%s</p>\n", e(s.Description))
+	}
+	fmt.Fprintf(&b, "<p>Base scenario <b>%s</b>, variants %s. Design <b>%s</b> with %d points × %d replications (seed %d, legolab %s).</p>\n",
+		e(s.Scenario), e(strings.Join(s.Variants, ", ")), e(swDesignText(s)), s.Points, s.Replications, s.Seed, e(s.Version))
+	b.WriteString("<h2>Parameters</h2>\n<table><tr><th>parameter</th><th>range</th></tr>\n")
+	for _, p := range s.Params {
+		fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td></tr>\n", e(p.Key), e(swParamRange(p)))
+	}
+	b.WriteString("</table>\n<h2>Outcomes over the design</h2>\n<p class=note>Mean over points with its 95% CI; for median days, the median over points (not reached = ∞).</p>\n")
+	b.WriteString("<table><tr><th>outcome</th><th>mean [95% CI]</th><th>median [95% CI]</th><th>min</th><th>max</th></tr>\n")
+	for _, st := range s.Stats {
+		maxText := swNum(st.Max)
+		if st.Max == nil {
+			maxText = "∞"
+		}
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", e(st.Outcome),
+			e(swCI(st.Mean, st.MeanCI95, "∞")), e(swCI(st.Median, st.MedianCI95, "∞")), e(swNum(st.Min)), e(maxText))
+	}
+	fmt.Fprintf(&b, "</table>\n<h2>Sensitivity</h2>\n<p class=note>%s</p>\n", e(swMethodNote(s.Design)))
+	for k, o := range s.Outcomes {
+		fmt.Fprintf(&b, "<h3>%s</h3>\n", e(o))
+		for _, c := range chartsOf(charts, k+1) {
+			svg := fileData(c.files, chartFile(c, ".svg"))
+			// The SVG's XML declaration is not allowed inside HTML.
+			if i := bytes.Index(svg, []byte("<svg")); i > 0 {
+				svg = svg[i:]
+			}
+			fmt.Fprintf(&b, "<figure>%s<figcaption>%s</figcaption></figure>\n", svg, e(c.caption))
+		}
+		rows := s.Top(o, 0)
+		switch s.Design {
+		case "sobol":
+			b.WriteString("<table><tr><th>parameter</th><th>ST [95% CI]</th><th>S1 [95% CI]</th></tr>\n")
+			for _, r := range rows {
+				fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%s%s</td></tr>\n", e(r.Param), e(swCI(r.ST, r.STCI95, "—")), e(swCI(r.S1, r.S1CI95, "—")), e(swNote(r.Note)))
+			}
+		case "morris":
+			b.WriteString("<table><tr><th>parameter</th><th>μ*</th><th>μ</th><th>σ</th></tr>\n")
+			for _, r := range rows {
+				fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s%s</td></tr>\n", e(r.Param), swNum(r.MuStar), swNum(r.Mu), swNum(r.Sigma), e(swNote(r.Note)))
+			}
+		default:
+			b.WriteString("<table><tr><th>parameter</th><th>S1 (main effect)</th></tr>\n")
+			for _, r := range rows {
+				fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s%s</td></tr>\n", e(r.Param), swNum(r.S1), e(swNote(r.Note)))
+			}
+		}
+		b.WriteString("</table>\n")
+	}
+	if len(s.Warnings) > 0 {
+		b.WriteString("<h2>Warnings</h2>\n<ul>\n")
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "<li>%s</li>\n", e(w))
+		}
+		b.WriteString("</ul>\n")
+	}
+	b.WriteString("<p class=note>Per-point outcomes are in points.csv, all indices in sensitivity.csv; see docs/sweeps.md.</p>\n</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -9,9 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	rtmetrics "runtime/metrics"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
@@ -47,8 +50,11 @@ type sweepFake struct {
 	// cancelAfter, when > 0, cancels cancel after that many calls.
 	cancelAfter int64
 	cancel      context.CancelFunc
-	// burn spins this many iterations per call, to make the fake cost CPU.
-	burn int
+	// burn spins this many iterations per call, to make the fake cost CPU;
+	// sleep makes it wait, to measure the dispatch without competing for
+	// the machine's cores.
+	burn  int
+	sleep time.Duration
 }
 
 func (f *sweepFake) replicate(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
@@ -66,6 +72,7 @@ func (f *sweepFake) replicate(ctx context.Context, spec *scenarios.Spec, variant
 	if h.Enabled != nil && *h.Enabled {
 		rate *= 2
 	}
+	time.Sleep(f.sleep)
 	x := 0.0
 	for i := range f.burn {
 		x += math.Sqrt(float64(i))
@@ -129,6 +136,9 @@ func openTestSweep(t testing.TB, path string, f *sweepFake, out string, jobs int
 		t.Fatal(err)
 	}
 	s.Out, s.Jobs, s.Version, s.Replicate = out, jobs, "test", f.replicate
+	// Charts take most of a small sweep's time under the race detector;
+	// TestSweepSplitsAgree draws them.
+	s.NoReport = true
 	return s
 }
 
@@ -145,7 +155,20 @@ func readAll(t testing.TB, dir string, names ...string) map[string][]byte {
 	return out
 }
 
-var sweepCompared = []string{PointsFile, SweepSummaryFile, SensitivityFile, CheckpointFile, SweepFile, "scenario.toml", "report.md"}
+var sweepCompared = []string{PointsFile, SweepSummaryFile, SensitivityFile, CheckpointFile, SweepFile, "scenario.toml"}
+
+// sweepReport are the report files of lhsSweep: report.md and report.html
+// and, for each of its 3 outcomes, the sensitivity bars and the response
+// curve.
+var sweepReport = func() []string {
+	names := []string{"report.md", "report.html"}
+	for k := 1; k <= 3; k++ {
+		for _, c := range []string{"sensitivity", "response"} {
+			names = append(names, fmt.Sprintf("plots/%s-%d.svg", c, k), fmt.Sprintf("plots/%s-%d.png", c, k))
+		}
+	}
+	return names
+}()
 
 func sameFiles(t *testing.T, name string, got, want map[string][]byte) {
 	t.Helper()
@@ -172,7 +195,9 @@ func TestSweepSplitsAgree(t *testing.T) {
 
 	whole := filepath.Join(root, "whole")
 	f := &sweepFake{}
-	res, err := openTestSweep(t, path, f, whole, 2).Run(context.Background())
+	s := openTestSweep(t, path, f, whole, 2)
+	s.NoReport = false
+	res, err := s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,6 +208,10 @@ func TestSweepSplitsAgree(t *testing.T) {
 		t.Fatalf("whole run: summary %v, %d rows, %d computed; want a summary, 10, 10", res.Summary != nil, len(res.Rows), res.Computed)
 	}
 	want := readAll(t, whole, sweepCompared...)
+	wantReport := readAll(t, whole, sweepReport...)
+	if !bytes.Contains(wantReport["report.html"], []byte("<svg")) || !bytes.Contains(wantReport["report.md"], []byte("![")) {
+		t.Error("the report lacks its charts")
+	}
 
 	one := filepath.Join(root, "jobs1")
 	if _, err := openTestSweep(t, path, &sweepFake{}, one, 1).Run(context.Background()); err != nil {
@@ -205,10 +234,11 @@ func TestSweepSplitsAgree(t *testing.T) {
 		shards = append(shards, dir)
 	}
 	merged := filepath.Join(root, "merged")
-	if _, err := MergeSweep([]string{shards[2], shards[0], shards[1]}, merged); err != nil {
+	if _, err := MergeSweep([]string{shards[2], shards[0], shards[1]}, merged, true); err != nil {
 		t.Fatal(err)
 	}
 	sameFiles(t, "merged", readAll(t, merged, sweepCompared...), want)
+	sameFiles(t, "merged", readAll(t, merged, sweepReport...), wantReport)
 
 	// Interrupted after 25 replications (all variants of a replication
 	// index count as two calls), then a torn line appended as by a power
@@ -235,8 +265,8 @@ func TestSweepSplitsAgree(t *testing.T) {
 	fh.WriteString(`{"point":9,"variants":[{"n":6,"rea`)
 	fh.Close()
 	fr := &sweepFake{}
-	s := openTestSweep(t, path, fr, resumed, 2)
-	s.Resume = true
+	s = openTestSweep(t, path, fr, resumed, 2)
+	s.Resume, s.NoReport = true, false
 	res, err = s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -248,6 +278,7 @@ func TestSweepSplitsAgree(t *testing.T) {
 		t.Errorf("resume ran %d replications, want %d (nothing finished recomputed)", got, want)
 	}
 	sameFiles(t, "resumed", readAll(t, resumed, sweepCompared...), want)
+	sameFiles(t, "resumed", readAll(t, resumed, sweepReport...), wantReport)
 }
 
 func mustRead(t testing.TB, path string) []byte {
@@ -407,12 +438,12 @@ func TestMergeRefuses(t *testing.T) {
 		{"different count", []string{a, three}, "is shard 2/3 but"},
 		{"unfinished", []string{a, torn}, "is unfinished"},
 	} {
-		_, err := MergeSweep(c.dirs, filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")))
+		_, err := MergeSweep(c.dirs, filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")), false)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
-	if _, err := MergeSweep([]string{a, b}, filepath.Join(root, "ok")); err != nil {
+	if _, err := MergeSweep([]string{a, b}, filepath.Join(root, "ok"), false); err != nil {
 		t.Errorf("good shards: %v", err)
 	}
 }
@@ -443,6 +474,44 @@ func TestResumeRefusesOtherSweep(t *testing.T) {
 	os.WriteFile(filepath.Join(junk, "notes.txt"), []byte("mine"), 0o644)
 	if _, err := openTestSweep(t, path, &sweepFake{}, junk, 1).Run(context.Background()); err == nil || !strings.Contains(err.Error(), "not a sweep folder") {
 		t.Errorf("non-empty folder: err = %v, want a refusal", err)
+	}
+}
+
+// TestSweepWarnsMaskedParam checks the warning for a parameter that a
+// variant overrides (here through the alias hub.enabled).
+func TestSweepWarnsMaskedParam(t *testing.T) {
+	path := writeSweepFiles(t, `scenario = "tiny.toml"
+design = "grid"
+[[params]]
+key = "hubs.interlink.enabled"
+values = [false, true]
+`)
+	var warned []string
+	s := openTestSweep(t, path, &sweepFake{}, t.TempDir(), 1)
+	s.Warn = func(m string) { warned = append(warned, m) }
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "params[0].key: variant hub overrides hubs.interlink.enabled, so the sweep does not move it there"
+	if len(warned) != 1 || warned[0] != want || len(res.Summary.Warnings) != 1 || res.Summary.Warnings[0] != want {
+		t.Errorf("warnings %q, summary %q; want [%q]", warned, res.Summary.Warnings, want)
+	}
+}
+
+// TestSweepBadPoint checks that a point the scenario refuses stops the
+// sweep before it runs, naming the point.
+func TestSweepBadPoint(t *testing.T) {
+	path := writeSweepFiles(t, `scenario = "tiny.toml"
+design = "grid"
+[[params]]
+key = "integration.bespoke_failure_prob"
+values = [0.5, 1.5]
+`)
+	f := &sweepFake{}
+	_, err := openTestSweep(t, path, f, t.TempDir(), 1).Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "point 1 (integration.bespoke_failure_prob=1.5)") || f.calls.Load() != 0 {
+		t.Errorf("err = %v after %d replications; want point 1 refused before any", err, f.calls.Load())
 	}
 }
 
@@ -596,21 +665,169 @@ assert = "p_by_horizon(nope) >= 0.1"
 	}
 }
 
-// BenchmarkSweep measures the speed-up of 2 jobs over 1 on a CPU-bound fake
-// and the memory retained per point.
+// BenchmarkSweep measures the speed-up of more jobs on 16 points × 20
+// replications × 2 variants of a fake replication that costs CPU (cpu:
+// ~0.4 ms of arithmetic; the speed-up needs idle cores) or waits (sleep: 2
+// ms; the speed-up shows that dispatch keeps every job busy whatever else
+// runs on the machine).
 func BenchmarkSweep(b *testing.B) {
 	path := writeSweepFiles(b, strings.NewReplacer("samples = 10", "samples = 16", "replications = 6", "replications = 20").Replace(lhsSweep))
-	for _, jobs := range []int{1, 2} {
-		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		fake func() *sweepFake
+		jobs []int
+	}{
+		{"cpu", func() *sweepFake { return &sweepFake{burn: 200000} }, []int{1, 2}},
+		{"sleep", func() *sweepFake { return &sweepFake{sleep: 2 * time.Millisecond} }, []int{1, 2, 4}},
+	} {
+		for _, jobs := range c.jobs {
+			b.Run(fmt.Sprintf("%s/jobs=%d", c.name, jobs), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					s := openTestSweep(b, path, c.fake(), b.TempDir(), jobs)
+					s.Warn = func(string) {}
+					if _, err := s.Run(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(16*20*2), "ns/replication")
+			})
+		}
+	}
+}
+
+// BenchmarkSweepMemory runs 64 points with 10 and with 100 replications
+// and reports the peak live heap (the bytes the collector marked live,
+// /gc/heap/live:bytes, after a forced GC every 10 ms) and what the result
+// retains per point: both stay flat as replications grow tenfold, because
+// a point's replications are dropped once it is reduced.
+func BenchmarkSweepMemory(b *testing.B) {
+	live := func() uint64 {
+		runtime.GC()
+		s := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		rtmetrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	for _, reps := range []int{10, 100} {
+		b.Run(fmt.Sprintf("points=64/replications=%d", reps), func(b *testing.B) {
+			path := writeSweepFiles(b, strings.NewReplacer("samples = 10", "samples = 64", "replications = 6", fmt.Sprintf("replications = %d", reps)).Replace(lhsSweep))
 			b.ReportAllocs()
+			var peak, retained uint64
 			for b.Loop() {
-				s := openTestSweep(b, path, &sweepFake{burn: 200000}, b.TempDir(), jobs)
+				s := openTestSweep(b, path, &sweepFake{}, b.TempDir(), 2)
 				s.Warn = func(string) {}
-				if _, err := s.Run(context.Background()); err != nil {
+				base := live()
+				stop := make(chan struct{})
+				done := make(chan uint64)
+				go func() {
+					var top uint64
+					t := time.NewTicker(10 * time.Millisecond)
+					defer t.Stop()
+					for {
+						select {
+						case <-stop:
+							done <- top
+							return
+						case <-t.C:
+							if l := live(); l > base {
+								top = max(top, l-base)
+							}
+						}
+					}
+				}()
+				res, err := s.Run(context.Background())
+				close(stop)
+				peak = max(peak, <-done)
+				if err != nil {
 					b.Fatal(err)
 				}
+				if l := live(); l > base {
+					retained = (l - base) / 64
+				}
+				runtime.KeepAlive(res)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(16*20*2), "ns/replication")
+			b.ReportMetric(float64(peak)/(1<<10), "peak-live-KB")
+			b.ReportMetric(float64(retained), "retained-B/point")
 		})
 	}
+}
+
+// TestSweepSplitsAgreeModel repeats the acceptance test on the real model
+// and the built-in deai-2025 scenario: whole, as 3 shards merged, and
+// interrupted then resumed, points.csv and summary.json are identical.
+func TestSweepSplitsAgreeModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the model")
+	}
+	path := writeSweepFiles(t, `scenario = "deai-2025"
+variants = ["siloed", "hub"]
+design = "lhs"
+samples = 6
+replications = 3
+seed = 11
+[[params]]
+key = "choice.outside_utility"
+min = 0
+max = 4
+[[params]]
+key = "hubs.interlink.adapter_cost"
+min = 5
+max = 120
+scale = "log"
+`)
+	var calls atomic.Int64
+	var cancel context.CancelFunc
+	var cancelAt int64
+	model := func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+		if n := calls.Add(1); cancelAt > 0 && n == cancelAt {
+			cancel()
+		}
+		return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
+	}
+	open := func(out string) *Sweep {
+		s := openTestSweep(t, path, &sweepFake{}, out, 2)
+		s.Replicate = model
+		return s
+	}
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	if _, err := open(whole).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{PointsFile, SweepSummaryFile, SensitivityFile}
+	want := readAll(t, whole, files...)
+
+	var shards []string
+	for k := 1; k <= 3; k++ {
+		dir := filepath.Join(root, fmt.Sprintf("shard-%d", k))
+		s := open(dir)
+		s.Shard = Shard{Index: k, Count: 3}
+		if _, err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, dir)
+	}
+	merged := filepath.Join(root, "merged")
+	if _, err := MergeSweep(shards, merged, false); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "merged", readAll(t, merged, files...), want)
+
+	resumed := filepath.Join(root, "resumed")
+	ctx, c := context.WithCancel(context.Background())
+	cancel, cancelAt = c, calls.Load()+15
+	if _, err := open(resumed).Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: err = %v, want context.Canceled", err)
+	}
+	cancelAt = 0
+	s := open(resumed)
+	s.Resume = true
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed == 0 || res.Computed == 0 {
+		t.Logf("resume: %d resumed, %d computed (the interruption fell on a point boundary)", res.Resumed, res.Computed)
+	}
+	sameFiles(t, "resumed", readAll(t, resumed, files...), want)
 }

@@ -106,7 +106,7 @@ func (e *Ensemble) Add(reps []*Replication) error {
 		for k, vals := range r.Values {
 			fans := e.series[v][k*len(e.days) : (k+1)*len(e.days)]
 			for i, x := range vals {
-				fans[i].Add(x)
+				fans[i].add(x) // checked finite above
 			}
 			e.final[v][k].Add(r.Final[k])
 		}

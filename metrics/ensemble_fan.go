@@ -31,23 +31,16 @@ var fanMarkerQ = func() [fanMarkers]float64 {
 // in constant memory: the P² algorithm (Jain & Chlamtac 1985) extended to
 // several quantiles (Raatikainen 1987), thirteen markers whose heights are
 // adjusted by piecewise-parabolic interpolation as values arrive. It keeps
-// 168 bytes whatever the number of values and no pointers, so an ensemble
+// 224 bytes whatever the number of values and no pointers, so an ensemble
 // can hold one per variant, observable and sample day (tens of thousands)
 // and 20,000 replications cost what 200 do. Up to thirteen values the
 // quantiles are exact (type 7, as Sketch); beyond, they are estimates whose
 // error shrinks as values accumulate, ample for a fan chart. Final outcomes
 // use Sketch, exact to 4,096 values. The same sequence of values gives
-// bit-identical results. The zero value is an empty Fan; it holds at most
-// 2³¹−1 values.
+// bit-identical results. The zero value is an empty Fan.
 type Fan struct {
-	// h are the marker heights: the first n values, sorted, while n <
-	// fanMarkers.
-	h [fanMarkers]float64
-	// pos are the positions (1-based ranks) of the interior markers; the
-	// first marker is always at 1 and the last at n. int32 keeps the Fan
-	// small: an ensemble streams through all its Fans for every
-	// replication, so their size is its memory traffic.
-	pos [fanMarkers - 2]int32
+	h   [fanMarkers]float64 // marker heights (the first n values, sorted, while n < fanMarkers)
+	pos [fanMarkers]float64 // marker positions, 1-based ranks (integers)
 	n   int
 	sum float64
 }
@@ -74,78 +67,65 @@ func (f *Fan) add(x float64) {
 		f.n++
 		if f.n == fanMarkers {
 			for j := range f.pos {
-				f.pos[j] = int32(j + 2)
+				f.pos[j] = float64(j + 1)
 			}
 		}
 		return
 	}
-	if f.n == math.MaxInt32 {
-		panic("metrics: fan holds at most 2³¹−1 values")
-	}
 	f.n++
-	n := float64(f.n)
-	// Work on float64 positions, exact for integers, in a local copy.
-	var p [fanMarkers]float64
-	p[0], p[fanMarkers-1] = 1, n
-	for i, q := range f.pos {
-		p[i+1] = float64(q)
-	}
-	h := &f.h
 	// Find the cell k with h[k] <= x < h[k+1], widening the extremes, and
 	// move up the markers above it.
 	var k int
 	switch {
-	case x < h[0]:
-		h[0] = x
+	case x < f.h[0]:
+		f.h[0] = x
 		k = 0
-	case x >= h[fanMarkers-1]:
-		h[fanMarkers-1] = x
+	case x >= f.h[fanMarkers-1]:
+		f.h[fanMarkers-1] = x
 		k = fanMarkers - 2
 	default:
-		for k < fanMarkers-2 && x >= h[k+1] {
+		for k < fanMarkers-2 && x >= f.h[k+1] {
 			k++
 		}
 	}
-	for i := k + 1; i < fanMarkers-1; i++ {
-		p[i]++
+	for i := k + 1; i < fanMarkers; i++ {
+		f.pos[i]++
 	}
+	n := float64(f.n)
 	for i := 1; i < fanMarkers-1; i++ {
-		d := 1 + (n-1)*fanMarkerQ[i] - p[i]
-		if (d >= 1 && p[i+1]-p[i] > 1) || (d <= -1 && p[i-1]-p[i] < -1) {
+		d := 1 + (n-1)*fanMarkerQ[i] - f.pos[i]
+		if (d >= 1 && f.pos[i+1]-f.pos[i] > 1) || (d <= -1 && f.pos[i-1]-f.pos[i] < -1) {
 			s := 1.0
 			if d < 0 {
 				s = -1
 			}
 			// Between equal neighbours (ties, common in counts) the
 			// marker's height cannot change: only its position moves.
-			if h[i-1] != h[i+1] {
-				y := parabolic(h, &p, i, s)
-				if !(h[i-1] < y && y < h[i+1]) {
-					y = linear(h, &p, i, s)
+			if f.h[i-1] != f.h[i+1] {
+				h := f.parabolic(i, s)
+				if !(f.h[i-1] < h && h < f.h[i+1]) {
+					h = f.linear(i, s)
 				}
-				h[i] = y
+				f.h[i] = h
 			}
-			p[i] += s
+			f.pos[i] += s
 		}
-	}
-	for i := range f.pos {
-		f.pos[i] = int32(p[i+1])
 	}
 }
 
 // parabolic is the P² piecewise-parabolic prediction of marker i moved by
 // s = ±1 positions.
-func parabolic(h, p *[fanMarkers]float64, i int, s float64) float64 {
-	hm, h0, hp := h[i-1], h[i], h[i+1]
-	nm, n0, np := p[i-1], p[i], p[i+1]
+func (f *Fan) parabolic(i int, s float64) float64 {
+	hm, h0, hp := f.h[i-1], f.h[i], f.h[i+1]
+	nm, n0, np := f.pos[i-1], f.pos[i], f.pos[i+1]
 	return h0 + s/(np-nm)*((n0-nm+s)*(hp-h0)/(np-n0)+(np-n0-s)*(h0-hm)/(n0-nm))
 }
 
 // linear is the fallback linear prediction when the parabola would break
 // the markers' order.
-func linear(h, p *[fanMarkers]float64, i int, s float64) float64 {
+func (f *Fan) linear(i int, s float64) float64 {
 	j := i + int(s)
-	return h[i] + s*(h[j]-h[i])/(p[j]-p[i])
+	return f.h[i] + s*(f.h[j]-f.h[i])/(f.pos[j]-f.pos[i])
 }
 
 // Count returns the number of values added.

@@ -586,6 +586,10 @@ func (s *Sweep) pointCount() (int, bool) {
 	return 0, false
 }
 
+// ParamLevels returns the number of distinct grid values of parameter j:
+// its list's length, or its range's levels (its own, else the sweep's).
+func (s *Sweep) ParamLevels(j int) int { return s.Params[j].levelCount(s) }
+
 // levelCount is the number of grid values of p.
 func (p *SweepParam) levelCount(s *Sweep) int {
 	switch {

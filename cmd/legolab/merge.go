@@ -13,7 +13,7 @@ func init() { commands = append(commands, newMergeCmd) }
 func newMergeCmd(e *env) *cobra.Command {
 	var out string
 	var top int
-	var quiet bool
+	var quiet, noReport bool
 	c := &cobra.Command{
 		Use:   "merge DIR... --out DIR",
 		Short: "Combine the shard folders of a sweep",
@@ -29,7 +29,7 @@ duplicated shard, and an unfinished one (continue it with --resume first).`,
 			if out == "" {
 				return usagef("merge needs --out DIR")
 			}
-			sum, err := lab.MergeSweep(dirs, out)
+			sum, err := lab.MergeSweep(dirs, out, !noReport)
 			if err != nil {
 				return err
 			}
@@ -43,5 +43,6 @@ duplicated shard, and an unfinished one (continue it with --resume first).`,
 	c.Flags().StringVarP(&out, "out", "o", "", "output directory of the merged sweep (required)")
 	c.Flags().IntVar(&top, "top", 5, "parameters shown per outcome in the table")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no notes on stderr")
+	c.Flags().BoolVar(&noReport, "no-report", false, "leave out the charts (plots/) and report.html")
 	return c
 }

@@ -61,7 +61,7 @@ byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
   legolab run --runs 1000 --seed 7 --variant hub --variant defacto
-  legolab run examples/my.toml --set builders.q_per_year=0.5 --out out/q05 --force`,
+  legolab run defi-2017 --set builders.q_per_year=0.5 --out out/q05 --force`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return runEnsemble(c.Context(), e, c, &o, args)
@@ -207,10 +207,11 @@ func pathSafe(name string) string {
 }
 
 // newProgress returns a progress bar over total replications on w, or nil
-// when there should be none: with --quiet, under CI=true, or when w is not
-// a terminal.
+// when there should be none: with --quiet, in CI (CI set, as GitHub
+// Actions, GitLab and most others set CI=true), or when w is not a
+// terminal.
 func newProgress(w io.Writer, quiet bool, total int) *progressbar.ProgressBar {
-	if quiet || os.Getenv("CI") == "true" {
+	if ci := os.Getenv("CI"); quiet || (ci != "" && ci != "false" && ci != "0") {
 		return nil
 	}
 	f, ok := w.(*os.File)

@@ -37,6 +37,7 @@ type sweepOptions struct {
 	resume       bool
 	quiet        bool
 	plan         bool
+	noReport     bool
 	top          int
 }
 
@@ -53,8 +54,8 @@ observables); then sensitivity indices rank the parameters (Sobol' ST and
 S1, Morris μ* and σ, or main effects), printed as a table on stdout.
 
 Outputs go to DIR (--out, default out/<sweep name>): points.csv,
-sensitivity.csv, summary.json, report.md, sweep.toml, scenario.toml and
-checkpoint.jsonl (see docs/sweeps.md). Completed points are appended to
+sensitivity.csv, summary.json, report.html, report.md, plots/, sweep.toml,
+scenario.toml and checkpoint.jsonl (see docs/sweeps.md). Completed points are appended to
 the checkpoint as they finish: after Ctrl-C (exit 130), a kill or a power
 cut, --resume continues without recomputing them, and the outputs equal an
 uninterrupted run's byte for byte, for any --jobs and any sharding.
@@ -84,6 +85,7 @@ LEGOLAB_SHARD_COUNT (0-based index, e.g. from a GitHub Actions matrix).`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
 	f.BoolVar(&o.plan, "plan", false, "print the design's points as CSV and exit without running")
 	f.IntVar(&o.top, "top", 5, "parameters shown per outcome in the table")
+	f.BoolVar(&o.noReport, "no-report", false, "leave out the charts (plots/) and report.html")
 	return c
 }
 
@@ -136,7 +138,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 			s.Out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
 		}
 	}
-	s.Jobs, s.Resume, s.Version, s.Replicate = o.jobs, o.resume, version, sweepReplicate
+	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}

@@ -1,0 +1,250 @@
+package lab
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// sweepChart is one chart of the sweep report: its files and caption.
+type sweepChart struct {
+	title, caption string
+	files          []reports.File
+}
+
+// charts draws the sweep's charts with the reports package: for each
+// outcome k (1-based), plots/sensitivity-k (the indices with their
+// intervals, parameters ranked), plots/response-k (the outcome against its
+// top parameter) and, for a grid of two numeric parameters,
+// plots/heatmap-k. A chart that cannot be drawn (e.g. no finite value) is
+// left out; the tables still say everything.
+func (o *sweepOutput) charts(sum *SweepSummary) []sweepChart {
+	var out []sweepChart
+	for k, name := range o.outcomes {
+		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
+		if err != nil {
+			continue
+		}
+		rows := sum.Top(name, 0)
+		if c, ok := sensitivityChart(sum.Design, name, rows, fmt.Sprintf("plots/sensitivity-%d", k+1)); ok {
+			out = append(out, c)
+		}
+		top := 0
+		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
+			top = slices.IndexFunc(o.file.Params, func(p scenarios.SweepParam) bool { return p.Key == rows[0].Param })
+		}
+		if c, ok := o.responseChart(ref, top, fmt.Sprintf("plots/response-%d", k+1)); ok {
+			out = append(out, c)
+		}
+		if c, ok := o.heatmapChart(ref, fmt.Sprintf("plots/heatmap-%d", k+1)); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// sensitivityChart draws the ranked indices of one outcome.
+func sensitivityChart(design, outcome string, rows []SensitivityRow, base string) (sweepChart, bool) {
+	c := reports.SensitivityChart{Title: "Sensitivity of " + outcome}
+	val := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
+	}
+	series := func(name string, get func(r SensitivityRow) (v, lo, hi float64)) reports.BarSeries {
+		s := reports.BarSeries{Name: name}
+		for _, r := range rows {
+			v, lo, hi := get(r)
+			s.Value, s.Lo, s.Hi = append(s.Value, v), append(s.Lo, lo), append(s.Hi, hi)
+		}
+		return s
+	}
+	for _, r := range rows {
+		c.Params = append(c.Params, r.Param)
+	}
+	caption := ""
+	switch design {
+	case scenarios.DesignSobol:
+		c.ValueLabel = "Sobol' index (share of variance)"
+		c.Series = []reports.BarSeries{
+			series("total ST", func(r SensitivityRow) (float64, float64, float64) {
+				return val(r.ST), val(r.STCI95[0]), val(r.STCI95[1])
+			}),
+			series("first-order S1", func(r SensitivityRow) (float64, float64, float64) {
+				return val(r.S1), val(r.S1CI95[0]), val(r.S1CI95[1])
+			}),
+		}
+		caption = "Total (ST) and first-order (S1) Sobol' indices with 95% bootstrap intervals, parameters ranked by ST."
+	case scenarios.DesignMorris:
+		c.ValueLabel = "elementary effect (outcome units per full range)"
+		c.Series = []reports.BarSeries{
+			series("μ*", func(r SensitivityRow) (float64, float64, float64) { return val(r.MuStar), math.NaN(), math.NaN() }),
+			series("σ", func(r SensitivityRow) (float64, float64, float64) { return val(r.Sigma), math.NaN(), math.NaN() }),
+		}
+		caption = "Morris μ* (importance) and σ (nonlinearity or interactions), parameters ranked by μ*."
+	default:
+		c.ValueLabel = "main effect S1 (share of variance)"
+		c.Series = []reports.BarSeries{
+			series("S1", func(r SensitivityRow) (float64, float64, float64) { return val(r.S1), math.NaN(), math.NaN() }),
+		}
+		caption = "Main effects (correlation ratio), parameters ranked by S1."
+	}
+	files, err := reports.SensitivityBars(base, c)
+	if err != nil {
+		return sweepChart{}, false
+	}
+	return sweepChart{title: c.Title, caption: caption, files: files}, true
+}
+
+// responseChart draws an outcome against parameter j: the points grouped
+// by the parameter's level (grids, lists) or into up to 10 equal bins of
+// its range, each group's mean with a 95% normal interval. Sobol' designs
+// use their A and B blocks. A median not reached enters as the horizon.
+func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepChart, bool) {
+	f := o.file
+	p := &f.Params[j]
+	idx := make([]int, 0, len(o.points))
+	for i := range o.points {
+		if f.Design == scenarios.DesignSobol && i >= 2*f.Samples {
+			break
+		}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 || math.IsNaN(o.points[idx[0]].Numbers[j]) {
+		return sweepChart{}, false // a parameter of strings or booleans has no axis
+	}
+	bins := len(p.Values)
+	switch {
+	case f.Design == scenarios.DesignGrid && p.Values == nil:
+		bins = p.Levels
+		if bins == 0 {
+			bins = f.Levels
+		}
+	case f.Design == scenarios.DesignMorris && p.Values == nil:
+		bins = f.Levels
+	case p.Values == nil:
+		bins = min(10, max(2, int(math.Round(math.Sqrt(float64(len(idx)))))))
+	}
+	type acc struct {
+		x, y, yy float64
+		n        int
+	}
+	groups := make([]acc, bins)
+	for _, i := range idx {
+		u := o.points[i].Unit[j]
+		b := int(u * float64(bins))
+		if (f.Design == scenarios.DesignGrid || f.Design == scenarios.DesignMorris) && p.Values == nil && bins > 1 {
+			b = int(math.Round(u * float64(bins-1)))
+		}
+		b = min(max(b, 0), bins-1)
+		y := ref.value(o.rows[i])
+		if math.IsInf(y, 1) {
+			y = o.base.HorizonDays
+		}
+		g := &groups[b]
+		g.x += o.points[i].Numbers[j]
+		g.y += y
+		g.yy += y * y
+		g.n++
+	}
+	cv := reports.Curve{Name: ref.name}
+	for _, g := range groups {
+		if g.n == 0 {
+			continue
+		}
+		n := float64(g.n)
+		mean := g.y / n
+		half := math.NaN()
+		if g.n > 1 {
+			half = 1.959963984540054 * math.Sqrt(math.Max(0, (g.yy-n*mean*mean)/(n-1))/n)
+		}
+		cv.X, cv.Y = append(cv.X, g.x/n), append(cv.Y, mean)
+		cv.Lo, cv.Hi = append(cv.Lo, mean-half), append(cv.Hi, mean+half)
+	}
+	c := reports.ResponseChart{
+		Title:     fmt.Sprintf("%s against %s", ref.name, p.Key),
+		XLabel:    p.Key,
+		YLabel:    ref.name,
+		BandLabel: "95% interval of the mean over points",
+		Curves:    []reports.Curve{cv},
+	}
+	switch ref.measure {
+	case "p_by_horizon", "p_lo", "p_hi":
+		c.YPercent = true
+	case "median_day":
+		c.YStart = o.base.Start.Format("2006-01-02")
+		c.YLabel += " (not reached = horizon)"
+	}
+	files, err := reports.ResponseCurve(base, c)
+	if err != nil {
+		return sweepChart{}, false
+	}
+	caption := fmt.Sprintf("Mean of %s over the points at each level of %s (the other parameters averaged over the design), with 95%% intervals.", ref.name, p.Key)
+	return sweepChart{title: c.Title, caption: caption, files: files}, true
+}
+
+// heatmapChart draws an outcome over a grid of two numeric parameters.
+func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (sweepChart, bool) {
+	f := o.file
+	if f.Design != scenarios.DesignGrid || len(f.Params) != 2 {
+		return sweepChart{}, false
+	}
+	ny, nx := f.ParamLevels(0), f.ParamLevels(1)
+	if ny*nx != len(o.points) {
+		return sweepChart{}, false
+	}
+	c := reports.HeatmapChart{
+		Title:  ref.name,
+		XLabel: f.Params[1].Key,
+		YLabel: f.Params[0].Key,
+		ZLabel: ref.name,
+	}
+	for i := range ny {
+		c.Y = append(c.Y, o.points[i*nx].Numbers[0])
+	}
+	for j := range nx {
+		c.X = append(c.X, o.points[j].Numbers[1])
+	}
+	for _, v := range append(slices.Clone(c.X), c.Y...) {
+		if math.IsNaN(v) {
+			return sweepChart{}, false
+		}
+	}
+	c.Z = make([][]float64, ny)
+	for i := range ny {
+		c.Z[i] = make([]float64, nx)
+		for j := range nx {
+			z := ref.value(o.rows[i*nx+j])
+			if math.IsInf(z, 0) {
+				z = math.NaN()
+			}
+			c.Z[i][j] = z
+		}
+	}
+	switch ref.measure {
+	case "p_by_horizon", "p_lo", "p_hi":
+		c.ZPercent = true
+	case "median_day":
+		c.ZStart = o.base.Start.Format("2006-01-02")
+		c.NaNLabel = "not reached"
+	}
+	files, err := reports.Heatmap(base, c)
+	if err != nil {
+		return sweepChart{}, false
+	}
+	return sweepChart{title: "Heatmap of " + ref.name, caption: fmt.Sprintf("%s at each point of the %s × %s grid.", ref.name, f.Params[0].Key, f.Params[1].Key), files: files}, true
+}
+
+// fileData returns the content of the file named name among files.
+func fileData(files []reports.File, name string) []byte {
+	for _, f := range files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	return nil
+}
