@@ -287,7 +287,8 @@ type Choice struct {
 	Beta float64 `toml:"beta" default:"1" jsonschema:"minimum=0"`
 	// QualityWeight multiplies quality in (0,1]. Default 3.
 	QualityWeight float64 `toml:"quality_weight" default:"3" jsonschema:"minimum=0"`
-	// YieldWeight multiplies the incentive yield in k$ per app per day.
+	// YieldWeight multiplies the incentive yield in k$ per app per day, in
+	// provider choice and in the incentive factor of builder arrivals.
 	// Default 1.
 	YieldWeight float64 `toml:"yield_weight" default:"1" jsonschema:"minimum=0"`
 	// NetworkWeight multiplies ln(1 + live apps on the provider). Default
@@ -314,9 +315,11 @@ type Standards struct {
 	// SwitchingCost (k$) is the one-time cost of switching a dimension's
 	// standard. Default 5.
 	SwitchingCost float64 `toml:"switching_cost" default:"5" jsonschema:"minimum=0"`
-	// Rule is "threshold" (switch when openness·(benefit + subsidy) >
-	// switching + sovereignty cost) or "urn" (pick a standard with
-	// probability ∝ adopters^UrnExponent: Pólya at 1). Default "threshold".
+	// Rule is "threshold" (switch when openness × the gain in benefit and
+	// subsidy over the current standard exceeds the switching cost plus,
+	// for a foreign standard, the sovereignty cost) or "urn" (pick a
+	// standard with probability ∝ adopters^UrnExponent: Pólya at 1).
+	// Default "threshold".
 	Rule string `toml:"rule" default:"threshold" jsonschema:"enum=threshold,enum=urn"`
 	// UrnExponent is the reinforcement exponent of the "urn" rule. Default 1.
 	UrnExponent float64 `toml:"urn_exponent" default:"1" jsonschema:"minimum=0"`
@@ -349,9 +352,9 @@ type Hub struct {
 	// RecoveryDays is how long an exploit suspends the hub's routes.
 	// Default 30.
 	RecoveryDays float64 `toml:"recovery_days" default:"30" jsonschema:"minimum=0"`
-	// TrustLoss in [0,1] is the share of trust each member loses at an
-	// exploit; a member whose trust falls below its openness may leave.
-	// Default 0.3.
+	// TrustLoss in [0,1]: at an exploit each member leaves the hub with
+	// this probability, and the hub's value in later join decisions is
+	// scaled by the trust left. Default 0.3.
 	TrustLoss float64 `toml:"trust_loss" default:"0.3" jsonschema:"minimum=0,maximum=1"`
 }
 
