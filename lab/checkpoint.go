@@ -70,6 +70,20 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 	return "", "", ""
 }
 
+// checkRow reports a row that does not fit the identity's variants and
+// observables (a checkpoint edited or corrupted by hand).
+func (id sweepIdentity) checkRow(row *PointRow) error {
+	if len(row.Variants) != len(id.Variants) {
+		return fmt.Errorf("point %d has %d variants, want %d", row.Index, len(row.Variants), len(id.Variants))
+	}
+	for v, vo := range row.Variants {
+		if v < len(id.Observables) && len(vo.Final) != len(id.Observables[v]) {
+			return fmt.Errorf("point %d variant %s has %d final values, want %d", row.Index, id.Variants[v], len(vo.Final), len(id.Observables[v]))
+		}
+	}
+	return nil
+}
+
 // checkpoint is an open checkpoint file: a header line (the identity) and
 // one PointRow per line, appended and fsync'd as points complete, so that
 // a crash, a SIGKILL or a power cut loses at most the line being written.
@@ -167,8 +181,8 @@ func (c *checkpoint) resume(rows []*PointRow) (n int, ok bool, err error) {
 		if row.Index < 0 || row.Index >= len(rows) || !sh.Has(row.Index) {
 			return 0, false, fmt.Errorf("%s: point %d does not belong to shard %s of %d points", c.path, row.Index, sh, len(rows))
 		}
-		if len(row.Variants) != len(c.id.Variants) {
-			return 0, false, fmt.Errorf("%s: point %d has %d variants, want %d", c.path, row.Index, len(row.Variants), len(c.id.Variants))
+		if err := c.id.checkRow(row); err != nil {
+			return 0, false, fmt.Errorf("%s: %w", c.path, err)
 		}
 		if rows[row.Index] == nil {
 			rows[row.Index] = row
@@ -303,6 +317,14 @@ func readCheckpointFile(path string) (*sweepIdentity, []*PointRow, error) {
 	}
 	if id == nil {
 		return nil, nil, fmt.Errorf("%s: empty or torn checkpoint", path)
+	}
+	if len(id.Observables) != len(id.Variants) {
+		return nil, nil, fmt.Errorf("%s: the header lists %d variants and %d observable lists", path, len(id.Variants), len(id.Observables))
+	}
+	for _, r := range rows {
+		if err := id.checkRow(r); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	if valid < len(data) && strings.TrimSpace(string(data[valid:])) != "" {
 		return id, rows, fmt.Errorf("%s: the last line is torn (the shard was interrupted); resume it with --resume", path)

@@ -280,6 +280,9 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	if s.Out == "" {
 		return nil, errors.New("lab: no output directory")
 	}
+	if err := s.Shard.Valid(); err != nil {
+		return nil, err
+	}
 	shard := s.Shard.norm()
 	points, err := s.File.Points()
 	if err != nil {
@@ -327,10 +330,7 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		return nil, err
 	}
 	defer ckpt.Close()
-	if !s.Resume && resumed > 0 {
-		panic("lab: fresh sweep read points from a checkpoint")
-	}
-	if s.Resume && resumed > 0 {
+	if resumed > 0 {
 		s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
 	}
 	var todo []int

@@ -317,3 +317,24 @@ func BenchmarkSobolPoints(b *testing.B) {
 		})
 	}
 }
+
+// ExampleSobolPoints prints the first points of the two-dimensional Sobol'
+// sequence, plain and Owen-scrambled: each set of four puts one point in
+// every quarter of each axis.
+func ExampleSobolPoints() {
+	for _, p := range SobolPoints(4, 2, false, 0) {
+		fmt.Printf("%.3f %.3f\n", p[0], p[1])
+	}
+	for _, p := range SobolPoints(4, 2, true, 1) {
+		fmt.Printf("quarters %d %d\n", int(p[0]*4), int(p[1]*4))
+	}
+	// Output:
+	// 0.000 0.000
+	// 0.500 0.500
+	// 0.750 0.250
+	// 0.250 0.750
+	// quarters 3 1
+	// quarters 1 2
+	// quarters 0 0
+	// quarters 2 3
+}

@@ -109,7 +109,7 @@ func TestSweepCheckMergeCLI(t *testing.T) {
 	path := writeCLIFiles(t)
 	root := t.TempDir()
 	whole := filepath.Join(root, "whole")
-	code, stdout, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "--jobs", "2", "--quiet")
+	code, stdout, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "--jobs", "2", "--quiet", "--no-report")
 	if code != 0 {
 		t.Fatalf("sweep: exit %d: %s", code, stderr)
 	}
@@ -135,7 +135,7 @@ func TestSweepCheckMergeCLI(t *testing.T) {
 	var shards []string
 	for _, k := range []string{"1/2", "2/2"} {
 		dir := filepath.Join(root, "shard-"+k[:1])
-		if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--shard", k, "--out", dir); code != 0 {
+		if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--shard", k, "--out", dir, "--no-report"); code != 0 {
 			t.Fatalf("shard %s: exit %d: %s", k, code, stderr)
 		} else if !strings.Contains(stderr, "Shard "+k+": 32 points") {
 			t.Errorf("shard %s: stderr %q lacks the shard note", k, stderr)
@@ -143,7 +143,7 @@ func TestSweepCheckMergeCLI(t *testing.T) {
 		shards = append(shards, dir)
 	}
 	merged := filepath.Join(root, "merged")
-	if code, _, stderr := sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", merged, "-q"); code != 0 {
+	if code, _, stderr := sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", merged, "-q", "--no-report"); code != 0 {
 		t.Fatalf("merge: exit %d: %s", code, stderr)
 	}
 	for _, name := range []string{lab.PointsFile, lab.SweepSummaryFile} {
@@ -170,14 +170,14 @@ func TestSweepInterruptCLI(t *testing.T) {
 	root := t.TempDir()
 	whole := filepath.Join(root, "whole")
 	withFake(t, &cliFake{})
-	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "-q"); code != 0 {
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", whole, "-q", "--no-report"); code != 0 {
 		t.Fatalf("sweep: exit %d: %s", code, stderr)
 	}
 	out := filepath.Join(root, "cut")
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &cliFake{cancelAt: 100, cancel: cancel}
 	withFake(t, f)
-	code, _, stderr := sweepCLI(ctx, "sweep", path, "--out", out, "--jobs", "2")
+	code, _, stderr := sweepCLI(ctx, "sweep", path, "--out", out, "--jobs", "2", "--no-report")
 	if code != 130 {
 		t.Fatalf("interrupted sweep: exit %d, want 130: %s", code, stderr)
 	}
@@ -189,7 +189,7 @@ func TestSweepInterruptCLI(t *testing.T) {
 		t.Fatalf("checkpoint after Ctrl-C: %d bytes, err %v; want complete lines", len(ck), err)
 	}
 	withFake(t, &cliFake{})
-	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", out, "--resume", "-q"); code != 0 {
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", out, "--resume", "-q", "--no-report"); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
 	for _, name := range []string{lab.PointsFile, lab.SweepSummaryFile, lab.CheckpointFile} {
@@ -231,7 +231,7 @@ func TestSweepSmallExample(t *testing.T) {
 		t.Skip("runs the model")
 	}
 	out := t.TempDir()
-	code, stdout, stderr := sweepCLI(context.Background(), "sweep", "../../examples/sweep-small.toml", "--out", out, "--replications", "2", "-q")
+	code, stdout, stderr := sweepCLI(context.Background(), "sweep", "../../examples/sweep-small.toml", "--out", out, "--replications", "2", "-q", "--no-report")
 	if code != 0 {
 		t.Fatalf("sweep-small: exit %d: %s", code, stderr)
 	}
