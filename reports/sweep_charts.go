@@ -279,14 +279,19 @@ func SensitivityBars(base string, c SensitivityChart) ([]File, error) {
 		}
 		l.Add(s.Name, swatch{fill: withAlpha(col, 0.85)})
 	}
-	l.Add("95% confidence interval", lineThumb{lineStyle(inkColor, 1)})
+	legendRows := ns
+	if len(whiskers) > 0 {
+		// Only when some bar has an interval: Morris and main effects have none.
+		l.Add("95% confidence interval", lineThumb{lineStyle(inkColor, 1)})
+		legendRows++
+	}
 	p.Add(bars, whiskers, segments{{x0: 0, y0: 0, x1: 0, y1: float64(n), style: lineStyle(inkColor, 0.8)}})
 	pad := 0.04 * (xmax - xmin)
 	p.X.Min, p.X.Max = xmin-pad*b2f(xmin < 0), xmax+pad
 	p.Y.Min, p.Y.Max = 0, float64(n)
 	p.Y.Tick.Marker = ticks
 	p.Y.Tick.Length = 0
-	h := vg.Points(80) + vg.Length(n)*vg.Points(math.Max(26, 14*float64(ns)+8)) + legendExtra(ns+1)
+	h := vg.Points(80) + vg.Length(n)*vg.Points(math.Max(26, 14*float64(ns)+8)) + legendExtra(legendRows)
 	return renderFiles(base, chartWidth, h, withLegendBelow(p, l))
 }
 

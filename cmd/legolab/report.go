@@ -22,7 +22,8 @@ func newReportCmd(e *env) *cobra.Command {
 from the outputs a run saved in DIR (summary.json, series.csv, runs.csv and,
 if present, graphs.json), without re-running anything. It is the code
 ` + "`legolab run`" + ` uses for its own report. Each file is replaced atomically;
-charts a previous report had and this one does not are left in place.`,
+charts in plots/ that a previous report had and this one does not are
+removed afterwards.`,
 		Example: `  legolab report out/deai-2025`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -61,7 +62,37 @@ func regenerateReport(dir string) ([]reports.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return files, writeReportFiles(dir, files)
+	if err := writeReportFiles(dir, files); err != nil {
+		return nil, err
+	}
+	return files, removeStaleCharts(dir, files)
+}
+
+// removeStaleCharts removes the charts in dir's plots folder that files
+// does not have, so that a regenerated report never shows a chart of an
+// earlier one. It runs after the new files are in place.
+func removeStaleCharts(dir string, files []reports.File) error {
+	keep := make(map[string]bool, len(files))
+	for _, f := range files {
+		keep[f.Name] = true
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	for _, en := range entries {
+		name := reports.PlotsDir + "/" + en.Name()
+		ext := filepath.Ext(en.Name())
+		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeReportFiles writes each file under dir atomically (temporary file,

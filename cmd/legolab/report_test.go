@@ -29,6 +29,16 @@ func TestReportRegenerates(t *testing.T) {
 	if err := reportstest.WriteDir(dir, d); err != nil {
 		t.Fatal(err)
 	}
+	// A chart of an earlier report that this one does not make, and a file
+	// that is not a chart.
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"plots/fan-gone.svg", "plots/notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	code, stdout, stderr := legolabReport(dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -54,6 +64,12 @@ func TestReportRegenerates(t *testing.T) {
 		if !bytes.Equal(got, f.Data) {
 			t.Errorf("%s differs from what reports.Files renders", f.Name)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plots", "fan-gone.svg")); !os.IsNotExist(err) {
+		t.Errorf("stale chart plots/fan-gone.svg: got err %v; want it removed", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plots", "notes.txt")); err != nil {
+		t.Errorf("plots/notes.txt, not a chart, was touched: %v", err)
 	}
 	// No temporary file is left behind.
 	err = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
