@@ -6,36 +6,32 @@ import "math"
 // SeriesPoint's P05 ... P95 fields.
 var FanQuantiles = [5]float64{0.05, 0.25, 0.5, 0.75, 0.95}
 
-// fanMarkers is the number of P² markers for the five FanQuantiles: the
-// minimum, the maximum, each quantile and a marker midway between
-// neighbours (2m+3 for m quantiles).
-const fanMarkers = 2*len(FanQuantiles) + 3
+// fanMarkers is the number of P² markers: the minimum, each of the five
+// FanQuantiles and the maximum.
+const fanMarkers = len(FanQuantiles) + 2
 
-// fanMarkerQ are the probabilities the markers track: 0, then for each
-// quantile the midpoint below it and the quantile itself, then the midpoint
-// above the last one, then 1.
+// fanMarkerQ are the probabilities the markers track.
 var fanMarkerQ = func() [fanMarkers]float64 {
 	var q [fanMarkers]float64
-	prev := 0.0
-	for i, p := range FanQuantiles {
-		q[2*i+1] = (prev + p) / 2
-		q[2*i+2] = p
-		prev = p
-	}
-	q[fanMarkers-2] = (prev + 1) / 2
+	copy(q[1:], FanQuantiles[:])
 	q[fanMarkers-1] = 1
 	return q
 }()
 
 // Fan estimates the mean and the five FanQuantiles of a stream of values
-// in constant memory: the P² algorithm (Jain & Chlamtac 1985) extended to
-// several quantiles (Raatikainen 1987), thirteen markers whose heights are
-// adjusted by piecewise-parabolic interpolation as values arrive. It keeps
-// 224 bytes whatever the number of values and no pointers, so an ensemble
-// can hold one per variant, observable and sample day (tens of thousands)
-// and 20,000 replications cost what 200 do. Up to thirteen values the
+// in constant memory with the P² algorithm (Jain & Chlamtac 1985): seven
+// markers — the minimum, one per quantile and the maximum, as in P²'s
+// histogram mode but at unequal probabilities — whose heights follow
+// piecewise-parabolic interpolation as values arrive. It keeps 128 bytes
+// whatever the number of values and no pointers, so an ensemble can hold
+// one per variant, observable and sample day (tens of thousands) and
+// 20,000 replications cost what 200 do. The extended P² with a midpoint
+// marker between neighbours (Raatikainen 1987, 2m+3 markers) is about 1.5
+// times as accurate but 2.5 times as slow, and the aggregation of series
+// runs on one goroutine for every replication. Up to six values the
 // quantiles are exact (type 7, as Sketch); beyond, they are estimates whose
-// error shrinks as values accumulate, ample for a fan chart. Final outcomes
+// mean rank error is about 1% at 200 values, 0.5% at 1,000 — well under
+// the sampling error of a quantile — ample for a fan chart. Final outcomes
 // use Sketch, exact to 4,096 values. The same sequence of values gives
 // bit-identical results. The zero value is an empty Fan.
 type Fan struct {
@@ -73,59 +69,60 @@ func (f *Fan) add(x float64) {
 		return
 	}
 	f.n++
-	// Find the cell k with h[k] <= x < h[k+1], widening the extremes, and
-	// move up the markers above it.
-	var k int
+	h, p := &f.h, &f.pos
+	// Find the cell of x, widening the extremes, and move up the markers
+	// above it.
 	switch {
-	case x < f.h[0]:
-		f.h[0] = x
-		k = 0
-	case x >= f.h[fanMarkers-1]:
-		f.h[fanMarkers-1] = x
-		k = fanMarkers - 2
+	case x < h[0]:
+		h[0] = x
+		for i := 1; i < fanMarkers; i++ {
+			p[i]++
+		}
+	case x >= h[fanMarkers-1]:
+		h[fanMarkers-1] = x
+		p[fanMarkers-1]++
 	default:
-		for k < fanMarkers-2 && x >= f.h[k+1] {
+		k := 1
+		for x >= h[k] {
 			k++
 		}
-	}
-	for i := k + 1; i < fanMarkers; i++ {
-		f.pos[i]++
-	}
-	n := float64(f.n)
-	for i := 1; i < fanMarkers-1; i++ {
-		d := 1 + (n-1)*fanMarkerQ[i] - f.pos[i]
-		if (d >= 1 && f.pos[i+1]-f.pos[i] > 1) || (d <= -1 && f.pos[i-1]-f.pos[i] < -1) {
-			s := 1.0
-			if d < 0 {
-				s = -1
-			}
-			// Between equal neighbours (ties, common in counts) the
-			// marker's height cannot change: only its position moves.
-			if f.h[i-1] != f.h[i+1] {
-				h := f.parabolic(i, s)
-				if !(f.h[i-1] < h && h < f.h[i+1]) {
-					h = f.linear(i, s)
-				}
-				f.h[i] = h
-			}
-			f.pos[i] += s
+		for i := k; i < fanMarkers; i++ {
+			p[i]++
 		}
 	}
-}
-
-// parabolic is the P² piecewise-parabolic prediction of marker i moved by
-// s = ±1 positions.
-func (f *Fan) parabolic(i int, s float64) float64 {
-	hm, h0, hp := f.h[i-1], f.h[i], f.h[i+1]
-	nm, n0, np := f.pos[i-1], f.pos[i], f.pos[i+1]
-	return h0 + s/(np-nm)*((n0-nm+s)*(hp-h0)/(np-n0)+(np-n0-s)*(h0-hm)/(n0-nm))
-}
-
-// linear is the fallback linear prediction when the parabola would break
-// the markers' order.
-func (f *Fan) linear(i int, s float64) float64 {
-	j := i + int(s)
-	return f.h[i] + s*(f.h[j]-f.h[i])/(f.pos[j]-f.pos[i])
+	// Move each interior marker that is a position or more away from its
+	// desired position 1 + (n−1)q by one position, if it does not run
+	// into a neighbour.
+	nm1 := float64(f.n - 1)
+	for i := 1; i < fanMarkers-1; i++ {
+		d := 1 + nm1*fanMarkerQ[i] - p[i]
+		var s float64
+		switch {
+		case d >= 1 && p[i+1]-p[i] > 1:
+			s = 1
+		case d <= -1 && p[i-1]-p[i] < -1:
+			s = -1
+		default:
+			continue
+		}
+		// Between equal neighbours (ties, common in counts) the marker's
+		// height cannot change: only its position moves.
+		if hm, h0, hp := h[i-1], h[i], h[i+1]; hm != hp {
+			nm, n0, np := p[i-1], p[i], p[i+1]
+			// The piecewise-parabolic (P²) prediction, or the linear one
+			// when the parabola would break the markers' order.
+			y := h0 + s/(np-nm)*((n0-nm+s)*(hp-h0)/(np-n0)+(np-n0-s)*(h0-hm)/(n0-nm))
+			if !(hm < y && y < hp) {
+				if s > 0 {
+					y = h0 + (hp-h0)/(np-n0)
+				} else {
+					y = h0 - (hm-h0)/(nm-n0)
+				}
+			}
+			h[i] = y
+		}
+		p[i] += s
+	}
 }
 
 // Count returns the number of values added.
@@ -154,7 +151,7 @@ func (f *Fan) Quantiles() [5]float64 {
 		}
 	default:
 		for i := range q {
-			q[i] = f.h[2*i+2]
+			q[i] = f.h[i+1]
 		}
 	}
 	return q
