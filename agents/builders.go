@@ -145,7 +145,6 @@ func (m *Model) buildApp() {
 		for i := range m.chosen {
 			m.chosen[i] = -1
 		}
-		m.pairA = m.pairA[:0]
 		outcome = "unaffordable"
 	}
 	// Carry out the integrations. A bespoke integration succeeds with
@@ -153,13 +152,17 @@ func (m *Model) buildApp() {
 	// later-chosen protocol for the outside option; on success it leaves a
 	// bilateral bridge.
 	for k := range m.pairA {
+		if outcome != "built" {
+			break // the planned routes stay for the trace; none is built
+		}
 		a, b := m.pairA[k], m.pairB[k]
 		if firstIndex(m.chosen, a) < 0 || firstIndex(m.chosen, b) < 0 {
 			continue // one side was dropped by an earlier failure
 		}
 		switch m.pairKind[k] {
 		case routeBespoke:
-			ok := m.rChoice.Float64() < (1-m.spec.Integration.BespokeFailureProb)*math.Sqrt(m.prot[a].open*m.prot[b].open)
+			prob := (1 - m.spec.Integration.BespokeFailureProb) * math.Sqrt(m.prot[a].open*m.prot[b].open)
+			ok := m.rChoice.Float64() < prob
 			if ok {
 				m.addBridge(int(a), int(b))
 			} else {
@@ -169,13 +172,13 @@ func (m *Model) buildApp() {
 					}
 				}
 			}
-			m.traceIntegration(a, b, ok)
+			m.traceIntegration(a, b, prob, ok)
 		case routeHub:
 			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
 			m.hubs[m.pairHub[k]].routes++
 		}
 	}
-	m.startApp(t, outcome)
+	m.startApp(t, outcome, total)
 }
 
 // firstIndex returns the index of v in s, or -1.
@@ -285,8 +288,9 @@ func (m *Model) integrationCost(c, d int, prevDims []int, prev []int32) float64 
 }
 
 // startApp records a new app of type t on the legs in m.chosen and
-// schedules its death.
-func (m *Model) startApp(t int, outcome string) {
+// schedules its death. outcome and stackCost (the planned integrations'
+// total cost) are for the trace.
+func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	m.flushFees()
 	var slot int32
 	if n := len(m.free); n > 0 {
@@ -332,7 +336,7 @@ func (m *Model) startApp(t int, outcome string) {
 	if a.fullStack {
 		m.fullStackLive++
 	}
-	m.traceApp(slot, outcome)
+	m.traceApp(slot, outcome, stackCost)
 	if m.lifeMean > 0 {
 		life := m.rLife.ExpFloat64() * m.lifeMean
 		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)

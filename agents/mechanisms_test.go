@@ -2,6 +2,7 @@ package agents
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -121,6 +122,92 @@ func TestEmissions(t *testing.T) {
 	}
 }
 
+// TestEmissionFromDay checks emission_from_day: nothing emitted before it
+// (though the protocol is live from day 100), the halving and decay clock
+// starting from it, the builder pool jumping from 0 then (liquidity mining
+// was switched on earlier, at day 200), and a trace record of the start.
+func TestEmissionFromDay(t *testing.T) {
+	const src = `
+name = "late"
+horizon_days = 1000
+dimensions = ["model"]
+[builders]
+market_potential = 500
+app_lifetime_days = 300
+[[protocols]]
+name = "alpha"
+serves = { model = 0.6 }
+launch_day = 100
+[protocols.token]
+emission_per_day = 100
+emission_from_day = 300
+price_kusd = 0.01
+halving_days = 365
+decay_per_year = 0.1
+builder_share = 0.5
+builder_share_from_day = 200
+`
+	const start, e0, halving, k = 300.0, 100.0, 365.0, 0.1 / daysPerYear
+	want := func(t float64) float64 {
+		if t < start {
+			return 0
+		}
+		a := t - start
+		return e0 * math.Exp2(-math.Floor(a/halving)) * math.Exp(-k*a)
+	}
+	var trace strings.Builder
+	m, err := New(parse(t, src), 1, 0, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := &m.prot[0]
+	for _, day := range []float64{0, 150, 299.9, 300, 400, 664.9, 665, 900} {
+		if got := pr.emission(day); math.Abs(got-want(day)) > 1e-12*e0 {
+			t.Errorf("emission(%g) = %g; want %g", day, got, want(day))
+		}
+	}
+	// Closed form against quadrature across the start and the halving at
+	// 665 (piecewise, the integrand jumps there).
+	for _, iv := range [][2]float64{{0, 250}, {100, 400}, {0, 1000}, {350, 700}} {
+		w := 0.0
+		bounds := []float64{iv[0]}
+		for _, b := range []float64{start, start + halving} {
+			if b > iv[0] && b < iv[1] {
+				bounds = append(bounds, b)
+			}
+		}
+		bounds = append(bounds, iv[1])
+		for i := 1; i < len(bounds); i++ {
+			w += simpson(want, bounds[i-1]+1e-9, bounds[i]-1e-9, 2000)
+		}
+		if got := pr.emissionIntegral(iv[0], iv[1]); math.Abs(got-w) > 1e-6*math.Max(w, 1) {
+			t.Errorf("∫ emission over %v = %.6f; want %.6f", iv, got, w)
+		}
+	}
+	var o Observation
+	run(t, m, 299)
+	m.Observe(&o)
+	if o.EmissionsCum != 0 || o.IncentivesCum != 0 || m.pool(0) != 0 {
+		t.Errorf("day 299: emissions %g, incentives %g, pool %g; want all 0", o.EmissionsCum, o.IncentivesCum, m.pool(0))
+	}
+	run(t, m, 300)
+	if got, w := m.pool(0), e0*0.01*0.5; math.Abs(got-w) > 1e-12 {
+		t.Errorf("day 300: pool %g; want %g", got, w)
+	}
+	run(t, m, 1000)
+	m.Observe(&o)
+	wantEmit := 0.01 * pr.emissionIntegral(start, 1000)
+	if math.Abs(o.EmissionsCum-wantEmit) > 1e-9*wantEmit {
+		t.Errorf("emissions = %.6f; want %.6f", o.EmissionsCum, wantEmit)
+	}
+	if math.Abs(o.IncentivesCum-0.5*wantEmit) > 1e-9*wantEmit {
+		t.Errorf("incentives = %.6f; want %.6f", o.IncentivesCum, 0.5*wantEmit)
+	}
+	if !strings.Contains(trace.String(), `{"day":300,"ev":"emission_on","protocol":"alpha"}`) {
+		t.Errorf("trace has no emission_on record at day 300")
+	}
+}
+
 func TestShocks(t *testing.T) {
 	spec := parse(t, mechanisms)
 	m := newModel(t, spec, 0)
@@ -215,5 +302,65 @@ func TestIncentivesRaiseArrivals(t *testing.T) {
 	}
 	if with.incentiveFactor() <= 1 || without.incentiveFactor() != 1 {
 		t.Errorf("incentive factors %g (with), %g (without)", with.incentiveFactor(), without.incentiveFactor())
+	}
+}
+
+// TestOfferStartsAtLaunch checks that an offered standard can be adopted,
+// and its adoption subsidy is paid, only once its offerer is live: the
+// offerer launches on day 200, every other protocol would adopt at its
+// first review for the subsidy alone, under both rules.
+func TestOfferStartsAtLaunch(t *testing.T) {
+	const src = `
+name = "late-offer"
+horizon_days = 400
+dimensions = ["model", "compute"]
+[builders]
+market_potential = 200
+[[protocols]]
+name = "offerer"
+serves = { model = 0.5, compute = 0.5 }
+openness = 1
+launch_day = 200
+[protocols.token]
+adoption_subsidy_per_day = 10
+[[protocols]]
+name = "a"
+serves = { model = 0.6 }
+openness = 1
+[[protocols]]
+name = "b"
+serves = { compute = 0.6 }
+openness = 1
+[standards]
+offered_by = ["offerer"]
+review_every_days = 5
+`
+	for _, rule := range []string{"threshold", "urn"} {
+		spec := parse(t, src+"rule = \""+rule+"\"\n")
+		var trace strings.Builder
+		m, err := New(spec, 1, 0, Options{Trace: &trace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, m, 199)
+		var o Observation
+		m.Observe(&o)
+		if sw := strings.Contains(trace.String(), `"switched":true`); sw || o.SubsidiesCum != 0 {
+			t.Errorf("%s: before the offerer's launch: switches in trace %v, subsidies %g; want none", rule, sw, o.SubsidiesCum)
+		}
+		run(t, m, 400)
+		m.Observe(&o)
+		off := m.stdIndex["offerer"]
+		for _, p := range []int{1, 2} {
+			d := m.prot[p].mainDim
+			if got := m.std[p*m.D+d]; got != off {
+				t.Errorf("%s: %s speaks %q at day 400; want the offered standard", rule, m.prot[p].name, m.stdNames[got])
+			}
+		}
+		// Both adopt within days of the launch (reviews every 5 days), so
+		// the subsidy flows for nearly 200 days, and never before day 200.
+		if o.SubsidiesCum <= 10*150 || o.SubsidiesCum > 10*200+1e-9 {
+			t.Errorf("%s: subsidies %g; want in (1500, 2000]", rule, o.SubsidiesCum)
+		}
 	}
 }

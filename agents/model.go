@@ -46,24 +46,27 @@ type Options struct {
 // protocol is the per-protocol state that is not stored in a flat P×D
 // array.
 type protocol struct {
-	name     string
-	serves   uint64 // mask of served dimensions
-	mainDim  int    // highest-quality served dimension (first on ties)
-	verif    int
-	incent   int
-	open     float64
-	sov      float64
-	launch   float64
-	token    scenarios.Token
-	price    float64 // current token price (k$), after crashes
-	origStd  int32   // the protocol's original standard on its main dimension
-	launched bool
-	exited   bool
-	outage   int     // depth of overlapping outages
-	appsOn   int     // live apps using the protocol (each app counted once)
-	lnApps   float64 // ln(1 + appsOn), cached
-	usage    int     // live app-provider links
-	members  uint64
+	name    string
+	serves  uint64 // mask of served dimensions
+	mainDim int    // highest-quality served dimension (first on ties)
+	verif   int
+	incent  int
+	open    float64
+	sov     float64
+	launch  float64
+	// emitStart is the day emissions start, max(launch, emission_from_day):
+	// the origin of the halving and decay clock.
+	emitStart float64
+	token     scenarios.Token
+	price     float64 // current token price (k$), after crashes
+	origStd   int32   // the protocol's original standard on its main dimension
+	launched  bool
+	exited    bool
+	outage    int     // depth of overlapping outages
+	appsOn    int     // live apps using the protocol (each app counted once)
+	lnApps    float64 // ln(1 + appsOn), cached
+	usage     int     // live app-provider links
+	members   uint64
 
 	// Emission accounting: value emitted (and offered to builders) up to
 	// emitT, integrated in closed form between price changes.
@@ -103,8 +106,6 @@ type Model struct {
 	P    int
 
 	rArr, rChoice, rLife, rStd *rand.Rand
-	rHub                       []*rand.Rand
-	rShock                     []*rand.Rand
 
 	// Protocols: per-protocol structs and flat P×D arrays.
 	prot     []protocol
@@ -178,7 +179,6 @@ type Model struct {
 	feesCum, outsideFeesCum, hubFeesCum float64
 	feeT                                float64
 	subsidyCum, subsidyRate, subsidyT   float64
-	deadEmitCum, deadIncentCum          float64
 
 	exploits int
 	shocks   []shock
@@ -207,6 +207,7 @@ type Model struct {
 	actStdReview, actHubLaunch, actHubReview      sim.Action
 	actHubExploit, actHubResume, actShock         sim.Action
 	actShockScheduled, actBuilderShare            sim.Action
+	actEmissionStart                              sim.Action
 
 	tr *tracer
 }
@@ -296,16 +297,26 @@ func (m *Model) bindActions() {
 	m.actShock = m.onRandomShock
 	m.actShockScheduled = m.onScheduledShock
 	m.actBuilderShare = m.onBuilderShare
+	m.actEmissionStart = m.onEmissionStart
 }
 
 // schedule puts the initial events on the engine: protocol launches, the
 // first arrival, the review processes, hub launches and shocks.
 func (m *Model) schedule() {
 	for p := range m.prot {
-		m.eng.At(m.prot[p].launch, prioLaunch, m.actLaunch, int64(p))
-		if bs := m.prot[p].token; bs.BuilderShare > 0 && bs.BuilderShareFromDay > 0 {
-			// Flush emission accounting when liquidity mining switches on.
-			m.eng.At(bs.BuilderShareFromDay, prioLaunch, m.actBuilderShare, int64(p))
+		pr := &m.prot[p]
+		m.eng.At(pr.launch, prioLaunch, m.actLaunch, int64(p))
+		tk := pr.token
+		emitLate := tk.EmissionPerDay > 0 && pr.emitStart > pr.launch
+		if emitLate {
+			// Emissions start after the launch: the builder pool jumps
+			// from 0 then.
+			m.eng.At(pr.emitStart, prioLaunch, m.actEmissionStart, int64(p))
+		}
+		if tk.BuilderShare > 0 && tk.BuilderShareFromDay > 0 && !(emitLate && tk.BuilderShareFromDay == pr.emitStart) {
+			// Flush emission accounting when liquidity mining switches on
+			// (the emission start's event does it when both coincide).
+			m.eng.At(tk.BuilderShareFromDay, prioLaunch, m.actBuilderShare, int64(p))
 		}
 	}
 	m.scheduleArrival()

@@ -49,6 +49,10 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 			return fmt.Errorf("agents: %s: launch day, openness or sovereignty cost is NaN", key)
 		}
 		p.price = p.token.PriceKUSD
+		if math.IsNaN(p.token.EmissionFromDay) {
+			return fmt.Errorf("agents: %s.token.emission_from_day is NaN", key)
+		}
+		p.emitStart = math.Max(p.launch, p.token.EmissionFromDay)
 		m.prot = append(m.prot, p)
 		return nil
 	}
@@ -298,6 +302,12 @@ func (m *Model) onLaunch(arg int64) {
 			}
 		}
 	}
+	if sub := pr.token.AdoptionSubsidyPerDay; sub > 0 && pr.adoptSlots > 0 {
+		// Protocols declared on p's standard before p went live: its
+		// subsidy starts now.
+		m.flushSubsidies()
+		m.subsidyRate += sub
+	}
 	if pr.outage == 0 {
 		m.addProvider(p)
 	}
@@ -338,13 +348,14 @@ func (m *Model) removeProvider(p int) {
 }
 
 // emission returns protocol p's token emission (tokens/day) at day t:
-// E0 · 0.5^⌊(t−L)/H⌋ · e^{−k(t−L)/365.25}, L the launch day.
+// E0 · 0.5^⌊(t−S)/H⌋ · e^{−k(t−S)/365.25}, with S the emission start (the
+// later of the launch day and emission_from_day) and 0 before S.
 func (pr *protocol) emission(t float64) float64 {
 	tk := &pr.token
-	if tk.EmissionPerDay == 0 || t < pr.launch {
+	if tk.EmissionPerDay == 0 || t < pr.emitStart {
 		return 0
 	}
-	a := t - pr.launch
+	a := t - pr.emitStart
 	e := tk.EmissionPerDay
 	if tk.HalvingDays > 0 {
 		e *= math.Exp2(-math.Floor(a / tk.HalvingDays))
@@ -362,19 +373,19 @@ func (pr *protocol) emissionIntegral(t0, t1 float64) float64 {
 	if tk.EmissionPerDay == 0 {
 		return 0
 	}
-	t0 = math.Max(t0, pr.launch)
+	t0 = math.Max(t0, pr.emitStart)
 	if t1 <= t0 {
 		return 0
 	}
 	k := tk.DecayPerYear / daysPerYear
 	seg := func(a0, a1, level float64) float64 {
-		// ∫_{a0}^{a1} level·e^{−k a} da with a the age.
+		// ∫_{a0}^{a1} level·e^{−k a} da with a the emission age.
 		if k == 0 {
 			return level * (a1 - a0)
 		}
 		return level * (math.Exp(-k*a0) - math.Exp(-k*a1)) / k
 	}
-	a0, a1 := t0-pr.launch, t1-pr.launch
+	a0, a1 := t0-pr.emitStart, t1-pr.emitStart
 	if tk.HalvingDays <= 0 {
 		return seg(a0, a1, tk.EmissionPerDay)
 	}
@@ -417,6 +428,20 @@ func (m *Model) onBuilderShare(arg int64) {
 	m.prot[arg].poolT = -1
 	m.trace1("builder_share_on", int(arg))
 	m.redrawArrival()
+}
+
+// onEmissionStart marks the day p's emissions start (emission_from_day
+// after its launch). Its builder pool, if any, jumps from 0, which can
+// raise the incentive factor x(t) of the arrival process, so the pending
+// arrival candidate is redrawn.
+func (m *Model) onEmissionStart(arg int64) {
+	p := int(arg)
+	m.flushEmissions(p)
+	m.prot[p].poolT = -1
+	m.trace1("emission_on", p)
+	if m.prot[p].builderShare(m.Now()) > 0 {
+		m.redrawArrival()
+	}
 }
 
 // pool returns the builder incentive pool of p (k$/day) at the current time:

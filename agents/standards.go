@@ -35,7 +35,7 @@ func (m *Model) stdValue(p, d int, s int32) float64 {
 	if tot := m.linksDim[d]; tot > 0 {
 		v = st.BenefitPerShare * float64(m.stdUsage[int(s)*m.D+d]) / float64(tot)
 	}
-	if o := m.stdOfferer[s]; o >= 0 && int(o) != p && !m.prot[o].exited {
+	if o := m.stdOfferer[s]; o >= 0 && int(o) != p && m.isLive(int(o)) {
 		sub := m.prot[o].token.AdoptionSubsidyPerDay
 		if sub > 0 {
 			n := m.prot[o].adoptSlots
@@ -68,7 +68,9 @@ func (m *Model) reviewThreshold(p int) {
 			continue
 		}
 		vcur := m.stdValue(p, d, cur)
-		best, bestGain := cur, 0.0
+		// top is the candidate with the highest gain, positive or not (for
+		// the trace); the switch needs a positive one.
+		top, topGain := int32(-1), math.Inf(-1)
 		try := func(s int32) {
 			if s == cur {
 				return
@@ -77,16 +79,20 @@ func (m *Model) reviewThreshold(p int) {
 			if s != pr.origStd && m.stdOfferer[s] != int32(p) {
 				cost += pr.sov
 			}
-			if g := pr.open*(m.stdValue(p, d, s)-vcur) - cost; g > bestGain {
-				best, bestGain = s, g
+			if g := pr.open*(m.stdValue(p, d, s)-vcur) - cost; g > topGain {
+				top, topGain = s, g
 			}
 		}
 		for _, s := range m.offered {
-			try(s)
+			if m.offerOpen(s) {
+				try(s)
+			}
 		}
 		try(pr.origStd)
-		if best != cur {
-			m.switchStd(p, d, best)
+		switched := top >= 0 && topGain > 0
+		m.traceThreshold(p, d, cur, vcur, top, topGain, switched)
+		if switched {
+			m.switchStd(p, d, top)
 		}
 	}
 }
@@ -103,6 +109,15 @@ func (m *Model) reviewUrn(p int) {
 	if pr.offerer {
 		return
 	}
+	open := 0
+	for _, s := range m.offered {
+		if m.offerOpen(s) {
+			open++
+		}
+	}
+	if open == 0 {
+		return
+	}
 	alpha := m.spec.Standards.UrnExponent
 	for d := range m.D {
 		cur := m.std[p*m.D+d]
@@ -110,31 +125,59 @@ func (m *Model) reviewUrn(p int) {
 			continue // not served, or already on an offered standard
 		}
 		if m.rStd.Float64() >= pr.open {
+			m.traceUrn(p, d, cur, -1)
 			continue
 		}
 		total := 0.0
 		for _, s := range m.offered {
-			total += math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
+			total += m.urnWeight(s, d, alpha)
 		}
 		var pick int32 = -1
 		if total > 0 {
 			x := m.rStd.Float64() * total
 			for _, s := range m.offered {
-				w := math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
+				w := m.urnWeight(s, d, alpha)
+				if w > 0 {
+					pick = s // the last positive weight absorbs rounding
+				}
 				if x < w {
-					pick = s
 					break
 				}
 				x -= w
 			}
-			if pick < 0 {
-				pick = m.offered[len(m.offered)-1]
-			}
 		} else {
-			pick = m.offered[m.rStd.IntN(len(m.offered))]
+			// No speakers yet: uniformly among the open offers.
+			k := m.rStd.IntN(open)
+			for _, s := range m.offered {
+				if m.offerOpen(s) {
+					if k == 0 {
+						pick = s
+						break
+					}
+					k--
+				}
+			}
 		}
+		m.traceUrn(p, d, cur, pick)
 		m.switchStd(p, d, pick)
 	}
+}
+
+// offerOpen reports whether offered standard s can be adopted now: an offer
+// starts with its offerer's launch (a protocol that is not live yet offers
+// nothing, and pays no subsidy). An exited offerer's standard stays open:
+// its speakers remain, though its subsidy has stopped.
+func (m *Model) offerOpen(s int32) bool {
+	return m.prot[m.stdOfferer[s]].launched
+}
+
+// urnWeight is the urn rule's weight of offered standard s on dimension d:
+// speakers^alpha, 0 while the offer is not open.
+func (m *Model) urnWeight(s int32, d int, alpha float64) float64 {
+	if !m.offerOpen(s) {
+		return 0
+	}
+	return math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
 }
 
 // switchStd moves p's dimension d from its current standard to s, carrying
@@ -158,7 +201,6 @@ func (m *Model) switchStd(p, d int, s int32) {
 		m.ufDirty = true
 	}
 	m.ufUnion(p, m.stdNode(s))
-	m.traceSwitch(p, d, old, s)
 }
 
 // speakersAll counts live (protocol, dimension) slots speaking s.
@@ -177,8 +219,8 @@ func (m *Model) adoptionChanged(o, delta int) {
 	before := pr.adoptSlots
 	pr.adoptSlots += delta
 	sub := pr.token.AdoptionSubsidyPerDay
-	if sub <= 0 || pr.exited {
-		return
+	if sub <= 0 || !m.isLive(o) {
+		return // a protocol pays subsidies only while it is live
 	}
 	if (before == 0) != (pr.adoptSlots == 0) {
 		m.flushSubsidies()

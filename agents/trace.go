@@ -116,7 +116,7 @@ func (m *Model) trace1(ev string, p int) {
 	m.tr.end()
 }
 
-func (m *Model) traceApp(slot int32, outcome string) {
+func (m *Model) traceApp(slot int32, outcome string, stackCost float64) {
 	if m.tr == nil {
 		return
 	}
@@ -126,6 +126,7 @@ func (m *Model) traceApp(slot int32, outcome string) {
 	m.tr.num("app", float64(slot))
 	m.tr.str("type", t.name)
 	m.tr.str("outcome", outcome)
+	m.tr.num("stack_cost", stackCost)
 	var b []byte
 	b = append(b, '[')
 	for i := 0; i < int(a.nLegs); i++ {
@@ -166,26 +167,57 @@ func (m *Model) traceApp(slot int32, outcome string) {
 	m.tr.end()
 }
 
-func (m *Model) traceIntegration(a, b int32, ok bool) {
+func (m *Model) traceIntegration(a, b int32, prob float64, ok bool) {
 	if m.tr == nil {
 		return
 	}
 	m.tr.begin(m.Now(), "bespoke")
 	m.tr.str("a", m.protoName(int(a)))
 	m.tr.str("b", m.protoName(int(b)))
+	m.tr.num("prob", prob)
 	m.tr.boolean("ok", ok)
 	m.tr.end()
 }
 
-func (m *Model) traceSwitch(p, d int, from, to int32) {
+// traceThreshold records one threshold-rule review of protocol p's
+// dimension d: its current standard and value, the best candidate (the
+// highest gain, "" when there is none) and that gain, and whether p
+// switched to it.
+func (m *Model) traceThreshold(p, d int, cur int32, vcur float64, top int32, gain float64, switched bool) {
 	if m.tr == nil {
 		return
 	}
-	m.tr.begin(m.Now(), "standard_switch")
+	m.tr.begin(m.Now(), "standard_review")
 	m.tr.str("protocol", m.protoName(p))
 	m.tr.str("dim", m.spec.Dimensions[d])
-	m.tr.str("from", m.stdNames[from])
-	m.tr.str("to", m.stdNames[to])
+	m.tr.str("rule", "threshold")
+	m.tr.str("current", m.stdNames[cur])
+	m.tr.num("current_value", vcur)
+	if top >= 0 {
+		m.tr.str("best", m.stdNames[top])
+		m.tr.num("gain", gain)
+	} else {
+		m.tr.str("best", "")
+	}
+	m.tr.boolean("switched", switched)
+	m.tr.end()
+}
+
+// traceUrn records one urn-rule review of protocol p's dimension d: to is
+// the standard adopted, or -1 when the openness draw said no.
+func (m *Model) traceUrn(p, d int, cur, to int32) {
+	if m.tr == nil {
+		return
+	}
+	m.tr.begin(m.Now(), "standard_review")
+	m.tr.str("protocol", m.protoName(p))
+	m.tr.str("dim", m.spec.Dimensions[d])
+	m.tr.str("rule", "urn")
+	m.tr.str("current", m.stdNames[cur])
+	m.tr.boolean("switched", to >= 0)
+	if to >= 0 {
+		m.tr.str("best", m.stdNames[to])
+	}
 	m.tr.end()
 }
 

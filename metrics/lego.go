@@ -25,7 +25,13 @@ import (
 //	    n(t−W, t) ≥ growth_min · n(t−2W, t−W).
 //
 // Requiring t ≥ days[0] + 2W gives condition (c) a full window to compare
-// with, so the start of the series never counts as an explosion.
+// with, so the start of the series never counts as an explosion; the other
+// side of that coin is that an explosion over before days[0] + 2W goes
+// unseen. And in a saturated market, where composed apps trickle in at a
+// steady λ per window, two Poisson counts pass (c) by chance with
+// probability P(X ≥ max(min, G·Y)) at every sample day, so
+// min_composed_per_window must sit well above λ (docs/model.md, "Two blind
+// spots").
 //
 // Rule "logistic": the inflection of cumulative composed apps, estimated
 // without a parametric fit as the centre of the trailing window W with the

@@ -125,6 +125,12 @@ type Token struct {
 	// DecayPerYear is a continuous exponential decay rate of emissions per
 	// year, applied on top of halvings. Default 0 (none).
 	DecayPerYear float64 `toml:"decay_per_year" jsonschema:"minimum=0"`
+	// EmissionFromDay is the day emissions start, ≥ 0: nothing is emitted
+	// before it or before the launch day, and the halving and decay clock
+	// starts at the later of the two (e.g. COMP, emitted only from its
+	// liquidity mining on 2020-06-15, though Compound launched in 2018).
+	// Default 0 (from the launch day).
+	EmissionFromDay float64 `toml:"emission_from_day" jsonschema:"minimum=0"`
 	// BuilderShare in [0,1] is the share of emissions paid to apps built on
 	// the protocol (the liquidity-mining lever). Default 0.
 	BuilderShare float64 `toml:"builder_share" jsonschema:"minimum=0,maximum=1"`
@@ -303,8 +309,8 @@ type Choice struct {
 
 // Standards is the de facto standard mechanism (Arthur 1989).
 type Standards struct {
-	// OfferedBy are the protocols offering their standard to others. Empty:
-	// the mechanism is off.
+	// OfferedBy are the protocols offering their standard to others; an
+	// offer opens on the offerer's launch day. Empty: the mechanism is off.
 	OfferedBy []string `toml:"offered_by" jsonschema:"uniqueItems=true"`
 	// ReviewEveryDays is the mean time between a protocol's reviews
 	// (Poisson). Default 90.

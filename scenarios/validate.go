@@ -478,6 +478,7 @@ func (c *checker) token(p path, t Token) {
 	c.nonneg(p.key("price_kusd"), t.PriceKUSD)
 	c.nonneg(p.key("halving_days"), t.HalvingDays)
 	c.nonneg(p.key("decay_per_year"), t.DecayPerYear)
+	c.nonneg(p.key("emission_from_day"), t.EmissionFromDay)
 	c.unit(p.key("builder_share"), t.BuilderShare)
 	c.nonneg(p.key("builder_share_from_day"), t.BuilderShareFromDay)
 	c.nonneg(p.key("adoption_subsidy_per_day"), t.AdoptionSubsidyPerDay)
