@@ -24,7 +24,7 @@ func TestBassDiffusion(t *testing.T) {
 		p, q = 0.03, 0.38
 		M    = 2000
 	)
-	// DOMAIN.md: p=0.03, q=0.38 → T* = 6.193 years, F(T*) = 0.4605,
+	// docs/sources.md: p=0.03, q=0.38 → T* = 6.193 years, F(T*) = 0.4605,
 	// F(10) = 0.8128. Recompute them so the test pins the formula too.
 	tStar := math.Log(q/p) / (p + q)
 	if got := bassF(p, q, tStar); math.Abs(got-0.4605) > 5e-4 {

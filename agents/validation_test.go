@@ -136,7 +136,7 @@ func giantFraction(c float64) float64 {
 func TestErdosRenyiGiantComponent(t *testing.T) {
 	n := reps(1000, 2000)
 	R := reps(4, 8)
-	// The analytic values of DOMAIN.md, pinned.
+	// The analytic values of docs/sources.md, pinned.
 	if s := giantFraction(1.5); math.Abs(s-0.5828) > 5e-5 {
 		t.Fatalf("S(1.5) = %.4f; want 0.5828", s)
 	}

@@ -210,10 +210,14 @@ func suggest(s string, candidates []string) string {
 		return best
 	}
 	// A key abbreviated or cut short (horizon → horizon_days, q →
-	// q_per_year, royalty → royalties) is a near miss too.
+	// q_per_year, royalty → royalties) is a near miss too, as is a
+	// qualified form of a short name (zk-snark → zk).
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		if strings.HasPrefix(lc, ls+"_") || len(ls) >= 3 && strings.HasPrefix(lc, ls) {
+			return c
+		}
+		if len(lc) >= 2 && (strings.HasPrefix(ls, lc+"-") || strings.HasPrefix(ls, lc+"_")) {
 			return c
 		}
 		n := 0
@@ -227,7 +231,9 @@ func suggest(s string, candidates []string) string {
 	return ""
 }
 
-// levenshtein is the edit distance between a and b, over bytes.
+// levenshtein is the edit distance between a and b, over bytes, counting
+// a swap of adjacent bytes as one edit (optimal string alignment), so that
+// modle is one edit from model.
 func levenshtein(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		// Long strings are never typos of a key; bound the work.
@@ -236,6 +242,7 @@ func levenshtein(a, b string) int {
 		}
 		return max(len(a), len(b))
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -249,8 +256,11 @@ func levenshtein(a, b string) int {
 				c++
 			}
 			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

@@ -370,7 +370,7 @@ func TestBuiltinContents(t *testing.T) {
 		mech[p.Verification] = true
 	}
 	if len(mech) != 6 {
-		t.Errorf("deai-2025: %d distinct verification mechanisms; want 6 (DOMAIN.md: all six verify differently)", len(mech))
+		t.Errorf("deai-2025: %d distinct verification mechanisms; want 6 (docs/sources.md: all six verify differently)", len(mech))
 	}
 	if got := deai.Protocols[3].LaunchDay; got != day(deai, 2025, 9, 22) {
 		t.Errorf("0G launch_day = %v; want %v (Sep 22 2025)", got, day(deai, 2025, 9, 22))

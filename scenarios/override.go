@@ -257,6 +257,14 @@ func (st *setter) set(segs []seg, x any, prefix, idx string) string {
 	if st.dry {
 		return canon
 	}
+	if m, ok := x.(map[string]any); ok && len(m) == 0 && v.Kind() == reflect.Map {
+		// A table merges into the map it addresses, so {} would change
+		// nothing; it means what it means in a file, an empty map, which
+		// the rules then judge as they judge the file (serves = {} is an
+		// error there and here).
+		v.Set(reflect.MakeMap(v.Type()))
+		return canon
+	}
 	if !st.d.decode(x, v, path{disp: prefix + canon, idx: idx}, false) {
 		return ""
 	}

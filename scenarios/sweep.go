@@ -158,6 +158,20 @@ func LoadSweep(path string) (*Sweep, error) {
 // as "name:line:col: key.path: message" (a type mismatch stops decoding, so
 // it comes alone).
 func ParseSweep(data []byte, name string) (*Sweep, error) {
+	s, err := DecodeSweep(data, name)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DecodeSweep is ParseSweep for a validator that goes on after the file's
+// own problems: it returns the decoded sweep, defaults filled in, with every
+// problem ParseSweep finds, and a nil Sweep only when the file does not
+// decode at all (a syntax or type error). A sweep returned with an error
+// may be inconsistent (a range without max, min > max): check it further
+// with CheckBase only, never run it.
+func DecodeSweep(data []byte, name string) (*Sweep, error) {
 	s := &Sweep{Path: name}
 	if name != "" {
 		s.Dir = filepath.Dir(name)
@@ -181,7 +195,7 @@ func ParseSweep(data []byte, name string) (*Sweep, error) {
 	s.defaults()
 	errs = append(errs, s.validate()...)
 	if len(errs) > 0 {
-		return nil, sweepJoin(errs)
+		return s, sweepJoin(errs)
 	}
 	return s, nil
 }

@@ -13,14 +13,20 @@ import (
 // rough upper bounds of what the model keeps per protocol, per builder (an
 // app, its providers, its bridges) and per sample.
 const (
-	bytesPerProtocol   = 4 << 10
-	bytesPerBuilder    = 512
-	bytesPerSample     = 256
-	bytesPerSeriesCell = 128 // per replication per sample, kept for fan charts
+	bytesPerProtocol = 4 << 10
+	bytesPerBuilder  = 512
+	bytesPerSample   = 256
+	// bytesPerFan is what an ensemble keeps per variant, observable and
+	// sample day: one P² fan (metrics.Fan), whatever the number of runs.
+	bytesPerFan = 128
+	// fixedObservables is the number of scenario-independent observables
+	// (metrics.Observables); each dimension adds two, each hub one.
+	fixedObservables = 20
 	// MaxReplicationBytes bounds the estimated memory of one replication.
 	MaxReplicationBytes = 4 << 30
 	// MaxEnsembleBytes bounds the estimated memory of the series an
-	// ensemble keeps (runs × samples).
+	// ensemble aggregates (variants × observables × samples fans; the
+	// aggregation keeps constant memory in the number of runs).
 	MaxEnsembleBytes = 4 << 30
 	// MaxNeeds bounds the providers one app type needs (the model's
 	// limit).
@@ -62,11 +68,22 @@ func (s *Spec) check(src *source, failed map[string]bool) problems {
 	c.checkBase()
 	c.checkVariants(src)
 	c.checkExpect()
+	c.ensembleSize(src)
 	return c.ps
 }
 
-// bad reports a problem unless the decoder already reported one there.
+// bad reports a problem unless the decoder already reported one there or
+// inside it: a value that did not decode (serves = { model = "high" }) is
+// left out of the decoded Spec, and the rules it then breaks (serves must
+// not be empty) are knock-on errors, not the user's.
 func (c *checker) bad(p path, format string, args ...any) {
+	if p.idx != "" {
+		for f := range c.failed {
+			if strings.HasPrefix(f, p.idx) && len(f) > len(p.idx) && (f[len(p.idx)] == '.' || f[len(p.idx)] == '[') {
+				return
+			}
+		}
+	}
 	for idx := p.idx; ; {
 		if c.failed[idx] {
 			return
@@ -498,6 +515,9 @@ func (c *checker) protocol(p path, pr *Protocol) {
 		}
 	}
 	for _, d := range sortedKeys(pr.Standards) {
+		if len(pr.Serves) == 0 {
+			break // knock-on of the empty serves reported above
+		}
 		dp := p.key("standards").key(d)
 		if _, ok := pr.Serves[d]; !ok {
 			c.bad(dp, "%s is not a dimension the protocol serves%s", quoteString(d), didYouMean(d, sortedKeys(pr.Serves)))
@@ -632,13 +652,58 @@ func (c *checker) size(protocols float64) {
 		c.bad(blame.p, "the scenario is too large to run: one replication would need about %s (%s protocols × %s + %s builders × %s + %s samples × %s); the limit is %s",
 			bytesize(est), count(protocols), bytesize(bytesPerProtocol), count(market), bytesize(bytesPerBuilder), count(samples), bytesize(bytesPerSample), bytesize(MaxReplicationBytes))
 	}
-	if s.Runs >= 1 {
-		ens := float64(s.Runs) * samples * bytesPerSeriesCell
-		if ens > MaxEnsembleBytes {
-			c.bad(path{}.key("runs"), "the ensemble is too large: its series would need about %s (%s runs × %s samples × %s); the limit is %s",
-				bytesize(ens), count(float64(s.Runs)), count(samples), bytesize(bytesPerSeriesCell), bytesize(MaxEnsembleBytes))
+}
+
+// ensembleSize rejects a scenario whose ensemble would aggregate too many
+// series: one fan per variant, observable and sample day, independent of
+// the number of runs (the aggregation streams replications through P²
+// fans). It blames the largest factor the file sets, so that the message
+// names a key the user wrote; src is nil off file.
+func (c *checker) ensembleSize(src *source) {
+	s := c.s
+	if !(s.SampleEveryDays > 0) || !(s.HorizonDays > 0) || s.HorizonDays > MaxHorizonDays {
+		return
+	}
+	samples := math.Floor(s.HorizonDays/s.SampleEveryDays) + 1
+	variants := float64(max(len(s.Variants), 1))
+	observables := float64(fixedObservables + 2*len(s.Dimensions) + len(s.Hubs))
+	est := variants * observables * samples * bytesPerFan
+	if est <= MaxEnsembleBytes {
+		return
+	}
+	written := func(k string) bool {
+		if src == nil {
+			return true
+		}
+		_, ok := src.pos[k]
+		return ok
+	}
+	// Candidates, largest factor first among those written.
+	type factor struct {
+		key string
+		x   float64
+	}
+	fs := []factor{{"sample_every_days", samples}, {"horizon_days", samples}, {"variants", variants}, {"dimensions", float64(2 * len(s.Dimensions))}, {"hubs", float64(len(s.Hubs))}}
+	slices.SortStableFunc(fs, func(a, b factor) int { return -cmpFloat(a.x, b.x) })
+	blame := fs[0].key
+	for _, f := range fs {
+		if written(f.key) {
+			blame = f.key
+			break
 		}
 	}
+	c.bad(path{}.key(blame), "the ensemble is too large: its series would need about %s (%s variants × %s observables × %s samples × %s), whatever the number of runs; the limit is %s",
+		bytesize(est), count(variants), count(observables), count(samples), bytesize(bytesPerFan), bytesize(MaxEnsembleBytes))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // bytesize formats a byte count with a binary unit: "3.7 TiB".

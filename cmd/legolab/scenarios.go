@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"text/tabwriter"
 
@@ -19,7 +20,12 @@ func newScenariosCmd(e *env) *cobra.Command {
 with a one-line description. 'legolab scenarios show NAME' prints one as a
 commented TOML file to start your own from:
 
-  legolab scenarios show deai-2025 > my.toml`,
+  legolab scenarios show deai-2025 > examples/my.toml
+
+Its first line, "#:schema ` + showSchemaPath + `", points editors
+(Taplo, Even Better TOML) at the format's JSON Schema from a file one
+directory below the repository root, as examples/ is; elsewhere, change the
+path or use the URL docs/scenarios.md gives.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -38,13 +44,33 @@ commented TOML file to start your own from:
 		Short: "Print a built-in scenario's TOML source",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			// An unknown name is bad input, as for legolab run: exit 1,
+			// with the built-ins and a did-you-mean.
 			src, err := scenarios.BuiltinSource(args[0])
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
-			_, err = e.stdout.Write(src)
+			_, err = e.stdout.Write(showSource(src))
 			return err
 		},
 	})
 	return c
+}
+
+// showSchemaPath is the schema directive's path in `scenarios show`
+// output: right for a copy one directory below the repository root
+// (examples/my.toml), where users are told to keep their scenarios. The
+// built-ins' own "../scenario.schema.json" is relative to
+// scenarios/builtin/ and wrong anywhere else.
+const showSchemaPath = "../scenarios/scenario.schema.json"
+
+// showSource returns a built-in's source with its schema directive
+// re-pointed for a user's copy.
+func showSource(src []byte) []byte {
+	const directive = "#:schema "
+	if !bytes.HasPrefix(src, []byte(directive)) {
+		return src
+	}
+	_, rest, _ := bytes.Cut(src, []byte("\n"))
+	return append([]byte(directive+showSchemaPath+"\n"), rest...)
 }

@@ -190,11 +190,114 @@ func TestScenariosCommand(t *testing.T) {
 	for _, b := range infos {
 		code, stdout, _ := validateRun(t, "scenarios", "show", b.Name)
 		src, _ := scenarios.BuiltinSource(b.Name)
-		if code != 0 || stdout != string(src) {
+		// The source, its schema directive re-pointed for a copy in
+		// examples/ (the built-in's own path is relative to
+		// scenarios/builtin/).
+		_, rest, _ := strings.Cut(string(src), "\n")
+		want := "#:schema ../scenarios/scenario.schema.json\n" + rest
+		if code != 0 || stdout != want {
 			t.Errorf("scenarios show %s: exit %d, output differs from the source", b.Name, code)
 		}
+		schema := filepath.Join("..", "..", "examples", "../scenarios/scenario.schema.json")
+		if _, err := os.Stat(schema); err != nil {
+			t.Errorf("scenarios show %s: the schema directive does not resolve from examples/: %v", b.Name, err)
+		}
 	}
-	if code, _, stderr := validateRun(t, "scenarios", "show", "nope"); code != 2 || !strings.Contains(stderr, "no built-in scenario") {
-		t.Errorf("scenarios show nope: exit %d, stderr %q; want 2 and a message", code, stderr)
+}
+
+// TestScenariosShowUnknown checks that an unknown built-in name is invalid
+// input, as for legolab run: exit 1, the built-ins listed, and a
+// did-you-mean for a near miss.
+func TestScenariosShowUnknown(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"nope", "(built-ins: deai-2025, defi-2017, scale-1000, subnets-128)"},
+		{"deai-2052", "did you mean deai-2025?"},
+	} {
+		code, stdout, stderr := validateRun(t, "scenarios", "show", tc.name)
+		if code != 1 || stdout != "" || !strings.Contains(stderr, "no built-in scenario named") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("scenarios show %s: exit %d, stdout %q, stderr %q; want 1 and a message containing %q", tc.name, code, stdout, stderr, tc.want)
+		}
+	}
+}
+
+// TestValidateWarnings checks that legolab validate prints a scenario's
+// warnings on stderr as "FILE: warning: key.path: message" and still says
+// ok, exit 0: a hub whose join incentive cannot attract a first member.
+func TestValidateWarnings(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "hub.toml")
+	src := "name = \"w\"\n[[protocols]]\nname = \"A\"\nserves = { data = 0.5 }\nopenness = 0.5\n[[hubs]]\nname = \"h\"\nadapter_cost = 40\njoin_incentive = 80\n"
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := validateRun(t, "validate", p)
+	want := p + ": warning: hubs.h.join_incentive: hub h can never get a first member"
+	if code != 0 || stdout != p+": ok\n" || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("validate: exit %d, stdout %q, stderr %q; want 0, ok and one line starting %q", code, stdout, stderr, want)
+	}
+	// 0.5 × 81 > 40: the same hub is fine.
+	if err := os.WriteFile(p, []byte(strings.Replace(src, "80", "81", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := validateRun(t, "validate", p); code != 0 || stderr != "" {
+		t.Errorf("validate (join_incentive 81): exit %d, stderr %q; want 0 and no warning", code, stderr)
+	}
+}
+
+// TestValidateSweepAllProblems checks that legolab validate reports every
+// problem of a sweep file at once: the file's own (samples, replications,
+// min > max), those against the base scenario (an unknown variant, a key
+// typo, a range the scenario rejects) and the lab's (an unknown measure,
+// an assertion naming a variant the sweep does not run), in file order.
+func TestValidateSweepAllProblems(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sw.toml")
+	src := `scenario = "deai-2025"
+variants = ["hubb", "hub"]
+design = "lhs"
+samples = 1
+replications = 0
+outcomes = ["foo(hub)"]
+
+[[params]]
+key = "protocols.Bittensor.openness"
+min = 0
+max = 2
+
+[[params]]
+key = "hubs.interlink.adaptr_cost"
+min = 10
+max = 100
+
+[[params]]
+key = "builders.q_per_year"
+min = 0.5
+max = 0.1
+
+[[expect]]
+assert = "p_by_horizon(siloed) >= 0"
+`
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := validateRun(t, "validate", "--brief", p)
+	wants := []string{
+		":2:13: variants[0]: no variant \"hubb\" in scenario deai-2025",
+		":4:11: samples: ",
+		":5:16: replications: must be >= 1, got 0",
+		":6:13: outcomes[0]: foo(hub): unknown measure \"foo\"",
+		":11:7: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2",
+		":14:7: params[1].key: hubs.interlink.adaptr_cost: unknown key; did you mean adapter_cost?",
+		":21:7: params[2].max: must be greater than min",
+		":24:10: expect[0].assert: ",
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != 1 || len(lines) != len(wants) {
+		t.Fatalf("validate: exit %d, %d lines; want 1 and %d:\n%s", code, len(lines), len(wants), stderr)
+	}
+	for i, w := range wants {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %q; want it to contain %q", i, lines[i], w)
+		}
 	}
 }
