@@ -157,6 +157,9 @@ func StageDir(target string, force bool) (*Dir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
+	if err := removeStaleStaging(parent, base); err != nil {
+		return nil, err
+	}
 	staging, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
 		return nil, err
@@ -166,6 +169,72 @@ func StageDir(target string, force bool) (*Dir, error) {
 		return nil, err
 	}
 	return &Dir{Target: target, Staging: staging, force: force}, nil
+}
+
+// isTempName reports whether name is prefix followed by the decimal
+// digits os.MkdirTemp and os.CreateTemp put for their "*": the exact shape
+// of the names this package's stagers and atomic files use.
+func isTempName(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// removeStaleStaging removes the staging directories ".BASE.tmp-DIGITS"
+// in parent that a killed run of the same target left behind (a run that
+// finishes or fails removes its own). Only exactly that shape is touched,
+// so other targets' staging and the ".BASE.old-*" copy of previous results
+// a kill mid-Commit may leave are kept. Two commands writing the same
+// target at once are not supported: the second removes the first's
+// staging.
+func removeStaleStaging(parent, base string) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	prefix := "." + base + ".tmp-"
+	for _, e := range entries {
+		if e.IsDir() && isTempName(e.Name(), prefix) {
+			if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RemoveStaleTemp removes from dir, and from its plots/ subfolder, the
+// hidden temporary files ".NAME.tmp-DIGITS" that WriteFileAtomic and
+// CreateAtomic leave when the process is killed before the rename: the
+// leftovers of a killed sweep or merge writing into dir in place.
+func RemoveStaleTemp(dir string) error {
+	for _, d := range []string{dir, filepath.Join(dir, "plots")} {
+		entries, err := os.ReadDir(d)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			name := e.Name()
+			i := strings.LastIndex(name, ".tmp-")
+			if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || i < 1 || !isTempName(name, name[:i]+".tmp-") {
+				continue
+			}
+			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // checkTarget applies StageDir's rules to target as it is now.

@@ -61,3 +61,62 @@ func TestDirPath(t *testing.T) {
 		t.Error("Abort left the staging directory")
 	}
 }
+
+// TestStageDirRemovesStaleStaging checks that staging a target removes the
+// staging folders a killed run of the same target left, and nothing else.
+func TestStageDirRemovesStaleStaging(t *testing.T) {
+	parent := t.TempDir()
+	for _, name := range []string{".r.tmp-2946254648", ".r.tmp-1", ".r.tmp-abc", ".rr.tmp-5", ".r.old-7", "r.tmp-9"} {
+		if err := os.MkdirAll(filepath.Join(parent, name, "plots"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A file of that shape is not a staging folder.
+	if err := os.WriteFile(filepath.Join(parent, ".r.tmp-77"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := StageDir(filepath.Join(parent, "r"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	for name, want := range map[string]bool{
+		".r.tmp-2946254648": false, ".r.tmp-1": false,
+		".r.tmp-abc": true, ".rr.tmp-5": true, ".r.old-7": true, "r.tmp-9": true, ".r.tmp-77": true,
+	} {
+		_, err := os.Stat(filepath.Join(parent, name))
+		if got := err == nil; got != want {
+			t.Errorf("%s: exists %v; want %v", name, got, want)
+		}
+	}
+	if _, err := os.Stat(d.Staging); err != nil {
+		t.Errorf("the new staging folder: %v", err)
+	}
+}
+
+// TestRemoveStaleTemp checks that a sweep folder's temporary files from a
+// killed writer go, and its outputs stay.
+func TestRemoveStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{ // name: kept
+		"points.csv": true, ".points.csv.tmp-123": false, "plots/.heatmap.png.tmp-9": false,
+		"plots/heatmap.png": true, ".notes.tmp-x": true, "checkpoint.jsonl": true, ".tmp-5": true,
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveStaleTemp(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range files {
+		_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if got := err == nil; got != want {
+			t.Errorf("%s: exists %v; want %v", name, got, want)
+		}
+	}
+}

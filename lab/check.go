@@ -54,8 +54,32 @@ type Measure struct {
 // sensitivity of the sweep's first outcome to a parameter. A median not
 // reached by the horizon counts as +∞ everywhere.
 func Check(dir string) ([]CheckResult, error) {
+	r, err := CheckDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return r.Results, nil
+}
+
+// CheckReport is what CheckDir found in a folder.
+type CheckReport struct {
+	// Results are the assertions' results, in file order.
+	Results []CheckResult
+	// Partial is true for a run folder whose run was interrupted: its
+	// results cover Completed of Runs replications per variant.
+	Partial         bool
+	Completed, Runs int
+}
+
+// CheckDir is Check, also telling whether the folder holds a partial
+// (interrupted) run, whose assertions are evaluated all the same.
+func CheckDir(dir string) (*CheckReport, error) {
 	if _, err := os.Stat(filepath.Join(dir, SweepFile)); err == nil {
-		return checkSweep(dir)
+		results, err := checkSweep(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &CheckReport{Results: results}, nil
 	}
 	if _, err := os.Stat(filepath.Join(dir, reports.SummaryFile)); err != nil {
 		return nil, fmt.Errorf("%s is not a run or sweep folder (no %s)", dir, reports.SummaryFile)
@@ -93,7 +117,7 @@ func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure
 }
 
 // checkRun evaluates a run folder.
-func checkRun(dir string) ([]CheckResult, error) {
+func checkRun(dir string) (*CheckReport, error) {
 	data, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
 		return nil, err
@@ -113,7 +137,12 @@ func checkRun(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, reports.SummaryFile), err)
 	}
-	return evaluate(doc.Expect, func(t scenarios.Term) (Measure, error) { return runMeasure(sum, t) }), nil
+	return &CheckReport{
+		Results:   evaluate(doc.Expect, func(t scenarios.Term) (Measure, error) { return runMeasure(sum, t) }),
+		Partial:   sum.Partial,
+		Completed: sum.Completed,
+		Runs:      sum.Runs,
+	}, nil
 }
 
 // runMeasure reads a variant term from a run's summary.

@@ -98,12 +98,12 @@ type checkpoint struct {
 var sweepOutputs = []string{PointsFile, SensitivityFile, SweepSummaryFile, SweepFile, "scenario.toml", "report.md", "report.html", "plots"}
 
 // openCheckpoint opens dir's checkpoint for a run of id. Without resume it
-// starts a fresh one, after checking that dir is empty or a sweep folder
-// and removing the previous outputs. With resume it reads the points
+// starts a fresh one, after checking that dir is empty, or a sweep folder
+// and force is set, and removing the previous outputs. With resume it reads the points
 // already there into rows (by index), ignoring a truncated last line, and
 // returns how many it read; a checkpoint of another computation is
 // refused, saying what differs.
-func openCheckpoint(dir string, id sweepIdentity, resume bool, rows []*PointRow) (*checkpoint, int, error) {
+func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*PointRow) (*checkpoint, int, error) {
 	path := filepath.Join(dir, CheckpointFile)
 	id.Format = checkpointFormat
 	c := &checkpoint{path: path, id: id}
@@ -114,7 +114,8 @@ func openCheckpoint(dir string, id sweepIdentity, resume bool, rows []*PointRow)
 		}
 		// Nothing to resume: start afresh.
 	}
-	if err := prepareSweepDir(dir); err != nil {
+	// A resume with nothing to resume may start over in the folder.
+	if err := prepareSweepDir(dir, force || resume, "use --resume to continue it or --force to start over"); err != nil {
 		return nil, 0, err
 	}
 	header, err := json.Marshal(id)
@@ -132,8 +133,9 @@ func openCheckpoint(dir string, id sweepIdentity, resume bool, rows []*PointRow)
 }
 
 // prepareSweepDir refuses a non-empty dir that is not a sweep folder, and
-// removes a sweep folder's previous outputs.
-func prepareSweepDir(dir string) error {
+// a sweep folder unless force, saying hint; with force it removes the
+// sweep folder's previous outputs.
+func prepareSweepDir(dir string, force bool, hint string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -143,6 +145,9 @@ func prepareSweepDir(dir string) error {
 	}
 	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
 		return fmt.Errorf("%s is not empty and is not a sweep folder (no %s); choose another --out", dir, CheckpointFile)
+	}
+	if !force {
+		return fmt.Errorf("%s already holds a sweep; %s", dir, hint)
 	}
 	for _, name := range append([]string{CheckpointFile}, sweepOutputs...) {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {

@@ -34,6 +34,9 @@ type Variant struct {
 	// Spec is the variant's resolved scenario: the base with its overrides
 	// applied.
 	Spec *scenarios.Spec
+	// Set are the variant's overrides of the base, by key path, for the
+	// summary (see FlattenSet).
+	Set []metrics.Parameter
 }
 
 // Ensemble is a Monte Carlo ensemble of a scenario's variants on common
@@ -397,6 +400,10 @@ func (e *Ensemble) summary(agg *metrics.Ensemble, completed int, partial bool) *
 	s.Variants, s.Comparisons = agg.Summarize(sc.Start)
 	for v := range s.Variants {
 		s.Variants[v].Description = e.Variants[v].Description
+		s.Variants[v].Set = e.Variants[v].Set
+		if s.Variants[v].Set == nil {
+			s.Variants[v].Set = []metrics.Parameter{}
+		}
 	}
 	if s.Parameters == nil {
 		s.Parameters = []metrics.Parameter{}

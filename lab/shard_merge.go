@@ -18,8 +18,9 @@ import (
 // folders of different computations (sweep file, base scenario, seed,
 // replications or legolab version: it says which, and where), a missing or
 // duplicated shard, and a shard that has not finished (resume it first).
-// With plots false the charts and report.html are left out.
-func MergeSweep(dirs []string, out string, plots bool) (*SweepSummary, error) {
+// With plots false the charts and report.html are left out. An out that
+// is not empty is refused unless force is set and it is a sweep folder.
+func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}
@@ -121,7 +122,11 @@ func MergeSweep(dirs []string, out string, plots bool) (*SweepSummary, error) {
 			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
 		}
 	}
-	if err := prepareSweepDir(out); err != nil {
+	if err := prepareSweepDir(out, force, "use --force to replace it"); err != nil {
+		return nil, err
+	}
+	// A killed merge may have left temporary files of its outputs.
+	if err := RemoveStaleTemp(out); err != nil {
 		return nil, err
 	}
 	id := *ref.id

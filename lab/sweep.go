@@ -57,6 +57,10 @@ type Sweep struct {
 	Shard Shard
 	// Resume continues the checkpoint in Out instead of starting over.
 	Resume bool
+	// Force allows starting over in an Out that holds a sweep already
+	// (without Resume); a non-empty Out that is not a sweep folder is
+	// always refused.
+	Force bool
 	// NoReport leaves out the charts (plots/) and report.html; the data
 	// files and report.md are written all the same.
 	NoReport bool
@@ -324,8 +328,12 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	if err := os.MkdirAll(s.Out, 0o755); err != nil {
 		return nil, err
 	}
+	// A killed sweep may have left temporary files of its outputs.
+	if err := RemoveStaleTemp(s.Out); err != nil {
+		return nil, err
+	}
 	rows := make([]*PointRow, len(points))
-	ckpt, resumed, err := openCheckpoint(s.Out, id, s.Resume, rows)
+	ckpt, resumed, err := openCheckpoint(s.Out, id, s.Resume, s.Force, rows)
 	if err != nil {
 		return nil, err
 	}

@@ -201,13 +201,30 @@ func swStatsOf(ref swOutcome, rows []*PointRow) OutcomeStats {
 				ss += (y - mean) * (y - mean)
 			}
 			half := 1.959963984540054 * math.Sqrt(ss/float64(n-1)/float64(n))
-			st.MeanCI95 = [2]*float64{swPtr(mean - half), swPtr(mean + half)}
+			lo, hi := mean-half, mean+half
+			if ref.isProbability() {
+				// The normal interval of a few points' probabilities can
+				// spill past [0, 1] (0 and 1 give 0.5 ± 0.98); the mean of
+				// probabilities cannot, so the bounds are clamped.
+				lo, hi = max(lo, 0), min(hi, 1)
+			}
+			st.MeanCI95 = [2]*float64{swPtr(lo), swPtr(hi)}
 		}
 	}
 	st.Median = swPtr(swQuantile(sorted, 0.5))
 	lo, hi := swMedianRanks(n)
 	st.MedianCI95 = [2]*float64{swPtr(sorted[lo]), swPtr(sorted[hi])}
 	return st
+}
+
+// isProbability reports whether the outcome is a probability, whose
+// interval must stay within [0, 1].
+func (o swOutcome) isProbability() bool {
+	switch o.measure {
+	case "p_by_horizon", "p_lo", "p_hi":
+		return true
+	}
+	return false
 }
 
 // swQuantile is the type-7 quantile of sorted values; +∞ values are
@@ -240,47 +257,57 @@ func (o *sweepOutput) write(dir string) (*SweepSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+	files := []namedWrite{
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
 	}
+	files = append(files, o.reportFiles(sum)...)
+	if err := writeNamed(dir, files); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// namedWrite is one output file: its slash-separated name in the folder
+// and what writes it.
+type namedWrite struct {
+	name  string
+	write func(io.Writer) error
+}
+
+// reportFiles are the sweep's report: the charts and report.html (unless
+// plots is false) and report.md.
+func (o *sweepOutput) reportFiles(sum *SweepSummary) []namedWrite {
+	var files []namedWrite
 	var charts []sweepChart
 	if o.plots {
 		charts = o.charts(sum)
 		for _, c := range charts {
 			for _, pf := range c.files {
 				data := pf.Data
-				files = append(files, struct {
-					name  string
-					write func(io.Writer) error
-				}{pf.Name, func(w io.Writer) error { _, err := w.Write(data); return err }})
+				files = append(files, namedWrite{pf.Name, func(w io.Writer) error { _, err := w.Write(data); return err }})
 			}
 		}
-		files = append(files, struct {
-			name  string
-			write func(io.Writer) error
-		}{"report.html", func(w io.Writer) error { return writeSweepHTML(w, sum, charts) }})
+		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return writeSweepHTML(w, sum, charts) }})
 	}
-	files = append(files, struct {
-		name  string
-		write func(io.Writer) error
-	}{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
+	return append(files, namedWrite{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
+}
+
+// writeNamed writes each file under dir atomically, creating subfolders.
+func writeNamed(dir string, files []namedWrite) error {
 	for _, f := range files {
 		path := filepath.Join(dir, filepath.FromSlash(f.name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
+			return err
 		}
 		if err := WriteFileAtomic(path, f.write); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return sum, nil
+	return nil
 }
 
 // writeShard writes one shard's outputs: the sweep and base scenario, for

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -13,35 +15,75 @@ import (
 type sweepChart struct {
 	title, caption string
 	files          []reports.File
+	// outcome is the chart's outcome, 1-based in the sweep's order.
+	outcome int
 }
 
 // charts draws the sweep's charts with the reports package: for each
-// outcome k (1-based), plots/sensitivity-k (the indices with their
-// intervals, parameters ranked), plots/response-k (the outcome against its
-// top parameter) and, for a grid of two numeric parameters,
-// plots/heatmap-k. A chart that cannot be drawn (e.g. no finite value) is
-// left out; the tables still say everything.
+// outcome, plots/sensitivity-SLUG (the indices with their intervals,
+// parameters ranked), plots/response-SLUG (the outcome against its top
+// parameter) and, for a grid of two numeric parameters, plots/heatmap-SLUG,
+// where SLUG names the outcome (outcomeSlugs). A chart that cannot be
+// drawn (e.g. no finite value) is left out; the tables still say
+// everything.
 func (o *sweepOutput) charts(sum *SweepSummary) []sweepChart {
 	var out []sweepChart
+	slugs := outcomeSlugs(o.outcomes)
 	for k, name := range o.outcomes {
 		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
 		if err != nil {
 			continue
 		}
-		rows := sum.Top(name, 0)
-		if c, ok := sensitivityChart(sum.Design, name, rows, fmt.Sprintf("plots/sensitivity-%d", k+1)); ok {
-			out = append(out, c)
+		add := func(c sweepChart, ok bool) {
+			if ok {
+				c.outcome = k + 1
+				out = append(out, c)
+			}
 		}
+		rows := sum.Top(name, 0)
+		add(sensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
 		top := 0
 		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
 			top = slices.IndexFunc(o.file.Params, func(p scenarios.SweepParam) bool { return p.Key == rows[0].Param })
 		}
-		if c, ok := o.responseChart(ref, top, fmt.Sprintf("plots/response-%d", k+1)); ok {
-			out = append(out, c)
+		add(o.responseChart(ref, top, "plots/response-"+slugs[k]))
+		add(o.heatmapChart(ref, "plots/heatmap-"+slugs[k]))
+	}
+	return out
+}
+
+// outcomeSlugs names each outcome's charts: the outcome with every run of
+// characters other than a–z, 0–9 and '_' made one '-', lower-case, and
+// trimmed ("p_by_horizon(hub)" → "p_by_horizon-hub"; "final.hub_share(both)"
+// → "final-hub_share-both"), at most 60 bytes. A slug already taken by an
+// earlier outcome gets "-K" (its 1-based position) appended, so names are
+// unique and the same for every run of the sweep.
+func outcomeSlugs(outcomes []string) []string {
+	out := make([]string, len(outcomes))
+	taken := map[string]bool{}
+	for k, o := range outcomes {
+		var b strings.Builder
+		dash := false
+		for _, r := range strings.ToLower(o) {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+				if dash && b.Len() > 0 {
+					b.WriteByte('-')
+				}
+				dash = false
+				b.WriteRune(r)
+				continue
+			}
+			dash = true
 		}
-		if c, ok := o.heatmapChart(ref, fmt.Sprintf("plots/heatmap-%d", k+1)); ok {
-			out = append(out, c)
+		sl := b.String()
+		if len(sl) > 60 {
+			sl = strings.TrimRight(sl[:60], "-")
 		}
+		if sl == "" || taken[sl] {
+			sl = strings.TrimLeft(sl+"-"+strconv.Itoa(k+1), "-")
+		}
+		taken[sl] = true
+		out[k] = sl
 	}
 	return out
 }
@@ -162,8 +204,13 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 		if g.n > 1 {
 			half = 1.959963984540054 * math.Sqrt(math.Max(0, (g.yy-n*mean*mean)/(n-1))/n)
 		}
+		lo, hi := mean-half, mean+half
+		if ref.isProbability() {
+			// As in summary.json's stats: a probability's band stays in [0, 1].
+			lo, hi = max(lo, 0), min(hi, 1)
+		}
 		cv.X, cv.Y = append(cv.X, g.x/n), append(cv.Y, mean)
-		cv.Lo, cv.Hi = append(cv.Lo, mean-half), append(cv.Hi, mean+half)
+		cv.Lo, cv.Hi = append(cv.Lo, lo), append(cv.Hi, hi)
 	}
 	c := reports.ResponseChart{
 		Title:     fmt.Sprintf("%s against %s", ref.name, p.Key),

@@ -2,10 +2,15 @@ package lab
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/legolab/legolab/reports"
 )
 
 // writeSweepMarkdown writes report.md: what was swept, how the outcomes
@@ -148,10 +153,8 @@ func swNote(n string) string {
 func chartsOf(charts []sweepChart, k int) []sweepChart {
 	var out []sweepChart
 	for _, c := range charts {
-		for _, kind := range []string{"sensitivity", "response", "heatmap"} {
-			if chartFile(c, ".svg") == fmt.Sprintf("plots/%s-%d.svg", kind, k) {
-				out = append(out, c)
-			}
+		if c.outcome == k {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -243,4 +246,78 @@ figcaption{color:#555;font-size:.9em}.note{color:#555;font-size:.9em}
 	b.WriteString("<p class=note>Per-point outcomes are in points.csv, all indices in sensitivity.csv; see docs/sweeps.md.</p>\n</body></html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// RegenerateSweepReport rewrites the report of a finished sweep folder
+// (one written by `legolab sweep` without --shard, or by `legolab merge`)
+// from its sweep.toml, scenario.toml and checkpoint.jsonl, as the sweep
+// wrote it: the charts in plots/, report.html and report.md, each
+// atomically. Charts in plots/ that the new report does not have are
+// removed afterwards. It returns the names of the files written.
+func RegenerateSweepReport(dir string) ([]string, error) {
+	id, rows, err := readCheckpointFile(filepath.Join(dir, CheckpointFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if id.Shards > 1 {
+		return nil, fmt.Errorf("%s is shard %d/%d of a sweep; run `legolab merge` on all its shards, which writes the report", dir, id.Shard, id.Shards)
+	}
+	byIndex := make([]*PointRow, id.Points)
+	for _, r := range rows {
+		if r.Index >= 0 && r.Index < id.Points {
+			byIndex[r.Index] = r
+		}
+	}
+	done := 0
+	for _, r := range byIndex {
+		if r != nil {
+			done++
+		}
+	}
+	if done < id.Points {
+		return nil, fmt.Errorf("%s: the sweep has not finished (%d of %d points); finish it with `legolab sweep ... --resume`, which writes the report", dir, done, id.Points)
+	}
+	s, err := sweepFromFolder(dir, id)
+	if err != nil {
+		return nil, err
+	}
+	points, err := s.File.Points()
+	if err != nil {
+		return nil, err
+	}
+	if len(points) != len(byIndex) {
+		return nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", dir, len(points), len(byIndex))
+	}
+	o := &sweepOutput{
+		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: *id,
+		points: points, rows: byIndex, outcomes: s.Outcomes, warnings: s.warnings, plots: true,
+	}
+	sum, err := o.summary()
+	if err != nil {
+		return nil, err
+	}
+	files := o.reportFiles(sum)
+	if err := writeNamed(dir, files); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(files))
+	keep := make(map[string]bool, len(files))
+	for i, f := range files {
+		names[i] = f.name
+		keep[f.name] = true
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, en := range entries {
+		name := reports.PlotsDir + "/" + en.Name()
+		ext := filepath.Ext(en.Name())
+		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return names, nil
 }

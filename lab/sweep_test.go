@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	rtmetrics "runtime/metrics"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -162,9 +163,10 @@ var sweepCompared = []string{PointsFile, SweepSummaryFile, SensitivityFile, Chec
 // curve.
 var sweepReport = func() []string {
 	names := []string{"report.md", "report.html"}
-	for k := 1; k <= 3; k++ {
+	// Named by outcome: p_by_horizon(hub), rmst_days(siloed), median_day(hub).
+	for _, o := range []string{"p_by_horizon-hub", "rmst_days-siloed", "median_day-hub"} {
 		for _, c := range []string{"sensitivity", "response"} {
-			names = append(names, fmt.Sprintf("plots/%s-%d.svg", c, k), fmt.Sprintf("plots/%s-%d.png", c, k))
+			names = append(names, fmt.Sprintf("plots/%s-%s.svg", c, o), fmt.Sprintf("plots/%s-%s.png", c, o))
 		}
 	}
 	return names
@@ -234,7 +236,7 @@ func TestSweepSplitsAgree(t *testing.T) {
 		shards = append(shards, dir)
 	}
 	merged := filepath.Join(root, "merged")
-	if _, err := MergeSweep([]string{shards[2], shards[0], shards[1]}, merged, true); err != nil {
+	if _, err := MergeSweep([]string{shards[2], shards[0], shards[1]}, merged, true, false); err != nil {
 		t.Fatal(err)
 	}
 	sameFiles(t, "merged", readAll(t, merged, sweepCompared...), want)
@@ -437,12 +439,12 @@ func TestMergeRefuses(t *testing.T) {
 		{"different count", []string{a, three}, "is shard 2/3 but"},
 		{"unfinished", []string{a, torn}, "is unfinished"},
 	} {
-		_, err := MergeSweep(c.dirs, filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")), false)
+		_, err := MergeSweep(c.dirs, filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")), false, false)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
-	if _, err := MergeSweep([]string{a, b}, filepath.Join(root, "ok"), false); err != nil {
+	if _, err := MergeSweep([]string{a, b}, filepath.Join(root, "ok"), false, false); err != nil {
 		t.Errorf("good shards: %v", err)
 	}
 }
@@ -807,7 +809,7 @@ scale = "log"
 		shards = append(shards, dir)
 	}
 	merged := filepath.Join(root, "merged")
-	if _, err := MergeSweep(shards, merged, false); err != nil {
+	if _, err := MergeSweep(shards, merged, false, false); err != nil {
 		t.Fatal(err)
 	}
 	sameFiles(t, "merged", readAll(t, merged, files...), want)
@@ -841,4 +843,43 @@ func ExampleShardFromEnv() {
 	// Output:
 	// 3/8 Slurm job array (SLURM_ARRAY_TASK_ID) <nil>
 	// true true false
+}
+
+// TestSweepProbabilityIntervalClamped checks that the mean-over-points
+// interval of a probability stays within [0, 1]: points at 0 and 1 give a
+// normal interval of 0.5 ± 1.96·0.5 = [−0.48, 1.48].
+func TestSweepProbabilityIntervalClamped(t *testing.T) {
+	rows := []*PointRow{
+		{Index: 0, Variants: []VariantOutcome{{N: 10, Reached: 0, P: 0, PLo: 0, PHi: 0.28, RMST: 700}}},
+		{Index: 1, Variants: []VariantOutcome{{N: 10, Reached: 10, P: 1, PLo: 0.72, PHi: 1, RMST: 100}}},
+	}
+	for _, tc := range []struct {
+		outcome string
+		lo, hi  float64
+	}{
+		{"p_by_horizon(hub)", 0, 1},
+		{"p_hi(hub)", 0, 1}, // 0.64 ± 0.71, clamped
+		// Not a probability: left alone.
+		{"rmst_days(hub)", 400 - 1.959963984540054*300, 400 + 1.959963984540054*300},
+	} {
+		ref, err := swParseOutcome(tc.outcome, []string{"hub"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := swStatsOf(ref, rows)
+		if st.MeanCI95[0] == nil || st.MeanCI95[1] == nil {
+			t.Fatalf("%s: no interval", tc.outcome)
+		}
+		if lo, hi := *st.MeanCI95[0], *st.MeanCI95[1]; math.Abs(lo-tc.lo) > 1e-12 || math.Abs(hi-tc.hi) > 1e-12 {
+			t.Errorf("%s: interval [%v, %v]; want [%v, %v]", tc.outcome, lo, hi, tc.lo, tc.hi)
+		}
+	}
+}
+
+func TestOutcomeSlugs(t *testing.T) {
+	got := outcomeSlugs([]string{"p_by_horizon(hub)", "final.hub_share(Both)", "p_by_horizon(hub!)", "(((", "median_day(a-b)"})
+	want := []string{"p_by_horizon-hub", "final-hub_share-both", "p_by_horizon-hub-3", "4", "median_day-a-b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("outcomeSlugs = %q; want %q", got, want)
+	}
 }

@@ -174,7 +174,7 @@ func DayDate(start time.Time, day float64) string {
 func (e *Ensemble) Summarize(start time.Time) ([]VariantSummary, []Comparison) {
 	vs := make([]VariantSummary, len(e.variants))
 	for v, name := range e.variants {
-		vs[v] = VariantSummary{Name: name, Lego: e.lego(v, start), Final: e.finalStats(v)}
+		vs[v] = VariantSummary{Name: name, Set: []Parameter{}, Lego: e.lego(v, start), Final: e.finalStats(v)}
 	}
 	cs := []Comparison{}
 	p := 0

@@ -34,10 +34,14 @@ type LegoRule struct {
 
 // VariantSummary is one variant's result.
 type VariantSummary struct {
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Lego        LegoSummary `json:"lego"`
-	Final       []FinalStat `json:"final"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Set are the variant's overrides of the base scenario (whose values
+	// are Summary.Parameters), flattened to key paths in sorted order, with
+	// values in TOML syntax; empty for a variant that changes nothing.
+	Set   []Parameter `json:"set"`
+	Lego  LegoSummary `json:"lego"`
+	Final []FinalStat `json:"final"`
 }
 
 // LegoSummary is the survival analysis of one variant's time to the Lego

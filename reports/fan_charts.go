@@ -166,8 +166,16 @@ func fanChart(o observable, s *metrics.Summary, groups map[seriesKey][]metrics.S
 	if ymin >= 0 && ymin < 0.5*ymax {
 		ymin = 0
 	}
-	if ymax <= ymin {
-		ymax = ymin + 1
+	// Counts get whole-number ticks; every band lies inside the axis,
+	// which ends on ticks.
+	integer := o.metric == "live_standards" || strings.HasPrefix(o.metric, liveStandardsPrefix)
+	ymin, ymax = niceRange(ymin, ymax, integer)
+	if o.percent {
+		ymin, ymax = math.Max(ymin, 0), math.Min(ymax, 100)
+	}
+	yticks := niceTicks{integer: integer}
+	if o.percent {
+		yticks.suffix = "%"
 	}
 	n := len(s.Variants)
 	cols, rows := facetGrid(n)
@@ -194,6 +202,7 @@ func fanChart(o observable, s *metrics.Summary, groups map[seriesKey][]metrics.S
 		}
 		dateAxis(p, cal, s.HorizonDays)
 		p.Y.Min, p.Y.Max = ymin, ymax
+		p.Y.Tick.Marker = yticks
 		for j, g := range fans {
 			if j == k || len(g.xs) == 0 {
 				continue

@@ -55,13 +55,21 @@ var edgeKinds = []struct {
 // the circle in proportion to their node counts, separated by gaps, and
 // within an arc nodes are ordered by usage (most used first), then name.
 type graphLayout struct {
-	nodes   []int // indices into g.Nodes of the drawn nodes
-	angle   map[int]float64
-	dims    []string
-	dimOf   map[string]int   // dimension -> colour index
-	edges   [][]metrics.Edge // by edgeKinds order
-	dropped struct{ nodes, edges int }
+	nodes []int // indices into g.Nodes of the drawn nodes
+	angle map[int]float64
+	dims  []string
+	dimOf map[string]int   // dimension -> colour index
+	edges [][]metrics.Edge // by edgeKinds order
+	// hubMembers are the drawn nodes with a drawn hub route, in node
+	// order. metrics.Graph says which protocols route through a hub, not
+	// through which, so they are drawn joined to one synthetic "hub" node
+	// in the centre rather than to whichever member the edges start from.
+	hubMembers []int
+	dropped    struct{ nodes, edges int }
 }
+
+// hubKind is the index of the hub routes in edgeKinds.
+const hubKind = 1
 
 // layoutGraph selects and places the nodes and edges to draw.
 func layoutGraph(g *metrics.Graph) graphLayout {
@@ -152,6 +160,15 @@ func layoutGraph(g *metrics.Graph) graphLayout {
 			budget--
 		}
 	}
+	member := map[int]bool{}
+	for _, e := range gl.edges[hubKind] {
+		member[e.A], member[e.B] = true, true
+	}
+	for _, i := range order {
+		if member[i] {
+			gl.hubMembers = append(gl.hubMembers, i)
+		}
+	}
 	return gl
 }
 
@@ -179,6 +196,13 @@ func (gp graphPlotter) Plot(c draw.Canvas, _ *plot.Plot) {
 	// Edges: quadratic curves pulled toward the centre, like a chord
 	// diagram, so routes between neighbours stay near the rim.
 	for k, ek := range edgeKinds {
+		if k == hubKind {
+			// Spokes from each hub member to the hub node in the centre.
+			for _, i := range gl.hubMembers {
+				c.StrokeLines(ek.style, []vg.Point{pos(i), center})
+			}
+			continue
+		}
 		for _, e := range gl.edges[k] {
 			a, b := pos(e.A), pos(e.B)
 			ctrl := vg.Point{X: center.X + (a.X+b.X-2*center.X)*0.25, Y: center.Y + (a.Y+b.Y-2*center.Y)*0.25}
@@ -208,6 +232,15 @@ func (gp graphPlotter) Plot(c draw.Canvas, _ *plot.Plot) {
 		col := dimensionColors[gl.dimOf[n.Dimension]%len(dimensionColors)]
 		c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: nodeR(n.Usage), Shape: draw.CircleGlyph{}}, pos(i))
 		c.DrawGlyph(draw.GlyphStyle{Color: color.NRGBA{0x33, 0x33, 0x33, 0xff}, Radius: nodeR(n.Usage), Shape: draw.RingGlyph{}}, pos(i))
+	}
+	if len(gl.hubMembers) > 0 {
+		// The hub: a square, unlike any protocol, labelled below.
+		// BoxGlyph fills, SquareGlyph outlines.
+		c.DrawGlyph(draw.GlyphStyle{Color: color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}, Radius: vg.Points(7), Shape: draw.BoxGlyph{}}, center)
+		c.DrawGlyph(draw.GlyphStyle{Color: inkColor, Radius: vg.Points(7), Shape: draw.SquareGlyph{}}, center)
+		st := textStyle(8.5, inkColor)
+		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
+		c.FillText(st, vg.Point{X: center.X, Y: center.Y - vg.Points(10)}, "hub")
 	}
 	// Names of the most used nodes, outside the circle. A name that would
 	// overlap one already written moves outward, and is left out if it
@@ -262,6 +295,10 @@ func graphChart(name string, g *metrics.Graph) (func(draw.Canvas), graphLayout) 
 		l.Add("dimension: "+d, swatch{fill: dimensionColors[gl.dimOf[d]%len(dimensionColors)], line: lineStyle(color.NRGBA{0x33, 0x33, 0x33, 0xff}, 0.6)})
 	}
 	for k, ek := range edgeKinds {
+		if k == hubKind {
+			l.Add(fmt.Sprintf("hub member (%d), joined to the hub square", len(gl.hubMembers)), lineThumb{ek.style})
+			continue
+		}
 		l.Add(fmt.Sprintf("%s (%d)", ek.label, len(gl.edges[k])), lineThumb{ek.style})
 	}
 	return withLegendBelow(p, l), gl

@@ -48,6 +48,7 @@ type page struct {
 	Lego, Fans, Graphs                      []figure
 	MissingGraphs                           string
 	Parameters                              []metrics.Parameter
+	Changes                                 []change
 	Detector, Statistics                    string
 	Method                                  [][2]string
 }
@@ -65,6 +66,7 @@ func (m *model) html(charts []chart, svgs map[string][]byte) ([]byte, error) {
 		Comparisons: m.compare,
 		CompareNote: m.compareNote(),
 		Parameters:  s.Parameters,
+		Changes:     m.changes(),
 		Detector:    m.detector(),
 		Statistics:  statisticsNote,
 		Method:      m.method(),

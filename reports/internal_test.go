@@ -282,3 +282,36 @@ func TestPlotFiles(t *testing.T) {
 		t.Errorf("PlotFiles did not render an escaped SVG and a PNG")
 	}
 }
+
+func TestNiceRangeAndTicks(t *testing.T) {
+	tests := []struct {
+		name          string
+		lo, hi        float64
+		integer       bool
+		suffix        string
+		wantLo, wantH float64
+		wantLabels    []string
+	}{
+		// Live standards of one dimension: about 2, one band down to 1.9.
+		{"counts near 2", 1.9, 2, true, "", 1, 2, []string{"1", "2"}},
+		{"counts 0 to 7", 0, 7, true, "", 0, 8, []string{"0", "2", "4", "6", "8"}},
+		{"constant count", 3, 3, true, "", 2, 4, []string{"2", "3", "4"}},
+		// Sensitivity bars from −0.3 to 1.5: ticks at 0 and 1.
+		{"indices", -0.3, 1.5, false, "", -0.5, 1.5, []string{"-0.5", "0.0", "0.5", "1.0", "1.5"}},
+		{"percentages", 0, 73, false, "%", 0, 80, []string{"0%", "20%", "40%", "60%", "80%"}},
+		{"small shares", 0.012, 0.047, false, "", 0.01, 0.05, []string{"0.01", "0.02", "0.03", "0.04", "0.05"}},
+	}
+	for _, tc := range tests {
+		lo, hi := niceRange(tc.lo, tc.hi, tc.integer)
+		if math.Abs(lo-tc.wantLo) > 1e-12 || math.Abs(hi-tc.wantH) > 1e-12 {
+			t.Errorf("%s: niceRange(%v, %v) = [%v, %v]; want [%v, %v]", tc.name, tc.lo, tc.hi, lo, hi, tc.wantLo, tc.wantH)
+		}
+		var labels []string
+		for _, tk := range (niceTicks{suffix: tc.suffix, integer: tc.integer}).Ticks(lo, hi) {
+			labels = append(labels, tk.Label)
+		}
+		if !slices.Equal(labels, tc.wantLabels) {
+			t.Errorf("%s: tick labels %q; want %q", tc.name, labels, tc.wantLabels)
+		}
+	}
+}

@@ -247,8 +247,10 @@ func legoHistogram(d *Data, cal calendar) func(draw.Canvas) {
 	if reachedAny := slices.ContainsFunc(d.Runs, func(r Run) bool { return !r.Censored && !math.IsNaN(r.LegoDay) }); !reachedAny {
 		p.Add(labels{{x: h / 2, y: 50, text: "No run reaches the Lego moment within the horizon", style: centred(textStyle(11, inkColor))}})
 	}
-	p.Y.Min = 0
-	p.Y.Max *= 1.1
+	// Room above the tallest bar for its label, ending on a tick; ticks
+	// read "20%" as on the other charts.
+	p.Y.Min, p.Y.Max = niceRange(0, math.Min(p.Y.Max*1.1, 100), false)
+	p.Y.Tick.Marker = niceTicks{suffix: "%"}
 	p.Add(vline{x: h + gap/2, label: "", style: draw.LineStyle{Color: inkColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}})
 	l.Add("light bar right of the horizon: runs that never reach it (censored)", swatch{fill: withAlpha(greyColor, 0.25), line: lineStyle(greyColor, 0.8)})
 	return withLegendBelow(p, l)

@@ -16,6 +16,13 @@ var mdEscaper = strings.NewReplacer(
 	`<`, `&lt;`, `>`, `&gt;`, `&`, `&amp;`, "\r\n", " ", "\n", " ", "\r", " ",
 )
 
+// codeSpan makes s safe inside a one-backtick code span in a table cell:
+// a backtick would end the span and a pipe the cell, and a line break the
+// row, so they become a look-alike, an escaped pipe and a space.
+func codeSpan(s string) string {
+	return strings.NewReplacer("`", "ˋ", "|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
 // md escapes s for Markdown.
 func md(s string) string { return mdEscaper.Replace(s) }
 
@@ -42,6 +49,17 @@ func (m *model) markdown(charts []chart) []byte {
 		if n := m.compareNote(); n != "" {
 			p("\n%s\n", md(n))
 		}
+	}
+	if ch := m.changes(); len(ch) > 0 {
+		p("\n## What each variant changes\n\n| variant | parameter | value |\n|---|---|---|\n")
+		for _, c := range ch {
+			if c.Key == "" {
+				p("| %s | nothing: the base scenario | |\n", md(c.Variant))
+				continue
+			}
+			p("| %s | `%s` | `%s` |\n", md(c.Variant), codeSpan(c.Key), codeSpan(c.Value))
+		}
+		p("\nEvery other parameter takes the base value (see report.html).\n")
 	}
 	p("\n")
 	for _, c := range charts {

@@ -102,6 +102,39 @@ type answer struct {
 	Final             []metrics.FinalStat
 }
 
+// change is one row of the "What each variant changes" table: a variant's
+// override of the base scenario, or a variant that overrides nothing
+// (empty Key).
+type change struct {
+	Variant, Color, Key, Value string
+	First                      bool // the variant's first row
+	Span                       int  // the variant's row count, on its first row
+}
+
+// changes lists every variant's overrides for the table near the top, or
+// nil when no variant changes anything (a run of the base alone).
+func (m *model) changes() []change {
+	some := false
+	for _, v := range m.s.Variants {
+		some = some || len(v.Set) > 0
+	}
+	if !some {
+		return nil
+	}
+	var out []change
+	for i, v := range m.s.Variants {
+		color := m.answers[i].Color
+		if len(v.Set) == 0 {
+			out = append(out, change{Variant: v.Name, Color: color, First: true, Span: 1})
+			continue
+		}
+		for j, p := range v.Set {
+			out = append(out, change{Variant: v.Name, Color: color, Key: p.Key, Value: p.Value, First: j == 0, Span: len(v.Set)})
+		}
+	}
+	return out
+}
+
 // newModel checks d and prepares the report's text.
 func newModel(d *Data) (*model, error) {
 	s := &d.Summary
@@ -314,7 +347,9 @@ func (m *model) charts(d *Data) []chart {
 		caption := fmt.Sprintf("Protocols of %s's representative run (the one whose Lego day is nearest the median, or a censored run "+
 			"when the median is not reached) at the horizon, placed on a circle grouped by their main dimension, "+
 			"the area of each disc in proportion to its usage (live app links). Lines are interop routes: thin grey for a shared standard, "+
-			"dashed for a hub route, thick dark for a bilateral bridge. The most used protocols are named where space allows.", v.Name)
+			"thick dark for a bilateral bridge, and dashed from each hub member to the square in the centre, which stands for the hub: "+
+			"the saved graph records which protocols route through a hub, not through which one, so several hubs share that square. "+
+			"The most used protocols are named where space allows.", v.Name)
 		if gl.dropped.nodes > 0 || gl.dropped.edges > 0 {
 			caption += fmt.Sprintf(" For legibility %d less used protocols and %d routes are not drawn.", gl.dropped.nodes, gl.dropped.edges)
 		}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/reports/reportstest"
 )
@@ -65,9 +66,12 @@ func fixtures(runs int) map[string]*reports.Data {
 			Scenario: "deai-2025", Horizon: 3650, Runs: runs, Seed: 42, Protocols: 40,
 			Variants: []reportstest.Variant{
 				{Name: "baseline", Description: "The six AI Layer 1s as of 2025, no hub.", Rate: 1.0 / 4000, Delay: 300},
-				{Name: "hub", Description: "A cross-protocol hub launches on day 180.", Rate: 1.0 / 900, Delay: 250},
-				{Name: "defacto", Description: "Bittensor offers its subnet standard with emissions.", Rate: 1.0 / 1600, Delay: 200},
-				{Name: "both", Description: "Hub and de facto standard together.", Rate: 1.0 / 800, Delay: 150},
+				{Name: "hub", Description: "A cross-protocol hub launches on day 180.", Rate: 1.0 / 900, Delay: 250,
+					Set: []metrics.Parameter{{Key: "hubs.interlink.enabled", Value: "true"}, {Key: "hubs.interlink.launch_day", Value: "180"}}},
+				{Name: "defacto", Description: "Bittensor offers its subnet standard with emissions.", Rate: 1.0 / 1600, Delay: 200,
+					Set: []metrics.Parameter{{Key: "standards.offered_by", Value: `["Bittensor"]`}}},
+				{Name: "both", Description: "Hub and de facto standard together.", Rate: 1.0 / 800, Delay: 150,
+					Set: []metrics.Parameter{{Key: "hubs.interlink.enabled", Value: "true"}, {Key: "standards.offered_by", Value: `["Bittensor"]`}}},
 			},
 		}),
 		"none": reportstest.New(reportstest.Options{

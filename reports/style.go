@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,6 +144,71 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	return ts
 }
+
+// niceStep returns a step of 1, 2 or 5 × 10^k that cuts span into about
+// target intervals; with integer at least 1.
+func niceStep(span float64, target int, integer bool) float64 {
+	if !(span > 0) || math.IsInf(span, 0) {
+		return 1
+	}
+	raw := span / float64(target)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 5} {
+		if raw <= m*mag*(1+1e-9) {
+			step = m * mag
+			break
+		}
+	}
+	if integer && step < 1 {
+		step = 1
+	}
+	return step
+}
+
+// niceRange widens [lo, hi] to whole steps of niceStep, so that the axis
+// holds every value with ticks at both ends; an empty range becomes one
+// step wide (not below zero when lo is not).
+func niceRange(lo, hi float64, integer bool) (float64, float64) {
+	if hi <= lo {
+		if lo >= 0 && lo < 1 {
+			lo, hi = 0, math.Max(hi, 1)
+		} else {
+			lo, hi = lo-1, hi+1
+			if lo < 0 && hi-2 >= 0 {
+				lo = 0
+			}
+		}
+	}
+	step := niceStep(hi-lo, 5, integer)
+	return math.Floor(lo/step+1e-9) * step, math.Ceil(hi/step-1e-9) * step
+}
+
+// niceTicks labels a linear axis at steps of niceStep (so at 0 when 0 is
+// in range), every label with the step's decimals and suffix appended
+// ("80%" on an axis of percentages, as percentTicks writes them).
+type niceTicks struct {
+	suffix  string
+	integer bool // values are counts: whole-number steps
+}
+
+// Ticks implements plot.Ticker.
+func (t niceTicks) Ticks(min, max float64) []plot.Tick {
+	step := niceStep(max-min, 5, t.integer)
+	decimals := max0(int(-math.Floor(math.Log10(step) + 1e-9)))
+	var ts []plot.Tick
+	for i := math.Ceil(min/step - 1e-9); i*step <= max+1e-9*step; i++ {
+		v := i * step
+		if v == 0 {
+			v = 0 // no "-0"
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64) + t.suffix})
+	}
+	return ts
+}
+
+// max0 is max(n, 0).
+func max0(n int) int { return max(n, 0) }
 
 // calendar converts days since a start date to dates.
 type calendar struct {

@@ -286,8 +286,10 @@ func SensitivityBars(base string, c SensitivityChart) ([]File, error) {
 		legendRows++
 	}
 	p.Add(bars, whiskers, segments{{x0: 0, y0: 0, x1: 0, y1: float64(n), style: lineStyle(inkColor, 0.8)}})
+	// The axis ends on nice ticks, one of them at 0 (xmin ≤ 0 ≤ xmax).
 	pad := 0.04 * (xmax - xmin)
-	p.X.Min, p.X.Max = xmin-pad*b2f(xmin < 0), xmax+pad
+	p.X.Min, p.X.Max = niceRange(xmin-pad*b2f(xmin < 0), xmax+pad, false)
+	p.X.Tick.Marker = niceTicks{}
 	p.Y.Min, p.Y.Max = 0, float64(n)
 	p.Y.Tick.Marker = ticks
 	p.Y.Tick.Length = 0

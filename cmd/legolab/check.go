@@ -27,15 +27,21 @@ they are summarised over the design's points: the mean with a 95% CI, but
 for median_day the median over points. s1(KEY), st(KEY) and mu_star(KEY)
 are the sensitivity of the sweep's first outcome to parameter KEY. A median
 not reached by the horizon counts as +∞, so "median_day(hub) < 1000" fails
-and "median_day(hub) > 1000" passes when hub never gets there.`,
+and "median_day(hub) > 1000" passes when hub never gets there. A partial
+(interrupted) run is evaluated on the replications it completed, with a
+warning on stderr.`,
 		Example: `  legolab check out/deai-2025
   legolab sweep examples/sweep-small.toml --out /tmp/x && legolab check /tmp/x`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			results, err := lab.Check(args[0])
+			report, err := lab.CheckDir(args[0])
 			if err != nil {
 				return err
 			}
+			if report.Partial {
+				fmt.Fprintf(e.stderr, "warning: %s is a partial run (%d of %d replications)\n", args[0], report.Completed, report.Runs)
+			}
+			results := report.Results
 			if len(results) == 0 {
 				fmt.Fprintf(e.stdout, "%s: no [[expect]] assertions\n", args[0])
 				return nil

@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -35,6 +36,44 @@ import (
 // -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
+func init() {
+	info, _ := debug.ReadBuildInfo()
+	version = withRevision(version, info)
+}
+
+// withRevision appends the VCS revision the binary was built from, when
+// its build info has one, as semver build metadata: "0.1.0-dev+0123456789ab",
+// with ".dirty" when the tree had uncommitted changes. The revision is
+// only stamped by `go build` of a checkout without -buildvcs=false, so
+// it is often absent (go test, go run, GOFLAGS=-buildvcs=false); v is then
+// returned as is. Either way the result is fixed for a given binary.
+func withRevision(v string, info *debug.BuildInfo) string {
+	if info == nil {
+		return v
+	}
+	var rev string
+	dirty := false
+	for _, st := range info.Settings {
+		switch st.Key {
+		case "vcs.revision":
+			rev = st.Value
+		case "vcs.modified":
+			dirty = st.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	rev = rev[:min(len(rev), 12)]
+	if dirty {
+		rev += ".dirty"
+	}
+	if strings.Contains(v, "+") {
+		return v + "." + rev
+	}
+	return v + "+" + rev
+}
+
 // commands holds the subcommand constructors; each subcommand's file adds
 // itself in an init function.
 var commands []func(env *env) *cobra.Command
@@ -44,7 +83,10 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// usageError marks a command-line mistake: exit status 2.
+// usageError marks a malformed command line (an unknown flag, a value
+// that does not parse, a missing argument): exit status 2. A well-formed
+// flag with a bad value, such as --set openness=1.7 or --runs 0, is bad
+// input: a plain error, exit status 1.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }

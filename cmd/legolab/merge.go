@@ -13,7 +13,7 @@ func init() { commands = append(commands, newMergeCmd) }
 func newMergeCmd(e *env) *cobra.Command {
 	var out string
 	var top int
-	var quiet, noReport bool
+	var quiet, noReport, force bool
 	c := &cobra.Command{
 		Use:   "merge DIR... --out DIR",
 		Short: "Combine the shard folders of a sweep",
@@ -21,7 +21,9 @@ func newMergeCmd(e *env) *cobra.Command {
 all N of them) into one sweep folder, byte-identical to an unsharded run's.
 Merge refuses folders of different sweeps (sweep file, base scenario,
 seed, replications or legolab version differ: it says which), a missing or
-duplicated shard, and an unfinished one (continue it with --resume first).`,
+duplicated shard, and an unfinished one (continue it with --resume first).
+An existing non-empty --out is refused unless --force, and even then it is
+replaced only if it is a sweep folder (it holds checkpoint.jsonl).`,
 		Example: `  legolab merge out/shard-* --out out/sweep
   legolab merge results/shard-0 results/shard-1 results/shard-2 --out results/all`,
 		Args: cobra.MinimumNArgs(1),
@@ -29,7 +31,7 @@ duplicated shard, and an unfinished one (continue it with --resume first).`,
 			if out == "" {
 				return usagef("merge needs --out DIR")
 			}
-			sum, err := lab.MergeSweep(dirs, out, !noReport)
+			sum, err := lab.MergeSweep(dirs, out, !noReport, force)
 			if err != nil {
 				return err
 			}
@@ -44,5 +46,6 @@ duplicated shard, and an unfinished one (continue it with --resume first).`,
 	c.Flags().IntVar(&top, "top", 5, "parameters shown per outcome in the table")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no notes on stderr")
 	c.Flags().BoolVar(&noReport, "no-report", false, "leave out the charts (plots/) and report.html")
+	c.Flags().BoolVar(&force, "force", false, "replace an existing sweep folder at --out")
 	return c
 }

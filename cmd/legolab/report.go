@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -17,17 +18,41 @@ func init() { commands = append(commands, newReportCmd) }
 func newReportCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "report DIR",
-		Short: "Regenerate a run's report from its saved outputs",
+		Short: "Regenerate a run's or a sweep's report from its saved outputs",
 		Long: `Regenerate report.html, report.md and the charts in plots/ (SVG and PNG)
 from the outputs a run saved in DIR (summary.json, series.csv, runs.csv and,
 if present, graphs.json), without re-running anything. It is the code
 ` + "`legolab run`" + ` uses for its own report. Each file is replaced atomically;
 charts in plots/ that a previous report had and this one does not are
-removed afterwards.`,
-		Example: `  legolab report out/deai-2025`,
-		Args:    cobra.ExactArgs(1),
+removed afterwards.
+
+DIR may also be a finished sweep folder (written by legolab sweep or
+legolab merge): its charts, report.html and report.md are rewritten from
+its checkpoint.jsonl, as the sweep wrote them.`,
+		Example: `  legolab report out/deai-2025
+  legolab report out/sweep-small`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
+			if _, err := os.Stat(filepath.Join(dir, lab.SweepFile)); err == nil {
+				// A sweep folder: its report comes from its checkpoint.
+				names, err := lab.RegenerateSweepReport(dir)
+				if err != nil {
+					return err
+				}
+				charts := 0
+				for _, n := range names {
+					if filepath.Ext(n) == ".svg" {
+						charts++
+					}
+				}
+				if slices.Contains(names, reports.HTMLFile) {
+					fmt.Fprintln(e.stdout, filepath.Join(dir, reports.HTMLFile))
+				}
+				fmt.Fprintln(e.stdout, filepath.Join(dir, reports.MarkdownFile))
+				fmt.Fprintf(e.stdout, "%s (%d charts)\n", filepath.Join(dir, reports.PlotsDir), charts)
+				return nil
+			}
 			files, err := regenerateReport(dir)
 			if err != nil {
 				return err

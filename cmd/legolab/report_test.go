@@ -102,3 +102,52 @@ func TestReportErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSweepFolder checks that `legolab report` on a sweep folder
+// rewrites the sweep's report, byte for byte as the sweep wrote it, and
+// refuses a shard folder with a pointer to merge.
+func TestReportSweepFolder(t *testing.T) {
+	withFake(t, &cliFake{})
+	path := writeCLIFiles(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "sweep")
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--out", dir, "--quiet"); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	want := map[string][]byte{}
+	for _, name := range []string{"report.md", "report.html"} {
+		want[name] = mustRead(t, filepath.Join(dir, name))
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A chart of an older report is removed.
+	stale := filepath.Join(dir, "plots", "sensitivity-1.png")
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := sweepCLI(context.Background(), "report", dir)
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, filepath.Join(dir, "report.html")) || !strings.Contains(stdout, "charts)") {
+		t.Errorf("stdout %q; want the files written", stdout)
+	}
+	for name, w := range want {
+		if got := mustRead(t, filepath.Join(dir, name)); !bytes.Equal(got, w) {
+			t.Errorf("regenerated %s differs from the sweep's", name)
+		}
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a stale chart was left in plots/")
+	}
+
+	shard := filepath.Join(root, "shard")
+	if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--shard", "1/2", "--out", shard, "--quiet", "--no-report"); code != 0 {
+		t.Fatalf("shard: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = sweepCLI(context.Background(), "report", shard)
+	if code != 1 || !strings.Contains(stderr, "shard 1/2 of a sweep") || !strings.Contains(stderr, "legolab merge") {
+		t.Errorf("report on a shard: exit %d, stderr %q; want 1 and a pointer to merge", code, stderr)
+	}
+}

@@ -85,14 +85,23 @@ are written, marked partial, and legolab exits with status 130.`,
 
 func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, args []string) error {
 	changed := c.Flags().Changed
+	// Flags that parse but hold an invalid value are bad input (exit 1),
+	// not usage errors (exit 2, for a malformed command line).
 	if changed("runs") && o.runs < 1 {
-		return usagef("--runs must be at least 1, got %d", o.runs)
+		return fmt.Errorf("--runs must be at least 1, got %d", o.runs)
 	}
 	if o.jobs < 1 {
-		return usagef("--jobs must be at least 1, got %d", o.jobs)
+		return fmt.Errorf("--jobs must be at least 1, got %d", o.jobs)
 	}
-	if changed("horizon") && !(o.horizon > 0) {
-		return usagef("--horizon must be a positive number of days, got %v", o.horizon)
+	if changed("horizon") && !(o.horizon > 0 && o.horizon <= scenarios.MaxHorizonDays) {
+		// Checked here, not by --set's validation, which would add every
+		// consequence of the bad horizon (memory, sampling) to the error.
+		return fmt.Errorf("--horizon must be a number of days in (0, %d] (100 years), got %v", scenarios.MaxHorizonDays, o.horizon)
+	}
+	for _, a := range o.sets {
+		if k, _, ok := strings.Cut(a, "="); !ok || strings.TrimSpace(k) == "" {
+			return usagef("--set %q: expected KEY=VALUE, as in protocols.Bittensor.openness=0.7", a)
+		}
 	}
 	name := scenarios.Default
 	if len(args) == 1 {
@@ -102,28 +111,30 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if err != nil {
 		return err
 	}
+	// --runs and --seed apply before the overrides are validated, so that
+	// a check involving the run count sees the runs asked for.
+	if changed("runs") {
+		spec.Runs = o.runs
+	}
+	if changed("seed") {
+		spec.Seed = o.seed
+	}
 	sets := slices.Clone(o.sets)
 	if changed("horizon") {
 		sets = append(sets, "horizon_days="+strconv.FormatFloat(o.horizon, 'g', -1, 64))
 	}
 	if len(sets) > 0 {
 		if err := spec.Apply(sets); err != nil {
-			return usagef("--set: %v", err)
+			return fmt.Errorf("--set: %w", err)
 		}
 	}
 	all := spec.VariantNames()
 	for _, v := range o.variants {
 		if !slices.Contains(all, v) {
-			return usagef("--variant %s: scenario %s has no such variant (it has %s)", v, spec.Name, strings.Join(all, ", "))
+			return fmt.Errorf("--variant %s: scenario %s has no such variant (it has %s)", v, spec.Name, strings.Join(all, ", "))
 		}
 	}
 	runs, seed := spec.Runs, spec.Seed
-	if changed("runs") {
-		runs = o.runs
-	}
-	if changed("seed") {
-		seed = o.seed
-	}
 	ens, err := lab.NewEnsemble(spec, o.variants, runs, seed)
 	if err != nil {
 		return err
@@ -218,7 +229,7 @@ func newProgress(w io.Writer, quiet bool, total int) *progressbar.ProgressBar {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return progressbar.NewOptions(total,
+	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("replications"),
 		progressbar.OptionShowCount(),
@@ -229,6 +240,12 @@ func newProgress(w io.Writer, quiet bool, total int) *progressbar.ProgressBar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
+	// The bar's clock starts at its first render: drawn blank now, its
+	// rate is replications over the time since the start, not the first
+	// replication over the microseconds since it finished (which read
+	// "130702 runs/s").
+	bar.RenderBlank()
+	return bar
 }
 
 // printTable writes the per-variant table and the headline line.

@@ -79,17 +79,19 @@ func TestRunUsageErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		args []string
+		code int // 2 for a malformed command line, 1 for a bad value
 		want string
 	}{
-		{"runs-zero", []string{"--runs", "0"}, "--runs must be at least 1"},
-		{"runs-word", []string{"--runs", "many"}, "invalid argument"},
-		{"jobs-zero", []string{"--jobs", "0"}, "--jobs must be at least 1"},
-		{"horizon-negative", []string{"--horizon", "-5"}, "--horizon must be a positive"},
-		{"unknown-flag", []string{"--bogus"}, "unknown flag"},
-		{"two-scenarios", []string{smallScenario, smallScenario}, "accepts at most 1 arg"},
-		{"unknown-variant", []string{"--variant", "nope"}, "--variant nope: scenario small has no such variant (it has siloed, hub)"},
-		{"bad-set", []string{"--set", "builders.nope=1"}, "--set: builders.nope"},
-		{"set-without-value", []string{"--set", "horizon_days"}, "expected KEY=VALUE"},
+		{"runs-zero", []string{"--runs", "0"}, 1, "--runs must be at least 1"},
+		{"runs-word", []string{"--runs", "many"}, 2, "invalid argument"},
+		{"jobs-zero", []string{"--jobs", "0"}, 1, "--jobs must be at least 1"},
+		{"horizon-negative", []string{"--horizon", "-5"}, 1, "--horizon must be a number of days in (0, 36525]"},
+		{"unknown-flag", []string{"--bogus"}, 2, "unknown flag"},
+		{"two-scenarios", []string{smallScenario, smallScenario}, 2, "accepts at most 1 arg"},
+		{"unknown-variant", []string{"--variant", "nope"}, 1, "--variant nope: scenario small has no such variant (it has siloed, hub)"},
+		{"bad-set", []string{"--set", "builders.nope=1"}, 1, "--set: builders.nope"},
+		{"set-out-of-range", []string{"--set", "protocols.A.openness=1.7"}, 1, "--set: protocols.A.openness: must be in [0, 1], got 1.7"},
+		{"set-without-value", []string{"--set", "horizon_days"}, 2, "expected KEY=VALUE"},
 	}
 	for _, c := range cases {
 		args := append([]string{"run"}, c.args...)
@@ -98,9 +100,22 @@ func TestRunUsageErrors(t *testing.T) {
 		}
 		args = append(args, "--out", filepath.Join(t.TempDir(), "out"))
 		code, _, stderr := legolab(context.Background(), args...)
-		if code != 2 || !strings.Contains(stderr, c.want) {
-			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", c.name, code, stderr, c.want)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", c.name, code, stderr, c.code, c.want)
 		}
+		if hint := strings.Contains(stderr, "for usage"); hint != (c.code == 2) {
+			t.Errorf("%s: usage hint %v in %q; want it only for exit 2", c.name, hint, stderr)
+		}
+	}
+}
+
+// TestRunHorizonTooLong checks that a horizon past the limit gets one
+// error naming the limit, not the consequences of the bad horizon.
+func TestRunHorizonTooLong(t *testing.T) {
+	code, _, stderr := legolab(context.Background(), "run", smallScenario, "--horizon", "1e9", "--runs", "3", "--out", filepath.Join(t.TempDir(), "out"))
+	want := "legolab: --horizon must be a number of days in (0, 36525] (100 years), got 1e+09\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
 	}
 }
 

@@ -35,6 +35,7 @@ type sweepOptions struct {
 	shard        string
 	shardCount   int
 	resume       bool
+	force        bool
 	quiet        bool
 	plan         bool
 	noReport     bool
@@ -58,7 +59,9 @@ sensitivity.csv, summary.json, report.html, report.md, plots/, sweep.toml,
 scenario.toml and checkpoint.jsonl (see docs/sweeps.md). Completed points are appended to
 the checkpoint as they finish: after Ctrl-C (exit 130), a kill or a power
 cut, --resume continues without recomputing them, and the outputs equal an
-uninterrupted run's byte for byte, for any --jobs and any sharding.
+uninterrupted run's byte for byte, for any --jobs and any sharding. An --out
+that holds a sweep already is refused unless --resume (continue it) or
+--force (start over).
 
 --shard K/N runs only points i with i mod N = K−1 into its own DIR; merge
 the N folders with 'legolab merge'. --shard auto reads the shard from a
@@ -82,6 +85,7 @@ LEGOLAB_SHARD_COUNT (0-based index, e.g. from a GitHub Actions matrix).`,
 	f.StringVar(&o.shard, "shard", "", "run shard `K/N` of the points (1 <= K <= N), or auto from the batch engine's environment")
 	f.IntVar(&o.shardCount, "shard-count", 0, "number of shards for --shard auto under a Kubernetes Indexed Job (its completions)")
 	f.BoolVar(&o.resume, "resume", false, "continue the checkpoint in --out instead of starting over")
+	f.BoolVar(&o.force, "force", false, "start over in an --out that holds a sweep already, discarding it")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
 	f.BoolVar(&o.plan, "plan", false, "print the design's points as CSV and exit without running")
 	f.IntVar(&o.top, "top", 5, "parameters shown per outcome in the table")
@@ -91,11 +95,13 @@ LEGOLAB_SHARD_COUNT (0-based index, e.g. from a GitHub Actions matrix).`,
 
 func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, file string) error {
 	changed := c.Flags().Changed
+	// A flag that parses but holds a bad value is bad input (exit 1), as
+	// for run; usage errors (exit 2) are malformed command lines.
 	if o.jobs < 1 {
-		return usagef("--jobs must be at least 1, got %d", o.jobs)
+		return fmt.Errorf("--jobs must be at least 1, got %d", o.jobs)
 	}
 	if changed("replications") && o.replications < 1 {
-		return usagef("--replications must be at least 1, got %d", o.replications)
+		return fmt.Errorf("--replications must be at least 1, got %d", o.replications)
 	}
 	if changed("shard-count") && o.shard != "auto" {
 		return usagef("--shard-count goes with --shard auto")
@@ -138,7 +144,10 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 			s.Out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
 		}
 	}
-	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
+	if o.resume && o.force {
+		return usagef("--resume and --force exclude each other: --resume continues the sweep in --out, --force discards it")
+	}
+	s.Jobs, s.Resume, s.Force, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, o.force, version, sweepReplicate, o.noReport
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}
@@ -198,7 +207,7 @@ func newSweepProgress(w io.Writer, quiet bool) *progressbar.ProgressBar {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return progressbar.NewOptions(1,
+	bar := progressbar.NewOptions(1,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("points × replications"),
 		progressbar.OptionShowCount(),
@@ -207,6 +216,12 @@ func newSweepProgress(w io.Writer, quiet bool) *progressbar.ProgressBar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
+	// The bar's clock starts at its first render: drawn blank now, its
+	// rate is replications over the time since the start, not the first
+	// replication over the microseconds since it finished (which read
+	// "130702 runs/s").
+	bar.RenderBlank()
+	return bar
 }
 
 // printPlan writes the design's points as CSV.

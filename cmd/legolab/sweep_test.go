@@ -212,7 +212,8 @@ func TestSweepUsageErrors(t *testing.T) {
 		{[]string{"sweep", path, "--shard", "3/2"}, 2, "1 <= K <= N"},
 		{[]string{"sweep", path, "--shard", "auto"}, 2, "no shard in the environment"},
 		{[]string{"sweep", path, "--shard-count", "3"}, 2, "--shard-count goes with --shard auto"},
-		{[]string{"sweep", path, "--jobs", "0"}, 2, "--jobs must be at least 1"},
+		{[]string{"sweep", path, "--jobs", "0"}, 1, "--jobs must be at least 1"},
+		{[]string{"sweep", path, "--replications", "0"}, 1, "--replications must be at least 1"},
 		{[]string{"sweep"}, 2, "accepts 1 arg"},
 		{[]string{"merge", "x"}, 2, "merge needs --out"},
 		{[]string{"check", t.TempDir()}, 1, "not a run or sweep folder"},
@@ -241,5 +242,66 @@ func TestSweepSmallExample(t *testing.T) {
 	code, stdout, stderr = sweepCLI(context.Background(), "check", out)
 	if code > 1 || !strings.Contains(stdout, "assertions pass") {
 		t.Errorf("check: exit %d: %s%s", code, stdout, stderr)
+	}
+}
+
+// TestSweepMergeOverwrite checks that sweep and merge refuse an --out that
+// holds a sweep already unless told what to do with it: sweep --resume or
+// --force, merge --force.
+func TestSweepMergeOverwrite(t *testing.T) {
+	withFake(t, &cliFake{})
+	path := writeCLIFiles(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "sweep")
+	args := []string{"sweep", path, "--out", dir, "--quiet", "--no-report"}
+	if code, _, stderr := sweepCLI(context.Background(), args...); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	first := mustRead(t, filepath.Join(dir, lab.PointsFile))
+	code, _, stderr := sweepCLI(context.Background(), args...)
+	if code != 1 || !strings.Contains(stderr, "use --resume to continue it or --force to start over") {
+		t.Errorf("second sweep: exit %d, stderr %q; want 1 and the two ways on", code, stderr)
+	}
+	for _, extra := range []string{"--resume", "--force"} {
+		if code, _, stderr := sweepCLI(context.Background(), append(args, extra)...); code != 0 {
+			t.Errorf("sweep %s: exit %d: %s", extra, code, stderr)
+		} else if got := mustRead(t, filepath.Join(dir, lab.PointsFile)); !bytes.Equal(got, first) {
+			t.Errorf("sweep %s: points.csv differs from the first run's", extra)
+		}
+	}
+	if code, _, stderr := sweepCLI(context.Background(), append(args, "--resume", "--force")...); code != 2 {
+		t.Errorf("--resume --force: exit %d, stderr %q; want 2", code, stderr)
+	}
+
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		d := filepath.Join(root, "shard-"+k[:1])
+		if code, _, stderr := sweepCLI(context.Background(), "sweep", path, "--shard", k, "--out", d, "--quiet", "--no-report"); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", k, code, stderr)
+		}
+		shards = append(shards, d)
+	}
+	merged := filepath.Join(root, "merged")
+	margs := []string{"merge", shards[0], shards[1], "--out", merged, "-q", "--no-report"}
+	if code, _, stderr := sweepCLI(context.Background(), margs...); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = sweepCLI(context.Background(), margs...)
+	if code != 1 || !strings.Contains(stderr, "use --force to replace it") {
+		t.Errorf("second merge: exit %d, stderr %q; want 1 and a hint at --force", code, stderr)
+	}
+	if code, _, stderr := sweepCLI(context.Background(), append(margs, "--force")...); code != 0 {
+		t.Errorf("merge --force: exit %d: %s", code, stderr)
+	}
+	if got := mustRead(t, filepath.Join(merged, lab.PointsFile)); !bytes.Equal(got, first) {
+		t.Error("merged points.csv differs from the whole sweep's")
+	}
+	// A folder that is not a sweep's is refused even with --force.
+	other := filepath.Join(root, "other")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	code, _, stderr = sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", other, "-q", "--no-report", "--force")
+	if code != 1 || !strings.Contains(stderr, "is not a sweep folder") {
+		t.Errorf("merge --force onto a foreign folder: exit %d, stderr %q; want 1", code, stderr)
 	}
 }

@@ -25,6 +25,8 @@ type Variant struct {
 	Rate float64
 	// Delay shifts every Lego time later by this many days.
 	Delay float64
+	// Set are the variant's overrides for the summary; nil means none.
+	Set []metrics.Parameter
 }
 
 // Options describe a fixture ensemble.
@@ -137,7 +139,11 @@ func New(o Options) *reports.Data {
 					Mean: q[5], P05: q[0], P25: q[1], P50: q[2], P75: q[3], P95: q[4]})
 			}
 		}
-		vsum := metrics.VariantSummary{Name: vs.Name, Description: vs.Description, Lego: lego(obs[v], o.Horizon, start)}
+		set := vs.Set
+		if set == nil {
+			set = []metrics.Parameter{}
+		}
+		vsum := metrics.VariantSummary{Name: vs.Name, Description: vs.Description, Set: set, Lego: lego(obs[v], o.Horizon, start)}
 		for k, name := range names {
 			q := quantiles(finals[k])
 			vsum.Final = append(vsum.Final, metrics.FinalStat{Metric: name, Mean: q[5], P05: q[0], P25: q[1], P50: q[2], P75: q[3], P95: q[4]})
