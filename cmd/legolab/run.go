@@ -128,6 +128,13 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 			return fmt.Errorf("--set: %w", err)
 		}
 	}
+	if !o.quiet {
+		// Valid but almost certainly a mistake (a hub that can never get a
+		// first member, say): said, not refused.
+		for _, w := range spec.Warnings() {
+			fmt.Fprintf(e.stderr, "%s: warning: %s\n", name, w)
+		}
+	}
 	all := spec.VariantNames()
 	for _, v := range o.variants {
 		if !slices.Contains(all, v) {

@@ -232,3 +232,30 @@ func TestRunInterrupted(t *testing.T) {
 		}
 	}
 }
+
+func TestRunPrintsWarnings(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "warn.toml")
+	src := `name = "warn"
+horizon_days = 200
+[builders]
+market_potential = 50
+[[protocols]]
+name = "A"
+serves = { model = 0.8 }
+[[hubs]]
+name = "h"
+adapter_cost = 100
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := legolab(context.Background(), "run", file, "--runs", "2", "--no-report", "--out", filepath.Join(dir, "out"))
+	if code != 0 {
+		t.Fatalf("exit %d; want 0 (a warning does not stop a run): %s", code, stderr)
+	}
+	want := file + ": warning: hubs.h.join_incentive:"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}
