@@ -97,5 +97,14 @@ needs = ["x", "y"]
 	if kinds["bridge"] != 1 || kinds["hub"] != 1 || kinds["standard"] != 1 {
 		t.Errorf("graph edge kinds %v; want one of each", kinds)
 	}
+	for _, e := range edges {
+		want := ""
+		if e.Kind == "hub" {
+			want = m.hubs[0].name
+		}
+		if e.Hub != want {
+			t.Errorf("graph %s edge %d–%d: Hub %q; want %q", e.Kind, e.A, e.B, e.Hub, want)
+		}
+	}
 	check("rejoined", 3, 3.0/6)
 }

@@ -315,10 +315,12 @@ type GraphNode struct {
 }
 
 // GraphEdge is one interop route between nodes A and B (indices into the
-// node list); Kind is "standard", "hub" or "bridge".
+// node list); Kind is "standard", "hub" or "bridge", and Hub the hub's
+// name for Kind "hub" ("" otherwise).
 type GraphEdge struct {
 	A, B int
 	Kind string
+	Hub  string
 }
 
 // Graph returns the interop graph among live protocols. Shared standards and
@@ -368,7 +370,7 @@ func (m *Model) Graph() ([]GraphNode, []GraphEdge) {
 			if f < 0 {
 				f = p
 			} else {
-				edges = append(edges, GraphEdge{A: idx[f], B: idx[p], Kind: "hub"})
+				edges = append(edges, GraphEdge{A: idx[f], B: idx[p], Kind: "hub", Hub: m.hubs[h].name})
 			}
 		}
 	}

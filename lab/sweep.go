@@ -2,12 +2,14 @@ package lab
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -101,66 +103,71 @@ type SweepResult struct {
 
 // OpenSweep reads the sweep file at path, opens its base scenario (a file
 // relative to the sweep file, or a built-in) and checks the sweep against
-// it: the variants exist, every parameter key path can be set, the
-// outcomes and assertions name real variants, parameters and measures.
-// Every problem is reported at once, placed in the sweep file.
+// it: the variants exist, every parameter key path can be set over its
+// whole range, the outcomes and assertions name real variants, parameters
+// and measures. Every problem is reported at once, placed in the sweep
+// file, in file order; see ReadSweep.
 func OpenSweep(path string) (*Sweep, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	file, err := scenarios.ParseSweep(src, path)
-	if err != nil {
-		return nil, err
-	}
-	base, err := swOpenBase(file)
-	if err != nil {
-		return nil, err
-	}
-	return NewSweep(file, src, base)
+	return ReadSweep(src, path)
 }
 
-// swOpenBase opens the sweep's base scenario.
-func swOpenBase(file *scenarios.Sweep) (*scenarios.Spec, error) {
+// ReadSweep is OpenSweep on a sweep file's contents; path names the file
+// in messages and resolves a relative base scenario. It reports the file's
+// own problems (scenarios.DecodeSweep), those against the base scenario
+// (Sweep.CheckBase: unknown variants, key paths, ranges the scenario
+// rejects) and the lab's (outcomes and [[expect]] assertions) together, so
+// that one problem does not hide the others; legolab validate and legolab
+// sweep both report through it. Only a file that does not decode at all,
+// or names no base scenario, stops at its own problems; a base scenario
+// that does not open is reported after the line that names it.
+func ReadSweep(src []byte, path string) (*Sweep, error) {
+	file, ferr := scenarios.DecodeSweep(src, path)
+	if file == nil || file.Scenario == "" {
+		return nil, ferr // a syntax or type error, or no scenario (DecodeSweep says it is required)
+	}
 	name := file.Scenario
 	if p := file.ScenarioPath(); p != "" {
 		name = p
 	}
-	base, err := scenarios.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%w\n%v", file.ErrorAt("scenario", "cannot open the base scenario"), err)
+	base, berr := scenarios.Open(name)
+	if berr != nil {
+		at := file.ErrorAt("scenario", "cannot open the base scenario")
+		return nil, swJoinAfter(swJoin(ferr, at), at, berr)
 	}
-	return base, nil
+	return newSweep(file, src, base, ferr)
 }
 
 // NewSweep checks a parsed sweep file against its base scenario and
 // returns the Sweep that runs it; the caller sets Out, Jobs and the rest.
+// Every problem is reported at once, as ReadSweep does.
 func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, error) {
+	return newSweep(file, src, base, nil)
+}
+
+// newSweep is NewSweep for a file whose own problems, ferr, are already
+// known: those of the base scenario and the lab are added to them.
+func newSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec, ferr error) (*Sweep, error) {
 	s := &Sweep{File: file, Source: src, Base: base}
-	var errs []error
+	// Unknown variants and parameters that cannot be set (at either end of
+	// their range) are CheckBase's to report.
+	errs := []error{ferr, file.CheckBase(base)}
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, file.ErrorAt(key, fmt.Sprintf(format, args...)))
 	}
 	all := base.VariantNames()
-	for i, v := range file.Variants {
-		if !slices.Contains(all, v) {
-			bad(fmt.Sprintf("variants[%d]", i), "no variant %q in scenario %s (it has %s)", v, base.Name, strings.Join(all, ", "))
-		}
-	}
 	s.Variants = all
 	if len(file.Variants) > 0 {
 		s.Variants = slices.DeleteFunc(slices.Clone(all), func(n string) bool { return !slices.Contains(file.Variants, n) })
-	}
-	// Every key path must be settable: try point 0's values on a copy.
-	probe := base.Clone()
-	for j, p := range file.Params {
-		text, _ := p.At(0)
-		if err := probe.Set(p.Key, sweepLiteral(&p, text)); err != nil {
-			bad(fmt.Sprintf("params[%d].key", j), "%v", err)
+		if len(s.Variants) == 0 {
+			// Every variant listed is unknown (reported): check the
+			// outcomes and assertions against all of them instead, so
+			// that they are not also reported as naming no variant.
+			s.Variants = all
 		}
-	}
-	if len(errs) == 0 {
-		s.warnings = maskedParams(base, file, s.Variants)
 	}
 	s.Outcomes = file.Outcomes
 	if len(s.Outcomes) == 0 {
@@ -174,19 +181,76 @@ func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, 
 		}
 	}
 	for i, e := range file.Expect {
+		if e.Assert == "" {
+			continue // reported by DecodeSweep
+		}
 		if err := s.checkAssertion(e.Assert); err != nil {
 			bad(fmt.Sprintf("expect[%d].assert", i), "%v", err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := swJoin(errs...); err != nil {
+		return nil, err
 	}
+	s.warnings = maskedParams(base, file, s.Variants)
 	toml, err := base.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding the base scenario: %w", err)
 	}
 	s.BaseTOML = toml
 	return s, nil
+}
+
+// swJoin joins the problems of a sweep file in file order (line, column),
+// positionless ones last, dropping nils and exact duplicates; nil if there
+// is none.
+func swJoin(errs ...error) error {
+	var list []*scenarios.Error
+	seen := map[string]bool{}
+	for _, err := range errs {
+		for _, pe := range scenarios.Errors(err) {
+			if k := pe.Error(); !seen[k] {
+				seen[k] = true
+				list = append(list, pe)
+			}
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(list, func(a, b *scenarios.Error) int {
+		la, lb := a.Line, b.Line
+		if la == 0 {
+			la = math.MaxInt
+		}
+		if lb == 0 {
+			lb = math.MaxInt
+		}
+		if la != lb {
+			return cmp.Compare(la, lb)
+		}
+		return cmp.Compare(a.Col, b.Col)
+	})
+	out := make([]error, len(list))
+	for i, pe := range list {
+		out[i] = pe
+	}
+	return errors.Join(out...)
+}
+
+// swJoinAfter returns the problems of joined with those of extra placed
+// right after the problem at (whose lines they explain: the base
+// scenario's own problems, placed in another file).
+func swJoinAfter(joined, at, extra error) error {
+	var out []error
+	for _, pe := range scenarios.Errors(joined) {
+		out = append(out, pe)
+		if pe.Error() == at.Error() {
+			for _, x := range scenarios.Errors(extra) {
+				out = append(out, x)
+			}
+		}
+	}
+	return errors.Join(out...)
 }
 
 // maskedParams warns of parameters a variant overrides: set at the two

@@ -500,17 +500,27 @@ values = [false, true]
 	}
 }
 
-// TestSweepBadPoint checks that a point the scenario refuses stops the
-// sweep before it runs, naming the point.
+// TestSweepBadPoint checks that a value the scenario refuses is reported
+// when the sweep is opened, at the value, and that a point refused anyway
+// (a File edited after opening) stops the sweep before it runs, naming
+// the point.
 func TestSweepBadPoint(t *testing.T) {
-	path := writeSweepFiles(t, `scenario = "tiny.toml"
+	const src = `scenario = "tiny.toml"
 design = "grid"
 [[params]]
 key = "integration.bespoke_failure_prob"
 values = [0.5, 1.5]
-`)
+`
+	path := writeSweepFiles(t, src)
+	_, err := OpenSweep(path)
+	if want := "sweep.toml:5:16: params[0].values[1]: integration.bespoke_failure_prob must be in [0, 1], got 1.5"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("OpenSweep: err = %v; want it to contain %q", err, want)
+	}
+	path = writeSweepFiles(t, strings.Replace(src, "1.5", "0.6", 1))
 	f := &sweepFake{}
-	_, err := openTestSweep(t, path, f, t.TempDir(), 1).Run(context.Background())
+	s := openTestSweep(t, path, f, t.TempDir(), 1)
+	s.File.Params[0].Values[1] = 1.5
+	_, err = s.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "point 1 (integration.bespoke_failure_prob=1.5)") || f.calls.Load() != 0 {
 		t.Errorf("err = %v after %d replications; want point 1 refused before any", err, f.calls.Load())
 	}
@@ -542,6 +552,18 @@ max = 0.2
 assert = "st(builders.p_per_year) > 0.1"
 `, []string{`outcomes[0]: p_by_horizon(nope): no variant "nope"`, `outcomes[1]: final.nothing(hub): no observable "nothing"`,
 			`outcomes[2]: speed(hub): unknown measure "speed"`, `expect[0].assert: st(builders.p_per_year): "builders.p_per_year" is not a swept parameter`}},
+		{"the file's own, the base's and the lab's at once", `scenario = "tiny.toml"
+design = "lhs"
+samples = 4
+replications = 0
+variants = ["hubb"]
+outcomes = ["speed(hub)"]
+[[params]]
+key = "builders.q_per_year"
+min = 0.2
+max = 0.1
+`, []string{`sweep.toml:4:16: replications: must be >= 1, got 0`, `sweep.toml:5:13: variants[0]: no variant "hubb"`,
+			`sweep.toml:6:13: outcomes[0]: speed(hub): unknown measure "speed"`, `sweep.toml:10:7: params[0].max: must be greater than min`}},
 		{"missing scenario", `scenario = "nothere.toml"
 design = "lhs"
 samples = 4

@@ -138,7 +138,7 @@ func GraphOf(m *agents.Model) *Graph {
 		g.Nodes[i] = Node{Name: n.Name, Dimension: n.Dimension, Usage: n.Usage}
 	}
 	for i, e := range edges {
-		g.Edges[i] = Edge{A: e.A, B: e.B, Kind: e.Kind}
+		g.Edges[i] = Edge{A: e.A, B: e.B, Kind: e.Kind, Hub: e.Hub}
 	}
 	return g
 }

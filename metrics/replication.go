@@ -49,4 +49,7 @@ type Edge struct {
 	A    int    `json:"a"`
 	B    int    `json:"b"`
 	Kind string `json:"kind"` // "standard", "hub" or "bridge"
+	// Hub is the hub's name for a Kind "hub" edge (A and B are members of
+	// it); "" otherwise, and in graphs saved before edges named their hub.
+	Hub string `json:"hub,omitempty"`
 }

@@ -190,6 +190,23 @@ func TestReadDir(t *testing.T) {
 	if d.Graphs[0] != nil || !reflect.DeepEqual(d.Graphs[1], g) {
 		t.Errorf("graphs %+v; want b's only", d.Graphs)
 	}
+	// A graph with named hubs round-trips; one saved before edges named
+	// their hub (no "hub" key) still reads, its hub edges unnamed.
+	g = &metrics.Graph{Nodes: []metrics.Node{{Name: "p", Dimension: "data"}, {Name: "q", Dimension: "model"}},
+		Edges: []metrics.Edge{{A: 0, B: 1, Kind: "hub", Hub: "interlink"}, {A: 0, B: 1, Kind: "bridge"}}}
+	write(GraphsFile, func(b *bytes.Buffer) error {
+		return WriteGraphs(b, []RepresentativeGraph{{Variant: "a", Graph: g}})
+	})
+	if d, err = ReadDir(dir); err != nil || !reflect.DeepEqual(d.Graphs[0], g) {
+		t.Errorf("graphs with hub names: %+v, %v; want %+v", d.Graphs[0], err, g)
+	}
+	write(GraphsFile, func(b *bytes.Buffer) error {
+		_, err := b.WriteString(`{"graphs": [{"variant": "a", "replication": 0, "lego_day": null, "graph": {"nodes": [{"name": "p", "dimension": "data", "usage": 0}, {"name": "q", "dimension": "model", "usage": 0}], "edges": [{"a": 0, "b": 1, "kind": "hub"}]}}]}`)
+		return err
+	})
+	if d, err = ReadDir(dir); err != nil || len(d.Graphs[0].Edges) != 1 || d.Graphs[0].Edges[0] != (metrics.Edge{A: 0, B: 1, Kind: "hub"}) {
+		t.Errorf("old graphs.json: %+v, %v; want one unnamed hub edge", d.Graphs[0], err)
+	}
 	write(RunsFile, func(b *bytes.Buffer) error { _, err := b.WriteString("nonsense\n"); return err })
 	if _, err := ReadDir(dir); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, RunsFile)) {
 		t.Errorf("bad runs.csv: err %v; want the file named", err)

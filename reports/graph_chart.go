@@ -60,12 +60,29 @@ type graphLayout struct {
 	dims  []string
 	dimOf map[string]int   // dimension -> colour index
 	edges [][]metrics.Edge // by edgeKinds order
-	// hubMembers are the drawn nodes with a drawn hub route, in node
-	// order. metrics.Graph says which protocols route through a hub, not
-	// through which, so they are drawn joined to one synthetic "hub" node
-	// in the centre rather than to whichever member the edges start from.
-	hubMembers []int
-	dropped    struct{ nodes, edges int }
+	// hubs are the hubs with a drawn route, by name, each drawn as a
+	// square joined to its members rather than as a star from whichever
+	// member the edges start from (which would make that protocol look
+	// like the hub).
+	hubs    []graphHub
+	dropped struct{ nodes, edges int }
+}
+
+// graphHub is one hub of the drawn graph: its name ("" for the hub routes
+// of a graph saved before edges named their hub, all drawn as one hub)
+// and its drawn members, in node order.
+type graphHub struct {
+	name    string
+	members []int
+}
+
+// hubMemberships counts the member–hub pairs drawn.
+func (gl *graphLayout) hubMemberships() int {
+	n := 0
+	for _, h := range gl.hubs {
+		n += len(h.members)
+	}
+	return n
 }
 
 // hubKind is the index of the hub routes in edgeKinds.
@@ -160,14 +177,30 @@ func layoutGraph(g *metrics.Graph) graphLayout {
 			budget--
 		}
 	}
-	member := map[int]bool{}
+	member := map[string]map[int]bool{}
+	var names []string
 	for _, e := range gl.edges[hubKind] {
-		member[e.A], member[e.B] = true, true
-	}
-	for _, i := range order {
-		if member[i] {
-			gl.hubMembers = append(gl.hubMembers, i)
+		if member[e.Hub] == nil {
+			member[e.Hub] = map[int]bool{}
+			names = append(names, e.Hub)
 		}
+		member[e.Hub][e.A], member[e.Hub][e.B] = true, true
+	}
+	// By name, the unnamed hub of an old graph last.
+	slices.SortFunc(names, func(a, b string) int {
+		if (a == "") != (b == "") {
+			return cmp.Compare(b, a)
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, name := range names {
+		h := graphHub{name: name}
+		for _, i := range order {
+			if member[name][i] {
+				h.members = append(h.members, i)
+			}
+		}
+		gl.hubs = append(gl.hubs, h)
 	}
 	return gl
 }
@@ -195,11 +228,23 @@ func (gp graphPlotter) Plot(c draw.Canvas, _ *plot.Plot) {
 	}
 	// Edges: quadratic curves pulled toward the centre, like a chord
 	// diagram, so routes between neighbours stay near the rim.
+	// Hubs: squares near the centre, one hub in it, several evenly on a
+	// small circle starting at the top, clockwise in name order.
+	hubPos := func(h int) vg.Point {
+		if len(gl.hubs) == 1 {
+			return center
+		}
+		a := math.Pi/2 - 2*math.Pi*float64(h)/float64(len(gl.hubs))
+		r := 0.3 * radius
+		return vg.Point{X: center.X + r*vg.Length(math.Cos(a)), Y: center.Y + r*vg.Length(math.Sin(a))}
+	}
 	for k, ek := range edgeKinds {
 		if k == hubKind {
-			// Spokes from each hub member to the hub node in the centre.
-			for _, i := range gl.hubMembers {
-				c.StrokeLines(ek.style, []vg.Point{pos(i), center})
+			// Spokes from each hub member to its hub's square.
+			for h, hub := range gl.hubs {
+				for _, i := range hub.members {
+					c.StrokeLines(ek.style, []vg.Point{pos(i), hubPos(h)})
+				}
 			}
 			continue
 		}
@@ -233,14 +278,19 @@ func (gp graphPlotter) Plot(c draw.Canvas, _ *plot.Plot) {
 		c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: nodeR(n.Usage), Shape: draw.CircleGlyph{}}, pos(i))
 		c.DrawGlyph(draw.GlyphStyle{Color: color.NRGBA{0x33, 0x33, 0x33, 0xff}, Radius: nodeR(n.Usage), Shape: draw.RingGlyph{}}, pos(i))
 	}
-	if len(gl.hubMembers) > 0 {
-		// The hub: a square, unlike any protocol, labelled below.
-		// BoxGlyph fills, SquareGlyph outlines.
-		c.DrawGlyph(draw.GlyphStyle{Color: color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}, Radius: vg.Points(7), Shape: draw.BoxGlyph{}}, center)
-		c.DrawGlyph(draw.GlyphStyle{Color: inkColor, Radius: vg.Points(7), Shape: draw.SquareGlyph{}}, center)
+	for h, hub := range gl.hubs {
+		// A hub: a square, unlike any protocol, labelled below with its
+		// name. BoxGlyph fills, SquareGlyph outlines.
+		pt := hubPos(h)
+		c.DrawGlyph(draw.GlyphStyle{Color: color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}, Radius: vg.Points(7), Shape: draw.BoxGlyph{}}, pt)
+		c.DrawGlyph(draw.GlyphStyle{Color: inkColor, Radius: vg.Points(7), Shape: draw.SquareGlyph{}}, pt)
 		st := textStyle(8.5, inkColor)
 		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
-		c.FillText(st, vg.Point{X: center.X, Y: center.Y - vg.Points(10)}, "hub")
+		label := hub.name
+		if label == "" {
+			label = "hub"
+		}
+		c.FillText(st, vg.Point{X: pt.X, Y: pt.Y - vg.Points(10)}, label)
 	}
 	// Names of the most used nodes, outside the circle. A name that would
 	// overlap one already written moves outward, and is left out if it
@@ -296,7 +346,7 @@ func graphChart(name string, g *metrics.Graph) (func(draw.Canvas), graphLayout) 
 	}
 	for k, ek := range edgeKinds {
 		if k == hubKind {
-			l.Add(fmt.Sprintf("hub member (%d), joined to the hub square", len(gl.hubMembers)), lineThumb{ek.style})
+			l.Add(fmt.Sprintf("hub membership (%d), joined to the hub's square", gl.hubMemberships()), lineThumb{ek.style})
 			continue
 		}
 		l.Add(fmt.Sprintf("%s (%d)", ek.label, len(gl.edges[k])), lineThumb{ek.style})

@@ -1,13 +1,19 @@
 package reports
 
 import (
+	"bytes"
+	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/legolab/legolab/metrics"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 func TestCalendarTicks(t *testing.T) {
@@ -312,6 +318,45 @@ func TestNiceRangeAndTicks(t *testing.T) {
 		}
 		if !slices.Equal(labels, tc.wantLabels) {
 			t.Errorf("%s: tick labels %q; want %q", tc.name, labels, tc.wantLabels)
+		}
+	}
+}
+
+// TestLayoutGraphHubs checks that hub routes are grouped by hub: one
+// square per hub, by name, the unnamed hub of an old graphs.json last,
+// each with its members in node order (most used first), and that the
+// chart draws them.
+func TestLayoutGraphHubs(t *testing.T) {
+	g := &metrics.Graph{}
+	for i := range 6 {
+		g.Nodes = append(g.Nodes, metrics.Node{Name: fmt.Sprintf("p%d", i), Dimension: "data", Usage: float64(10 - i)})
+	}
+	// Stars from the first member, as the model draws them.
+	g.Edges = []metrics.Edge{
+		{A: 1, B: 3, Kind: "hub", Hub: "zeta"},
+		{A: 0, B: 2, Kind: "hub", Hub: "alpha"},
+		{A: 0, B: 4, Kind: "hub", Hub: "alpha"},
+		{A: 1, B: 5, Kind: "hub"},
+		{A: 1, B: 2, Kind: "bridge"},
+	}
+	gl := layoutGraph(g)
+	want := []graphHub{{"alpha", []int{0, 2, 4}}, {"zeta", []int{1, 3}}, {"", []int{1, 5}}}
+	if !reflect.DeepEqual(gl.hubs, want) {
+		t.Errorf("hubs %+v; want %+v", gl.hubs, want)
+	}
+	if got := gl.hubMemberships(); got != 7 {
+		t.Errorf("hub memberships %d; want 7", got)
+	}
+	f, _ := graphChart("v", g)
+	c := vgsvg.New(6*vg.Inch, 6*vg.Inch)
+	f(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{">alpha<", ">zeta<", ">hub<"} {
+		if !strings.Contains(buf.String(), label) {
+			t.Errorf("chart lacks the hub label %s", label)
 		}
 	}
 }

@@ -347,8 +347,8 @@ func (m *model) charts(d *Data) []chart {
 		caption := fmt.Sprintf("Protocols of %s's representative run (the one whose Lego day is nearest the median, or a censored run "+
 			"when the median is not reached) at the horizon, placed on a circle grouped by their main dimension, "+
 			"the area of each disc in proportion to its usage (live app links). Lines are interop routes: thin grey for a shared standard, "+
-			"thick dark for a bilateral bridge, and dashed from each hub member to the square in the centre, which stands for the hub: "+
-			"the saved graph records which protocols route through a hub, not through which one, so several hubs share that square. "+
+			"thick dark for a bilateral bridge, and dashed from each hub member to its hub's square near the centre, labelled with the hub's name "+
+			"(one square labelled \"hub\" for a graph saved before routes named their hub). "+
 			"The most used protocols are named where space allows.", v.Name)
 		if gl.dropped.nodes > 0 || gl.dropped.edges > 0 {
 			caption += fmt.Sprintf(" For legibility %d less used protocols and %d routes are not drawn.", gl.dropped.nodes, gl.dropped.edges)

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
-	"math"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -96,100 +92,12 @@ func validateOne(arg string) (warnings []string, err error) {
 	return spec.Warnings(), nil
 }
 
-// validateSweep reports every problem of a sweep file at once: the file's
-// own (DecodeSweep), those against its base scenario (CheckBase: unknown
-// variants, key paths, ranges the scenario rejects) and the lab's checks of
-// outcomes and [[expect]] assertions, which run on a copy of the sweep made
-// safe to check (its parameters' key paths kept, their values stubbed) so
-// that the file's own problems do not hide them.
+// validateSweep reports every problem of a sweep file at once, as legolab
+// sweep does (lab.ReadSweep): the file's own, those against its base
+// scenario and the lab's checks of outcomes and [[expect]] assertions.
 func validateSweep(path string, data []byte) error {
-	file, err := scenarios.DecodeSweep(data, path)
-	if file == nil {
-		return err
-	}
-	errs := []error{err}
-	name := file.Scenario
-	if p := file.ScenarioPath(); p != "" {
-		name = p
-	}
-	if name == "" {
-		return err // DecodeSweep said scenario is required
-	}
-	base, berr := scenarios.Open(name)
-	if berr != nil {
-		errs = append(errs, file.ErrorAt("scenario", "cannot open the base scenario"), berr)
-		return errors.Join(errs...)
-	}
-	errs = append(errs, file.CheckBase(base))
-	if _, lerr := lab.NewSweep(labSafeSweep(file, base), data, base); lerr != nil {
-		for _, pe := range scenarios.Errors(lerr) {
-			// Variants and parameters are CheckBase's, and the stubbed
-			// values' problems are not the file's.
-			if strings.HasPrefix(pe.Path, "outcomes[") || strings.HasPrefix(pe.Path, "expect[") {
-				errs = append(errs, pe)
-			}
-		}
-	}
-	return joinSorted(errs)
-}
-
-// labSafeSweep returns a copy of file that lab.NewSweep can check whatever
-// problems file has: its variants those of base (unknown ones are
-// CheckBase's to report) and each parameter a one-value list under its own
-// key path, so that assertions naming a swept parameter still resolve.
-func labSafeSweep(file *scenarios.Sweep, base *scenarios.Spec) *scenarios.Sweep {
-	safe := *file
-	all := base.VariantNames()
-	safe.Variants = nil
-	for _, v := range file.Variants {
-		if slices.Contains(all, v) && !slices.Contains(safe.Variants, v) {
-			safe.Variants = append(safe.Variants, v)
-		}
-	}
-	if len(file.Variants) > 0 && len(safe.Variants) == 0 {
-		safe.Variants = nil
-	}
-	safe.Params = make([]scenarios.SweepParam, len(file.Params))
-	for j, p := range file.Params {
-		safe.Params[j] = scenarios.SweepParam{Key: p.Key, Values: []any{int64(0)}}
-	}
-	return &safe
-}
-
-// joinSorted joins problems in file order (line, column), positionless
-// ones last, dropping nils and exact duplicates.
-func joinSorted(errs []error) error {
-	var list []*scenarios.Error
-	seen := map[string]bool{}
-	for _, err := range errs {
-		for _, pe := range scenarios.Errors(err) {
-			if k := pe.Error(); !seen[k] {
-				seen[k] = true
-				list = append(list, pe)
-			}
-		}
-	}
-	if len(list) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(list, func(a, b *scenarios.Error) int {
-		la, lb := a.Line, b.Line
-		if la == 0 {
-			la = math.MaxInt
-		}
-		if lb == 0 {
-			lb = math.MaxInt
-		}
-		if la != lb {
-			return cmp.Compare(la, lb)
-		}
-		return cmp.Compare(a.Col, b.Col)
-	})
-	out := make([]error, len(list))
-	for i, pe := range list {
-		out[i] = pe
-	}
-	return errors.Join(out...)
+	_, err := lab.ReadSweep(data, path)
+	return err
 }
 
 // isSweep reports whether a document is a sweep file: it names a base

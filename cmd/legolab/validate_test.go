@@ -244,15 +244,13 @@ func TestValidateWarnings(t *testing.T) {
 	}
 }
 
-// TestValidateSweepAllProblems checks that legolab validate reports every
-// problem of a sweep file at once: the file's own (samples, replications,
-// min > max), those against the base scenario (an unknown variant, a key
-// typo, a range the scenario rejects) and the lab's (an unknown measure,
-// an assertion naming a variant the sweep does not run), in file order.
-func TestValidateSweepAllProblems(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "sw.toml")
-	src := `scenario = "deai-2025"
+// badSweepSource is a sweep file with eight problems: its own (samples,
+// replications, min > max), those against the base scenario (an unknown
+// variant, a key typo, a range the scenario rejects) and the lab's (an
+// unknown measure, an assertion naming a variant the sweep does not run).
+// badSweepProblems are the problems, in file order, each a substring of
+// its line after the file name.
+const badSweepSource = `scenario = "deai-2025"
 variants = ["hubb", "hub"]
 design = "lhs"
 samples = 1
@@ -277,27 +275,66 @@ max = 0.1
 [[expect]]
 assert = "p_by_horizon(siloed) >= 0"
 `
-	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+
+var badSweepProblems = []string{
+	":2:13: variants[0]: no variant \"hubb\" in scenario deai-2025",
+	":4:11: samples: ",
+	":5:16: replications: must be >= 1, got 0",
+	":6:13: outcomes[0]: foo(hub): unknown measure \"foo\"",
+	":11:7: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2",
+	":14:7: params[1].key: hubs.interlink.adaptr_cost: unknown key; did you mean adapter_cost?",
+	":21:7: params[2].max: must be greater than min",
+	":24:10: expect[0].assert: ",
+}
+
+// checkBadSweepLines checks that lines are badSweepProblems, each starting
+// with the file's path p.
+func checkBadSweepLines(t *testing.T, cmd string, lines []string, p string) {
+	t.Helper()
+	if len(lines) != len(badSweepProblems) {
+		t.Fatalf("%s: %d lines; want %d:\n%s", cmd, len(lines), len(badSweepProblems), strings.Join(lines, "\n"))
+	}
+	for i, w := range badSweepProblems {
+		if !strings.HasPrefix(lines[i], p+":") || !strings.Contains(lines[i], w) {
+			t.Errorf("%s: line %d = %q; want it to start with %q and contain %q", cmd, i, lines[i], p+":", w)
+		}
+	}
+}
+
+// TestValidateSweepAllProblems checks that legolab validate reports every
+// problem of a sweep file at once, in file order.
+func TestValidateSweepAllProblems(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "sw.toml")
+	if err := os.WriteFile(p, []byte(badSweepSource), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, stderr := validateRun(t, "validate", "--brief", p)
-	wants := []string{
-		":2:13: variants[0]: no variant \"hubb\" in scenario deai-2025",
-		":4:11: samples: ",
-		":5:16: replications: must be >= 1, got 0",
-		":6:13: outcomes[0]: foo(hub): unknown measure \"foo\"",
-		":11:7: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2",
-		":14:7: params[1].key: hubs.interlink.adaptr_cost: unknown key; did you mean adapter_cost?",
-		":21:7: params[2].max: must be greater than min",
-		":24:10: expect[0].assert: ",
+	if code != 1 {
+		t.Errorf("validate: exit %d; want 1:\n%s", code, stderr)
+	}
+	checkBadSweepLines(t, "validate", strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"), p)
+}
+
+// TestSweepAllProblems checks that legolab sweep refuses the same file
+// with the same problems as legolab validate, all at once (the first line
+// after "legolab: "), and runs nothing.
+func TestSweepAllProblems(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sw.toml")
+	if err := os.WriteFile(p, []byte(badSweepSource), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := validateRun(t, "sweep", "--quiet", "--out", out, p)
+	if code != 1 || stdout != "" {
+		t.Errorf("sweep: exit %d, stdout %q; want 1 and nothing", code, stdout)
 	}
 	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-	if code != 1 || len(lines) != len(wants) {
-		t.Fatalf("validate: exit %d, %d lines; want 1 and %d:\n%s", code, len(lines), len(wants), stderr)
+	if len(lines) > 0 {
+		lines[0] = strings.TrimPrefix(lines[0], "legolab: ")
 	}
-	for i, w := range wants {
-		if !strings.Contains(lines[i], w) {
-			t.Errorf("line %d = %q; want it to contain %q", i, lines[i], w)
-		}
+	checkBadSweepLines(t, "sweep", lines, p)
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("sweep: %s was created for a sweep file with problems", out)
 	}
 }

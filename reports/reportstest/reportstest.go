@@ -274,7 +274,8 @@ func graph(n, variant int) *metrics.Graph {
 			case u < 0.03:
 				g.Edges = append(g.Edges, metrics.Edge{A: i, B: j, Kind: "bridge"})
 			case u < 0.06 && variant%2 == 1 && i < n/2 && j < n/2:
-				g.Edges = append(g.Edges, metrics.Edge{A: i, B: j, Kind: "hub"})
+				// Two hubs, so that the charts show one square each.
+				g.Edges = append(g.Edges, metrics.Edge{A: i, B: j, Kind: "hub", Hub: []string{"interlink", "nexus"}[(i+j)%2]})
 			case u > 0.97 || (i == 0 && u > 0.6):
 				g.Edges = append(g.Edges, metrics.Edge{A: i, B: j, Kind: "standard"})
 			}
