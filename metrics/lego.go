@@ -86,6 +86,41 @@ func DetectLego(days, composability, appsCum, composedCum []float64, rule scenar
 	return horizon, false
 }
 
+// LeftTruncated reports whether a replication's composition was already
+// established when the window rule first looks, at the first sample day
+// t₀ ≥ days[0] + 2W: conditions (a) and (b) of DetectLego and the size
+// part of (c), n(t₀−W, t₀] ≥ min_composed_per_window, all hold at t₀. Any
+// explosion then happened in the first 2W days, which the rule cannot see
+// (docs/model.md, "Two blind spots"): a Lego moment it reports on t₀ is
+// "at or before t₀", not a dated explosion, and a censored run composed
+// without the rule being able to date it. The detector's answer is left as
+// it is (it is what MODEL.md defines); this flags the run so that a report
+// can say so, and a scenario where most runs are flagged switches its
+// pathway on too early. Series shorter than 2W, and the logistic rule
+// (whose first window is already comparable with none), are never flagged.
+//
+// LeftTruncated panics if the series lengths differ (a programming error).
+func LeftTruncated(days, composability, appsCum, composedCum []float64, rule scenarios.Lego) bool {
+	n := len(days)
+	if len(composability) != n || len(appsCum) != n || len(composedCum) != n {
+		panic(fmt.Sprintf("metrics: LeftTruncated: series lengths differ (days %d, composability %d, apps %d, composed %d)",
+			n, len(composability), len(appsCum), len(composedCum)))
+	}
+	W := rule.WindowDays
+	if n == 0 || W <= 0 || math.IsNaN(W) || (rule.Rule != "" && rule.Rule != "window") {
+		return false
+	}
+	i := sort.Search(n, func(i int) bool { return days[i] >= days[0]+2*W-1e-9 })
+	if i == n {
+		return false
+	}
+	t := days[i]
+	cur := composedCum[i] - interpolate(days, composedCum, t-W)
+	apps := appsCum[i] - interpolate(days, appsCum, t-W)
+	return composability[i] >= rule.ComposabilityMin && apps > 0 && cur/apps >= rule.ComposedShareMin &&
+		cur >= rule.MinComposedPerWindow
+}
+
 func detectLogistic(days, composedCum []float64, rule scenarios.Lego, at func([]float64, float64) float64) (float64, bool) {
 	n := len(days)
 	horizon := days[n-1]

@@ -104,6 +104,69 @@ func TestDetectLegoNever(t *testing.T) {
 	}
 }
 
+func TestLeftTruncated(t *testing.T) {
+	// Composed share 0.9 of 10 apps a day from day T0 (0.1 before), the
+	// index 0.5 throughout, samples every 7 days, so the rule first looks
+	// on day 182 (the first sample ≥ 2W = 180). With T0 inside the first
+	// 2W the window (92, 182] is mostly composed, whatever the growth
+	// test says; with T0 = 1001 it is not (share 0.1 < s*). The jump on
+	// day 150 is still dated by DetectLego (growth (0.9·32 + 0.1·58)/9 ≈
+	// 3.8 ≥ G on day 182) but only as "at or before"; the jump on day 20
+	// is over by day 182 (growth 810/666 ≈ 1.2), so DetectLego censors it.
+	rule := defaultLego()
+	const rate, every = 10.0, 7.0
+	for _, tc := range []struct {
+		name        string
+		t0          float64
+		wantTrunc   bool
+		wantReached bool
+		wantDay     float64
+	}{
+		{"jump on day 20", 20, true, false, 3647},
+		{"jump on day 150", 150, true, true, 182},
+		{"jump on day 1001", 1001, false, true, 1029},
+	} {
+		composed := func(t float64) float64 {
+			if t <= tc.t0 {
+				return 0.1 * rate * t
+			}
+			return 0.1*rate*tc.t0 + 0.9*rate*(t-tc.t0)
+		}
+		days, c, a, k := series(3650, every, func(float64) float64 { return 0.5 }, func(t float64) float64 { return rate * t }, composed)
+		if got := LeftTruncated(days, c, a, k, rule); got != tc.wantTrunc {
+			t.Errorf("%s: LeftTruncated = %v; want %v", tc.name, got, tc.wantTrunc)
+		}
+		if day, ok := DetectLego(days, c, a, k, rule); ok != tc.wantReached || day != tc.wantDay {
+			t.Errorf("%s: DetectLego = (%g, %v); want (%g, %v)", tc.name, day, ok, tc.wantDay, tc.wantReached)
+		}
+		// Composition below the index threshold is not established.
+		low := make([]float64, len(c))
+		for i := range low {
+			low[i] = rule.ComposabilityMin - 0.01
+		}
+		if LeftTruncated(days, low, a, k, rule) {
+			t.Errorf("%s: flagged with the index below c*", tc.name)
+		}
+	}
+	// Too short a series, and the logistic rule, are never flagged.
+	days, c, a, k := series(175, every, func(float64) float64 { return 1 }, func(t float64) float64 { return rate * t }, func(t float64) float64 { return rate * t })
+	if LeftTruncated(days, c, a, k, rule) {
+		t.Errorf("series shorter than 2W flagged")
+	}
+	logistic := rule
+	logistic.Rule = "logistic"
+	days, c, a, k = series(3650, every, func(float64) float64 { return 1 }, func(t float64) float64 { return rate * t }, func(t float64) float64 { return rate * t })
+	if LeftTruncated(days, c, a, k, logistic) {
+		t.Errorf("logistic rule flagged")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("no panic on mismatched lengths")
+		}
+	}()
+	LeftTruncated([]float64{0, 1}, []float64{0}, []float64{0, 1}, []float64{0, 1}, rule)
+}
+
 func TestDetectLegoLogistic(t *testing.T) {
 	rule := defaultLego()
 	rule.Rule = "logistic"
