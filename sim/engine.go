@@ -141,21 +141,12 @@ func (e *Engine) Run(ctx context.Context, until float64) error {
 			default:
 			}
 		}
-		top := &e.heap[0]
-		if top.t > until {
+		if e.heap[0].t > until {
 			break
 		}
-		ev := *top
-		e.pop()
-		if e.cancelled != nil {
-			if _, ok := e.cancelled[ID(ev.seq())]; ok {
-				delete(e.cancelled, ID(ev.seq()))
-				continue
-			}
+		if !e.fire() {
+			continue
 		}
-		e.now = ev.t
-		e.processed++
-		ev.fn(ev.arg)
 		if e.stopped {
 			return nil
 		}
@@ -170,20 +161,28 @@ func (e *Engine) Run(ctx context.Context, until float64) error {
 // false when no event is left.
 func (e *Engine) Step() bool {
 	for len(e.heap) > 0 {
-		ev := e.heap[0]
-		e.pop()
-		if e.cancelled != nil {
-			if _, ok := e.cancelled[ID(ev.seq())]; ok {
-				delete(e.cancelled, ID(ev.seq()))
-				continue
-			}
+		if e.fire() {
+			return true
 		}
-		e.now = ev.t
-		e.processed++
-		ev.fn(ev.arg)
-		return true
 	}
 	return false
+}
+
+// fire pops the next event and runs it, unless it was cancelled. It
+// reports whether an event ran. The set must not be empty.
+func (e *Engine) fire() bool {
+	ev := e.heap[0]
+	e.pop()
+	if e.cancelled != nil {
+		if _, ok := e.cancelled[ID(ev.seq())]; ok {
+			delete(e.cancelled, ID(ev.seq()))
+			return false
+		}
+	}
+	e.now = ev.t
+	e.processed++
+	ev.fn(ev.arg)
+	return true
 }
 
 func (e *Engine) up(i int) {
