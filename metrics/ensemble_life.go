@@ -134,7 +134,8 @@ func (lt *LifeTable) FirstCensored() int {
 	return lt.firstCensored
 }
 
-// LogRankTables is LogRank of the observations in two tables, bit for bit.
+// LogRankTables is the log-rank test of LogRank on the observations in two
+// tables; LogRank itself builds the tables and calls it.
 func LogRankTables(a, b *LifeTable) (chi2, p float64) {
 	a.sortRows()
 	b.sortRows()

@@ -13,60 +13,14 @@ import (
 // events, or no variance, it returns 0 and 1. Ties follow sortObs: events before
 // censorings at the same time.
 func LogRank(a, b []Obs) (chi2, p float64) {
-	type tagged struct {
-		Obs
-		inA bool
+	var ta, tb LifeTable
+	for i, o := range a {
+		ta.Add(i, o)
 	}
-	all := make([]tagged, 0, len(a)+len(b))
-	for _, o := range sortObs(a, math.Inf(1)) {
-		all = append(all, tagged{o, true})
+	for i, o := range b {
+		tb.Add(i, o)
 	}
-	for _, o := range sortObs(b, math.Inf(1)) {
-		all = append(all, tagged{o, false})
-	}
-	// A stable sort on time alone keeps each group's own events-first order, and ties
-	// between groups do not matter: at-risk counts are taken before any removal at t.
-	slices.SortStableFunc(all, func(x, y tagged) int {
-		switch {
-		case x.Time < y.Time:
-			return -1
-		case x.Time > y.Time:
-			return 1
-		}
-		return 0
-	})
-	nA, n := float64(len(a)), float64(len(a)+len(b))
-	var oMinusE, v float64
-	for i := 0; i < len(all); {
-		t := all[i].Time
-		var d, dA, removed, removedA float64
-		for ; i < len(all) && all[i].Time == t; i++ {
-			removed++
-			if all[i].inA {
-				removedA++
-			}
-			if all[i].Event {
-				d++
-				if all[i].inA {
-					dA++
-				}
-			}
-		}
-		if d > 0 && n > 0 {
-			frac := nA / n
-			oMinusE += dA - d*frac
-			if n > 1 {
-				v += d * frac * (1 - frac) * (n - d) / (n - 1)
-			}
-		}
-		n -= removed
-		nA -= removedA
-	}
-	if !(v > 0) {
-		return 0, 1
-	}
-	chi2 = oMinusE * oMinusE / v
-	return chi2, chiSquare1Sf(chi2)
+	return LogRankTables(&ta, &tb)
 }
 
 // chiSquare1Sf is the upper tail of the chi-square distribution with one degree of freedom:
