@@ -168,7 +168,7 @@ func (e *Ensemble) Run(ctx context.Context) (*Result, error) {
 		for v, rep := range reps {
 			row := reports.Run{
 				Variant: names[v], Replication: r, Seed: e.Seed,
-				LegoDay: rep.LegoDay, Censored: !rep.Reached, Final: rep.Final,
+				LegoDay: rep.LegoDay, Censored: !rep.Reached, LeftTruncated: rep.LeftTruncated, Final: rep.Final,
 			}
 			if err := runs.Write(row); err != nil {
 				return err

@@ -51,11 +51,13 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 		Seed:    seed,
 		LegoDay: day,
 		Reached: reached,
-		Names:   col.Names(),
-		Days:    col.Days(),
-		Values:  col.Values(),
-		Final:   col.Final(),
-		Events:  m.Events(),
+		// The flag qualifies the day above rather than changing it.
+		LeftTruncated: col.LeftTruncated(spec.Lego),
+		Names:         col.Names(),
+		Days:          col.Days(),
+		Values:        col.Values(),
+		Final:         col.Final(),
+		Events:        m.Events(),
 	}
 	if opt.Graph {
 		rep.Graph = metrics.GraphOf(m)

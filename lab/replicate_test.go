@@ -192,6 +192,34 @@ func TestReplicateDeterministic(t *testing.T) {
 	}
 }
 
+// TestReplicateLeftTruncated checks that Replicate carries
+// metrics.LeftTruncated of its own series, under the scenario's rule and
+// under one so permissive that any builder in the first 2W days meets it.
+func TestReplicateLeftTruncated(t *testing.T) {
+	strict := hubSpec(t, 0.6, 30, 0.5)
+	loose := hubSpec(t, 0.6, 30, 0.5)
+	loose.Lego.ComposabilityMin, loose.Lego.ComposedShareMin, loose.Lego.MinComposedPerWindow = 0, 0, 0
+	for _, c := range []struct {
+		name string
+		spec *scenarios.Spec
+	}{{"scenario-rule", strict}, {"permissive-rule", loose}} {
+		r, err := Replicate(context.Background(), c.spec, "v", 0, 42, ReplicateOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		series := func(name string) []float64 { return r.Values[metrics.ObservableIndex(r.Names, name)] }
+		want := metrics.LeftTruncated(r.Days, series(metrics.ObsComposability), series(metrics.ObsBuildersCum),
+			series(metrics.ObsComposedCum), c.spec.Lego)
+		if r.LeftTruncated != want {
+			t.Errorf("%s: LeftTruncated %v; want %v", c.name, r.LeftTruncated, want)
+		}
+		if c.spec == loose && !r.LeftTruncated {
+			// Builders arrive from day 0, so some do in (W, 2W].
+			t.Errorf("%s: not flagged; builders_cum %v", c.name, series(metrics.ObsBuildersCum)[:30])
+		}
+	}
+}
+
 func TestReplicateTrace(t *testing.T) {
 	spec := hubSpec(t, 0.6, 30, 0.5)
 	var buf bytes.Buffer

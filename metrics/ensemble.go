@@ -23,6 +23,7 @@ type Ensemble struct {
 	count       int
 	days        []float64   // sample days, fixed by the first replication
 	life        []LifeTable // [variant]
+	truncated   []int       // [variant] left-truncated replications
 	final       [][]*Sketch // [variant][observable]
 	series      [][]Fan     // [variant][observable*len(days)+day]
 	paired      []pairSum   // [pair index, a < b in row order]
@@ -50,6 +51,7 @@ func NewEnsemble(variants, observables []string, horizon float64) *Ensemble {
 		observables: slices.Clone(observables),
 		horizon:     horizon,
 		life:        make([]LifeTable, len(variants)),
+		truncated:   make([]int, len(variants)),
 		final:       make([][]*Sketch, len(variants)),
 		series:      make([][]Fan, len(variants)),
 		paired:      make([]pairSum, len(variants)*(len(variants)-1)/2),
@@ -100,6 +102,9 @@ func (e *Ensemble) Add(reps []*Replication) error {
 	}
 	for v, r := range reps {
 		e.life[v].Add(e.count, obs[v])
+		if r.LeftTruncated {
+			e.truncated[v]++
+		}
 		if e.series[v] == nil {
 			e.series[v] = make([]Fan, len(e.observables)*len(e.days))
 		}
@@ -194,6 +199,7 @@ func (e *Ensemble) lego(v int, start time.Time) LegoSummary {
 	n := lt.N()
 	ls := LegoSummary{Reached: lt.Events()}
 	ls.Censored = n - ls.Reached
+	ls.LeftTruncated = e.truncated[v]
 	// Censoring happens only at the horizon, so the Kaplan–Meier P(by
 	// horizon) is the binomial proportion, and Wilson's interval keeps its
 	// coverage even at 0 or n successes, where the log-log band degenerates.

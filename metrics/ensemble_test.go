@@ -303,6 +303,37 @@ func TestEnsembleNotReached(t *testing.T) {
 	}
 }
 
+// TestEnsembleLeftTruncated counts the flagged runs per variant, reached
+// or censored alike, without changing the survival analysis.
+func TestEnsembleLeftTruncated(t *testing.T) {
+	e := NewEnsemble([]string{"x", "y"}, []string{"a", "b"}, 100)
+	// x: runs 0 and 2 flagged (one reached, one censored); y: none.
+	flagged := []bool{true, false, true, false, false}
+	for i, f := range flagged {
+		x := rep("x", i, 30, i != 2, 1)
+		x.LeftTruncated = f
+		if err := e.Add([]*Replication{x, rep("y", i, 30, true, 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := 0
+	for _, f := range flagged {
+		if f {
+			want++
+		}
+	}
+	vs, _ := e.Summarize(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if got := vs[0].Lego.LeftTruncated; got != want {
+		t.Errorf("x: left_truncated %d; want %d", got, want)
+	}
+	if got := vs[1].Lego.LeftTruncated; got != 0 {
+		t.Errorf("y: left_truncated %d; want 0", got)
+	}
+	if l := vs[0].Lego; l.Reached != 4 || l.Censored != 1 {
+		t.Errorf("x: reached %d censored %d; want 4 1 (the flag does not change outcomes)", l.Reached, l.Censored)
+	}
+}
+
 func TestEnsembleRejects(t *testing.T) {
 	bad := []struct {
 		name string
@@ -321,13 +352,14 @@ func TestEnsembleRejects(t *testing.T) {
 			t.Fatalf("%s: first replication: %v", c.name, err)
 		}
 		r := rep("y", 1, 10, true, 1)
+		r.LeftTruncated = true
 		c.edit(r)
 		err := e.Add([]*Replication{rep("x", 1, 10, true, 1), r})
 		if err == nil {
 			t.Errorf("%s: Add accepted a bad replication", c.name)
 			continue
 		}
-		if e.Count() != 1 || e.life[0].N() != 1 {
+		if e.Count() != 1 || e.life[0].N() != 1 || e.truncated[1] != 0 {
 			t.Errorf("%s: a rejected replication changed the ensemble (count %d)", c.name, e.Count())
 		}
 		if testing.Verbose() {

@@ -130,6 +130,12 @@ func (c *Collector) Lego(rule scenarios.Lego) (day float64, reached bool) {
 	return DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
 }
 
+// LeftTruncated reports whether the collected series were already composed
+// when the detector of rule first looks (see the function LeftTruncated).
+func (c *Collector) LeftTruncated(rule scenarios.Lego) bool {
+	return LeftTruncated(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+}
+
 // GraphOf returns the interop graph of m as a Graph.
 func GraphOf(m *agents.Model) *Graph {
 	nodes, edges := m.Graph()

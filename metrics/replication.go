@@ -13,6 +13,11 @@ type Replication struct {
 	// Reached is false when the replication is right-censored at the
 	// horizon.
 	Reached bool
+	// LeftTruncated is true when the composition already met the rule's
+	// conditions at the first day the detector can use (see LeftTruncated):
+	// a LegoDay is then "at or before", and a censored run composed
+	// undated.
+	LeftTruncated bool
 	// Names are the observables, in a fixed order (see Observables).
 	Names []string
 	// Days are the sample days, ascending.

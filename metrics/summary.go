@@ -47,10 +47,14 @@ type VariantSummary struct {
 // LegoSummary is the survival analysis of one variant's time to the Lego
 // moment.
 type LegoSummary struct {
-	Reached    int        `json:"reached"`
-	Censored   int        `json:"censored"`
-	PByHorizon float64    `json:"p_by_horizon"`
-	PCI95      [2]float64 `json:"p_ci95"`
+	Reached  int `json:"reached"`
+	Censored int `json:"censored"`
+	// LeftTruncated counts the runs (reached or censored) whose composition
+	// already met the rule when the detector could first see it, day₀ + 2W
+	// (Replication.LeftTruncated); 0 in summaries saved before the count.
+	LeftTruncated int        `json:"left_truncated"`
+	PByHorizon    float64    `json:"p_by_horizon"`
+	PCI95         [2]float64 `json:"p_ci95"`
 	// MedianDay is nil when the median is not reached within the horizon.
 	MedianDay  *float64 `json:"median_day"`
 	MedianDate *string  `json:"median_date"`

@@ -24,5 +24,9 @@ type Run struct {
 	Seed        uint64
 	LegoDay     float64 // NaN when censored
 	Censored    bool
-	Final       []float64 // in the order of FinalNames
+	// LeftTruncated is metrics.Replication.LeftTruncated: the run was
+	// composed before the detector could see (false in runs.csv files
+	// written before the column).
+	LeftTruncated bool
+	Final         []float64 // in the order of FinalNames
 }

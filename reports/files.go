@@ -73,7 +73,11 @@ func readJSON(r io.Reader, v any) error {
 
 // runsFixed are the leading columns of runs.csv; the final observables
 // follow.
-var runsFixed = []string{"variant", "replication", "seed", "lego_day", "censored"}
+var runsFixed = []string{"variant", "replication", "seed", "lego_day", "censored", "left_truncated"}
+
+// runsTruncCol is the index of left_truncated in runsFixed: files written
+// before it have only the columns before it, and ReadRuns still reads them.
+const runsTruncCol = 5
 
 // RunsWriter streams runs.csv rows, one per replication, so an ensemble
 // never holds them all.
@@ -107,6 +111,7 @@ func (rw *RunsWriter) Write(r Run) error {
 		rw.rec[3] = FormatFloat(r.LegoDay)
 	}
 	rw.rec[4] = strconv.FormatBool(r.Censored)
+	rw.rec[runsTruncCol] = strconv.FormatBool(r.LeftTruncated)
 	for k, x := range r.Final {
 		rw.rec[len(runsFixed)+k] = FormatFloat(x)
 	}
@@ -121,7 +126,8 @@ func (rw *RunsWriter) Flush() error {
 
 // ReadRuns decodes a runs.csv: the observables named in its header after
 // the fixed columns, and the rows, each Final in that order and LegoDay NaN
-// when censored.
+// when censored. A file without the left_truncated column (written before
+// it existed) reads with LeftTruncated false.
 func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
@@ -129,15 +135,19 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
-	if len(header) < len(runsFixed) {
-		return nil, nil, fmt.Errorf("line 1: header has %d columns, want at least %d", len(header), len(runsFixed))
+	if len(header) < runsTruncCol {
+		return nil, nil, fmt.Errorf("line 1: header has %d columns, want at least %d", len(header), runsTruncCol)
 	}
-	for i, want := range runsFixed {
+	for i, want := range runsFixed[:runsTruncCol] {
 		if header[i] != want {
 			return nil, nil, fmt.Errorf("line 1: column %d is %q, want %q", i+1, header[i], want)
 		}
 	}
-	observables = append([]string(nil), header[len(runsFixed):]...)
+	fixed := runsTruncCol
+	if len(header) > runsTruncCol && header[runsTruncCol] == runsFixed[runsTruncCol] {
+		fixed = len(runsFixed)
+	}
+	observables = append([]string(nil), header[fixed:]...)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -147,7 +157,7 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 			return nil, nil, err
 		}
 		line, _ := cr.FieldPos(0)
-		run, err := parseRun(rec)
+		run, err := parseRun(rec, fixed)
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -156,7 +166,9 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 	return observables, runs, nil
 }
 
-func parseRun(rec []string) (Run, error) {
+// parseRun decodes one row whose observables start at column fixed (the
+// left_truncated column is present when fixed is past it).
+func parseRun(rec []string, fixed int) (Run, error) {
 	run := Run{Variant: rec[0], LegoDay: math.NaN()}
 	var err error
 	if run.Replication, err = strconv.Atoi(rec[1]); err != nil {
@@ -175,10 +187,15 @@ func parseRun(rec []string) (Run, error) {
 	} else if rec[3] != "" {
 		return run, fmt.Errorf("lego_day: %q given for a censored run", rec[3])
 	}
-	run.Final = make([]float64, len(rec)-len(runsFixed))
+	if fixed > runsTruncCol {
+		if run.LeftTruncated, err = strconv.ParseBool(rec[runsTruncCol]); err != nil {
+			return run, fmt.Errorf("left_truncated: %w", err)
+		}
+	}
+	run.Final = make([]float64, len(rec)-fixed)
 	for k := range run.Final {
-		if run.Final[k], err = strconv.ParseFloat(rec[len(runsFixed)+k], 64); err != nil {
-			return run, fmt.Errorf("column %d: %w", len(runsFixed)+k+1, err)
+		if run.Final[k], err = strconv.ParseFloat(rec[fixed+k], 64); err != nil {
+			return run, fmt.Errorf("column %d: %w", fixed+k+1, err)
 		}
 	}
 	return run, nil

@@ -17,8 +17,8 @@ func TestRunsRoundTrip(t *testing.T) {
 	names := []string{"composability_index", "exploits_cum"}
 	rows := []Run{
 		{Variant: "hub", Replication: 0, Seed: 7, LegoDay: 812, Final: []float64{0.42, 3}},
-		{Variant: "de facto, subsidised", Replication: 0, Seed: 7, LegoDay: math.NaN(), Censored: true, Final: []float64{1e-7, 0}},
-		{Variant: "hub", Replication: 1, Seed: 18446744073709551615, LegoDay: 0.5, Final: []float64{1.0 / 3, 2.5e6}},
+		{Variant: "de facto, subsidised", Replication: 0, Seed: 7, LegoDay: math.NaN(), Censored: true, LeftTruncated: true, Final: []float64{1e-7, 0}},
+		{Variant: "hub", Replication: 1, Seed: 18446744073709551615, LegoDay: 0.5, LeftTruncated: true, Final: []float64{1.0 / 3, 2.5e6}},
 	}
 	var buf bytes.Buffer
 	w, err := NewRunsWriter(&buf, names)
@@ -33,10 +33,10 @@ func TestRunsRoundTrip(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "variant,replication,seed,lego_day,censored,composability_index,exploits_cum\n" +
-		"hub,0,7,812,false,0.42,3\n" +
-		"\"de facto, subsidised\",0,7,,true,1e-07,0\n" +
-		"hub,1,18446744073709551615,0.5,false,0.3333333333333333,2.5e+06\n"
+	want := "variant,replication,seed,lego_day,censored,left_truncated,composability_index,exploits_cum\n" +
+		"hub,0,7,812,false,false,0.42,3\n" +
+		"\"de facto, subsidised\",0,7,,true,true,1e-07,0\n" +
+		"hub,1,18446744073709551615,0.5,false,true,0.3333333333333333,2.5e+06\n"
 	if got := buf.String(); got != want {
 		t.Errorf("runs.csv:\n%s\nwant:\n%s", got, want)
 	}
@@ -49,18 +49,44 @@ func TestRunsRoundTrip(t *testing.T) {
 	}
 	for i := range rows {
 		g, w := got[i], rows[i]
-		if g.Variant != w.Variant || g.Replication != w.Replication || g.Seed != w.Seed || g.Censored != w.Censored ||
+		if g.Variant != w.Variant || g.Replication != w.Replication || g.Seed != w.Seed || g.Censored != w.Censored || g.LeftTruncated != w.LeftTruncated ||
 			!reflect.DeepEqual(g.Final, w.Final) || (w.Censored != math.IsNaN(g.LegoDay)) || (!w.Censored && g.LegoDay != w.LegoDay) {
 			t.Errorf("row %d: got %+v; want %+v", i, g, w)
 		}
 	}
 }
 
+// TestReadRunsWithoutLeftTruncated reads a runs.csv written before the
+// left_truncated column: every run unflagged, the observables unchanged.
+func TestReadRunsWithoutLeftTruncated(t *testing.T) {
+	in := "variant,replication,seed,lego_day,censored,composability_index,exploits_cum\n" +
+		"hub,0,7,812,false,0.42,3\n" +
+		"hub,1,7,,true,0.1,0\n"
+	names, runs, err := ReadRuns(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"composability_index", "exploits_cum"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("observables %v; want %v", names, want)
+	}
+	if len(runs) != 2 || runs[0].LegoDay != 812 || !runs[1].Censored || !reflect.DeepEqual(runs[1].Final, []float64{0.1, 0}) {
+		t.Fatalf("runs %+v; want day 812 then a censored run with finals [0.1 0]", runs)
+	}
+	for i, r := range runs {
+		if r.LeftTruncated {
+			t.Errorf("run %d: LeftTruncated true in a file without the column", i)
+		}
+	}
+}
+
 func TestReadRunsErrors(t *testing.T) {
 	header := "variant,replication,seed,lego_day,censored,x\n"
+	newHeader := "variant,replication,seed,lego_day,censored,left_truncated,x\n"
 	cases := []struct {
 		name, in, want string
 	}{
+		{"left-truncated", newHeader + "a,0,1,,true,maybe,1\n", "line 2: left_truncated"},
+		{"final-after-left-truncated", newHeader + "a,0,1,,true,false,x\n", "line 2: column 7"},
 		{"header", "variant,rep,seed,lego_day,censored\n", `line 1: column 2 is "rep", want "replication"`},
 		{"short-header", "variant,replication\n", "header has 2 columns"},
 		{"lego-day", header + "a,0,1,soon,false,1\n", "line 2: lego_day"},

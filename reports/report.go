@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -202,6 +203,12 @@ func (m *model) answer(k int, v metrics.VariantSummary) answer {
 		{"P(reached by " + m.horizon + ")", pct(l.PByHorizon) + " (" + pci + ")"},
 		{"runs reaching it / not within the horizon", thousands(l.Reached) + " / " + thousands(l.Censored)},
 		{"restricted mean time to it (to the horizon)", fmt.Sprintf("%s days (%.1f years)", thousands(int(math.Round(l.RMSTDays))), l.RMSTDays/365.25)},
+	}
+	// Only when there are any, so reports of well-calibrated scenarios (and
+	// of summaries saved before the count) keep their table.
+	if l.LeftTruncated > 0 {
+		row := [2]string{"runs composed before the detector could see (left-truncated)", thousands(l.LeftTruncated) + " of " + thousands(n)}
+		a.Rows = slices.Insert(a.Rows, 4, row)
 	}
 	return a
 }

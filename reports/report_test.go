@@ -311,6 +311,35 @@ func TestNoVariants(t *testing.T) {
 	}
 }
 
+// TestLeftTruncatedRow shows the count of left-truncated runs in the
+// flagged variant's results table only, and nowhere when none is flagged.
+func TestLeftTruncatedRow(t *testing.T) {
+	const label = "runs composed before the detector could see (left-truncated)"
+	d := fixtures(20)["four"]
+	d.Series, d.Runs, d.Graphs = nil, nil, nil
+	l := &d.Summary.Variants[1].Lego
+	l.LeftTruncated = 3
+	want := fmt.Sprintf("3 of %d", l.Reached+l.Censored)
+	files := filesOf(t, "left-truncated", d)
+	for _, f := range []string{"report.html", "report.md"} {
+		text := string(files[f])
+		if n := strings.Count(text, label); n != 1 {
+			t.Errorf("%s: the left-truncated row appears %d times; want once (one flagged variant)", f, n)
+			continue
+		}
+		if row := text[strings.Index(text, label):]; !strings.Contains(row[:min(len(row), 200)], want) {
+			t.Errorf("%s: the left-truncated row does not say %q: %.200s", f, want, row)
+		}
+	}
+	for _, name := range fixtureNames {
+		for _, f := range []string{"report.html", "report.md"} {
+			if strings.Contains(string(fixtureFiles(t, name)[f]), label) {
+				t.Errorf("%s %s: a left-truncated row with no run flagged", name, f)
+			}
+		}
+	}
+}
+
 func TestBadData(t *testing.T) {
 	for _, tc := range []struct {
 		name string

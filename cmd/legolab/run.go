@@ -272,7 +272,24 @@ func printTable(w io.Writer, s *metrics.Summary) {
 		fmt.Fprintf(tw, "%s\t%.2f [%.2f, %.2f]\t%s\t%.0f\n", v.Name, l.PByHorizon, l.PCI95[0], l.PCI95[1], medianText(start, end, l), l.RMSTDays)
 	}
 	tw.Flush()
+	for _, v := range s.Variants {
+		if n := v.Lego.LeftTruncated; n > 0 {
+			fmt.Fprintln(w, leftTruncatedNote(v.Name, n, 2*s.Lego.WindowDays))
+		}
+	}
 	fmt.Fprintf(w, "\n%s\n", headline(s))
+}
+
+// leftTruncatedNote says that n runs of variant were already composed when
+// the detector could first see, on day blind (2W): their Lego day, if any,
+// means "at or before", so the reader should not take it as a date.
+func leftTruncatedNote(variant string, n int, blind float64) string {
+	runs, are := "runs", "are"
+	if n == 1 {
+		runs, are = "run", "is"
+	}
+	return fmt.Sprintf("note: %d %s of %s %s left-truncated: composed before day %g, when the detector can first see an explosion (docs/model.md)",
+		n, runs, variant, are, blind)
 }
 
 // medianText is "DATE [LO, HI]" or "not reached", an unbounded CI end shown

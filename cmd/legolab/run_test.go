@@ -259,3 +259,40 @@ adapter_cost = 100
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 }
+
+// TestPrintTableLeftTruncated prints one note per variant with
+// left-truncated runs, naming the day 2W the detector first sees, and none
+// when no run is flagged.
+func TestPrintTableLeftTruncated(t *testing.T) {
+	s := &metrics.Summary{
+		Scenario: "s", Runs: 40, Seed: 1, HorizonDays: 3650, Start: "2025-01-01",
+		Lego: metrics.LegoRule{Rule: "window", WindowDays: 90},
+		Variants: []metrics.VariantSummary{
+			{Name: "hub", Lego: metrics.LegoSummary{Reached: 10, Censored: 30}},
+			{Name: "defacto", Lego: metrics.LegoSummary{Reached: 20, Censored: 20, LeftTruncated: 3}},
+			{Name: "one", Lego: metrics.LegoSummary{Reached: 20, Censored: 20, LeftTruncated: 1}},
+		},
+	}
+	var buf bytes.Buffer
+	printTable(&buf, s)
+	out := buf.String()
+	for _, want := range []string{
+		"note: 3 runs of defacto are left-truncated: composed before day 180, when the detector can first see an explosion (docs/model.md)\n",
+		"note: 1 run of one is left-truncated: composed before day 180,",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "note: "); n != 2 {
+		t.Errorf("%d notes; want 2 (hub has none):\n%s", n, out)
+	}
+	for i := range s.Variants {
+		s.Variants[i].Lego.LeftTruncated = 0
+	}
+	buf.Reset()
+	printTable(&buf, s)
+	if strings.Contains(buf.String(), "left-truncated") {
+		t.Errorf("a note with no run flagged:\n%s", buf.String())
+	}
+}
