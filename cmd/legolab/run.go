@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,9 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/metrics"
@@ -164,7 +161,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		defer trace.Abort()
 		ens.Trace = trace
 	}
-	bar := newProgress(e.stderr, o.quiet, len(ens.Variants)*runs)
+	bar := newProgress(e.stderr, o.quiet, len(ens.Variants)*runs, "replications", "runs")
 	if bar != nil {
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
@@ -222,37 +219,6 @@ func pathSafe(name string) string {
 		s = "run"
 	}
 	return s
-}
-
-// newProgress returns a progress bar over total replications on w, or nil
-// when there should be none: with --quiet, in CI (CI set, as GitHub
-// Actions, GitLab and most others set CI=true), or when w is not a
-// terminal.
-func newProgress(w io.Writer, quiet bool, total int) *progressbar.ProgressBar {
-	if ci := os.Getenv("CI"); quiet || (ci != "" && ci != "false" && ci != "0") {
-		return nil
-	}
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("replications"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("runs"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	// The bar's clock starts at its first render: drawn blank now, its
-	// rate is replications over the time since the start, not the first
-	// replication over the microseconds since it finished (which read
-	// "130702 runs/s").
-	bar.RenderBlank()
-	return bar
 }
 
 // printTable writes the per-variant table and the headline line.

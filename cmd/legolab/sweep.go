@@ -11,11 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"text/tabwriter"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/scenarios"
@@ -151,7 +148,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}
-	bar := newSweepProgress(e.stderr, o.quiet)
+	bar := newProgress(e.stderr, o.quiet, 1, "points × replications", "")
 	if bar != nil {
 		s.Progress = func(done, total int) {
 			bar.ChangeMax(total)
@@ -195,33 +192,6 @@ func shardFlag(o *sweepOptions) string {
 		return " --shard " + o.shard
 	}
 	return ""
-}
-
-// newSweepProgress returns a progress bar over points × replications on w,
-// or nil with --quiet, under CI=true or when w is not a terminal.
-func newSweepProgress(w io.Writer, quiet bool) *progressbar.ProgressBar {
-	if quiet || os.Getenv("CI") == "true" {
-		return nil
-	}
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	bar := progressbar.NewOptions(1,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("points × replications"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	// The bar's clock starts at its first render: drawn blank now, its
-	// rate is replications over the time since the start, not the first
-	// replication over the microseconds since it finished (which read
-	// "130702 runs/s").
-	bar.RenderBlank()
-	return bar
 }
 
 // printPlan writes the design's points as CSV.
