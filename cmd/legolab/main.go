@@ -103,7 +103,17 @@ var errInterrupted = errors.New("interrupted")
 // without another line.
 var errSilent = errors.New("failed")
 
+// gcPercent is the garbage collector's target when GOGC is not set. A
+// replication allocates ~0.5 MB that dies with it while the live heap stays
+// small (tens of MB), so the default of 100 collects very often; 400 cut
+// the CPU of a two-worker sweep by ~15% for ~12 MB more memory (measured
+// on deai-2025).
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
