@@ -2,15 +2,11 @@ package lab
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/legolab/legolab/reports"
 )
 
 // writeSweepMarkdown writes report.md: what was swept, how the outcomes
@@ -306,18 +302,8 @@ func RegenerateSweepReport(dir string) ([]string, error) {
 		names[i] = f.name
 		keep[f.name] = true
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := removeStaleCharts(dir, keep); err != nil {
 		return nil, err
-	}
-	for _, en := range entries {
-		name := reports.PlotsDir + "/" + en.Name()
-		ext := filepath.Ext(en.Name())
-		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return names, nil
 }

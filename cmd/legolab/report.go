@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,36 +33,24 @@ its checkpoint.jsonl, as the sweep wrote them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
+			regenerate := regenerateReport
 			if _, err := os.Stat(filepath.Join(dir, lab.SweepFile)); err == nil {
 				// A sweep folder: its report comes from its checkpoint.
-				names, err := lab.RegenerateSweepReport(dir)
-				if err != nil {
-					return err
-				}
-				charts := 0
-				for _, n := range names {
-					if filepath.Ext(n) == ".svg" {
-						charts++
-					}
-				}
-				if slices.Contains(names, reports.HTMLFile) {
-					fmt.Fprintln(e.stdout, filepath.Join(dir, reports.HTMLFile))
-				}
-				fmt.Fprintln(e.stdout, filepath.Join(dir, reports.MarkdownFile))
-				fmt.Fprintf(e.stdout, "%s (%d charts)\n", filepath.Join(dir, reports.PlotsDir), charts)
-				return nil
+				regenerate = lab.RegenerateSweepReport
 			}
-			files, err := regenerateReport(dir)
+			names, err := regenerate(dir)
 			if err != nil {
 				return err
 			}
 			charts := 0
-			for _, f := range files {
-				if filepath.Ext(f.Name) == ".svg" {
+			for _, n := range names {
+				if filepath.Ext(n) == ".svg" {
 					charts++
 				}
 			}
-			fmt.Fprintln(e.stdout, filepath.Join(dir, reports.HTMLFile))
+			if slices.Contains(names, reports.HTMLFile) {
+				fmt.Fprintln(e.stdout, filepath.Join(dir, reports.HTMLFile))
+			}
 			fmt.Fprintln(e.stdout, filepath.Join(dir, reports.MarkdownFile))
 			fmt.Fprintf(e.stdout, "%s (%d charts)\n", filepath.Join(dir, reports.PlotsDir), charts)
 			return nil
@@ -72,8 +59,8 @@ its checkpoint.jsonl, as the sweep wrote them.`,
 }
 
 // regenerateReport reads the run folder dir and writes its report files
-// into it, returning them.
-func regenerateReport(dir string) ([]reports.File, error) {
+// into it, returning their names.
+func regenerateReport(dir string) ([]string, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {
@@ -87,58 +74,9 @@ func regenerateReport(dir string) ([]reports.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeReportFiles(dir, files); err != nil {
-		return nil, err
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
 	}
-	return files, removeStaleCharts(dir, files)
-}
-
-// removeStaleCharts removes the charts in dir's plots folder that files
-// does not have, so that a regenerated report never shows a chart of an
-// earlier one. It runs after the new files are in place.
-func removeStaleCharts(dir string, files []reports.File) error {
-	keep := make(map[string]bool, len(files))
-	for _, f := range files {
-		keep[f.Name] = true
-	}
-	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
-	if err != nil {
-		if os.IsNotExist(err) {
-			return nil
-		}
-		return err
-	}
-	for _, en := range entries {
-		name := reports.PlotsDir + "/" + en.Name()
-		ext := filepath.Ext(en.Name())
-		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// writeReportFiles writes each file under dir atomically (temporary file,
-// then rename), creating subfolders such as plots/. A name that would leave
-// dir is refused.
-func writeReportFiles(dir string, files []reports.File) error {
-	for _, f := range files {
-		name := filepath.FromSlash(f.Name)
-		if !filepath.IsLocal(name) {
-			return fmt.Errorf("report file %q is outside the run folder", f.Name)
-		}
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := lab.WriteFileAtomic(path, func(w io.Writer) error {
-			_, err := w.Write(f.Data)
-			return err
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return names, lab.WriteReport(dir, files)
 }

@@ -1,0 +1,61 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/legolab/legolab/reports"
+)
+
+// WriteReport writes a report's files under dir, each atomically
+// (temporary file, then rename) and creating subfolders such as plots/,
+// then removes the charts of an earlier report that files no longer has. A
+// name that would leave dir is refused.
+func WriteReport(dir string, files []reports.File) error {
+	keep := make(map[string]bool, len(files))
+	for _, f := range files {
+		name := filepath.FromSlash(f.Name)
+		if !filepath.IsLocal(name) {
+			return fmt.Errorf("lab: report file %q is outside %s", f.Name, dir)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(path, func(w io.Writer) error {
+			_, err := w.Write(f.Data)
+			return err
+		}); err != nil {
+			return err
+		}
+		keep[f.Name] = true
+	}
+	return removeStaleCharts(dir, keep)
+}
+
+// removeStaleCharts removes the charts (SVG and PNG) in dir's plots folder
+// whose slash-separated names ("plots/x.svg") keep lacks, so that a
+// regenerated report never shows a chart of an earlier one. It runs after
+// the new files are in place.
+func removeStaleCharts(dir string, keep map[string]bool) error {
+	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	for _, en := range entries {
+		name := reports.PlotsDir + "/" + en.Name()
+		ext := filepath.Ext(en.Name())
+		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
