@@ -685,7 +685,7 @@ func sweepSuggest(got string, candidates []string) string {
 	}
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if d := sweepEditDistance(strings.ToLower(got), c); d < bestD {
+		if d := levenshtein(strings.ToLower(got), c); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -694,27 +694,6 @@ func sweepSuggest(got string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// sweepEditDistance is the Levenshtein distance between a and b, in bytes.
-func sweepEditDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func sweepQuoteList(xs []string) string {
