@@ -103,16 +103,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 		return nil, errors.Join(errs...)
 	}
 
-	s, err := sweepFromFolder(ref.dir, ref.id)
+	s, points, err := sweepFromFolder(ref.dir, ref.id, len(rows))
 	if err != nil {
 		return nil, err
-	}
-	points, err := s.File.Points()
-	if err != nil {
-		return nil, err
-	}
-	if len(points) != len(rows) {
-		return nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", ref.dir, len(points), len(rows))
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
@@ -144,41 +137,49 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 // sweepFromFolder rebuilds a Sweep from a sweep or shard folder: its
 // sweep.toml and scenario.toml, checked against the checkpoint's identity,
 // with the checkpoint's name, seed and replications (which the command line
-// may have overridden).
-func sweepFromFolder(dir string, id *sweepIdentity) (*Sweep, error) {
+// may have overridden). It returns the design's points too, checked to
+// number n, the checkpoint's row count.
+func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []scenarios.SweepPoint, error) {
 	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if swHash(src) != id.SHA256 {
-		return nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
+		return nil, nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
 	}
 	baseTOML, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if swHash(baseTOML) != id.ScenarioSHA256 {
-		return nil, fmt.Errorf("%s: %s does not match the checkpoint's base scenario (sha256 differs)", dir, reports.ScenarioFile)
+		return nil, nil, fmt.Errorf("%s: %s does not match the checkpoint's base scenario (sha256 differs)", dir, reports.ScenarioFile)
 	}
 	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	file.Name, file.Seed, file.Replications = id.Sweep, id.Seed, id.Replications
 	base, err := scenarios.Parse(filepath.Join(dir, reports.ScenarioFile), baseTOML)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := NewSweep(file, src, base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.BaseTOML = baseTOML
 	s.Version = id.Version
 	if !slices.Equal(s.Variants, id.Variants) {
-		return nil, fmt.Errorf("%s: the sweep runs variants %v, the checkpoint holds %v", dir, s.Variants, id.Variants)
+		return nil, nil, fmt.Errorf("%s: the sweep runs variants %v, the checkpoint holds %v", dir, s.Variants, id.Variants)
 	}
-	return s, nil
+	points, err := s.File.Points()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(points) != n {
+		return nil, nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", dir, len(points), n)
+	}
+	return s, points, nil
 }
 
 // sameDir reports whether a and b are the same directory.

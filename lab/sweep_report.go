@@ -273,16 +273,9 @@ func RegenerateSweepReport(dir string) ([]string, error) {
 	if done < id.Points {
 		return nil, fmt.Errorf("%s: the sweep has not finished (%d of %d points); finish it with `legolab sweep ... --resume`, which writes the report", dir, done, id.Points)
 	}
-	s, err := sweepFromFolder(dir, id)
+	s, points, err := sweepFromFolder(dir, id, len(byIndex))
 	if err != nil {
 		return nil, err
-	}
-	points, err := s.File.Points()
-	if err != nil {
-		return nil, err
-	}
-	if len(points) != len(byIndex) {
-		return nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", dir, len(points), len(byIndex))
 	}
 	o := &sweepOutput{
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: *id,
