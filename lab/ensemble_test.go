@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -95,7 +96,7 @@ func (f *fake) replicate(ctx context.Context, spec *scenarios.Spec, variant stri
 
 // fakeEnsemble returns an ensemble of two variants of a three-year weekly
 // scenario, writing into dir.
-func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
+func fakeEnsemble(f *fake, dir string, runs int, jobs int) *testEnsemble {
 	base := &scenarios.Spec{
 		Name: "fake", Start: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
 		HorizonDays: 3 * 365, SampleEveryDays: 7, Runs: runs, Seed: 7,
@@ -104,7 +105,7 @@ func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
 	slow, quick := *base, *base
 	slow.Builders.QPerYear = 0.4
 	quick.Builders.QPerYear = 0.7
-	return &Ensemble{
+	return &testEnsemble{Out: dir, Ensemble: &Ensemble{
 		Scenario: base,
 		Variants: []Variant{
 			{Name: "defacto", Description: "slow", Spec: &slow},
@@ -113,9 +114,20 @@ func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
 		Observables:  fakeObservables,
 		ScenarioTOML: []byte("name = \"fake\"\n"),
 		Parameters:   []metrics.Parameter{{Key: "horizon_days", Value: "1095"}},
-		Runs:         runs, Seed: 7, Jobs: jobs, Out: dir, Version: "test",
+		Runs:         runs, Seed: 7, Jobs: jobs, Version: "test",
 		Replicate: f.replicate,
-	}
+	}}
+}
+
+// testEnsemble is an ensemble with the folder it runs into.
+type testEnsemble struct {
+	*Ensemble
+	Out   string
+	Force bool
+}
+
+func (e *testEnsemble) Run(ctx context.Context) (*Result, error) {
+	return e.Ensemble.Run(ctx, &DirSink{Dir: e.Out, Force: e.Force})
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -355,7 +367,7 @@ func TestEnsembleForce(t *testing.T) {
 		t.Errorf("empty dir: %v", err)
 	}
 	// A second run into it is refused without force, and leaves it alone.
-	if err := run(empty, false); !errors.Is(err, ErrNotEmpty) {
+	if err := run(empty, false); !errors.Is(err, outdir.ErrNotEmpty) {
 		t.Errorf("non-empty dir without force: err %v; want ErrNotEmpty", err)
 	}
 	// With force the old contents go, the new ones come.

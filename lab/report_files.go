@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
 )
 
@@ -25,7 +26,7 @@ func WriteReport(dir string, files []reports.File) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := WriteFileAtomic(path, func(w io.Writer) error {
+		if err := outdir.WriteFile(path, func(w io.Writer) error {
 			_, err := w.Write(f.Data)
 			return err
 		}); err != nil {

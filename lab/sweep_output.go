@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 )
@@ -251,24 +252,48 @@ func swMedianRanks(n int) (lo, hi int) {
 	return min(max(lo, 0), n-1), min(max(hi, 0), n-1)
 }
 
-// write writes a whole sweep's outputs into dir and returns its summary.
-func (o *sweepOutput) write(dir string) (*SweepSummary, error) {
+// files returns a whole sweep's output files, checkpoint first, and its
+// summary.
+func (o *sweepOutput) files() ([]namedWrite, *SweepSummary, error) {
 	sum, err := o.summary()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files := []namedWrite{
+		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, Shard{}) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
 	}
-	files = append(files, o.reportFiles(sum)...)
-	if err := writeNamed(dir, files); err != nil {
-		return nil, err
+	return append(files, o.reportFiles(sum)...), sum, nil
+}
+
+// shardFiles returns one shard's output files: its checkpoint, the sweep
+// and base scenario, for merge, and the shard's points.
+func (o *sweepOutput) shardFiles(sh Shard) []namedWrite {
+	return []namedWrite{
+		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, sh) }},
+		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
 	}
-	return sum, nil
+}
+
+// commit writes files into sink as one result; owned says the sink's
+// folder holds this sweep's own checkpoint, and may be replaced.
+func commitFiles(sink Sink, owned bool, files []namedWrite) error {
+	if err := sink.Begin(CheckpointFile, owned); err != nil {
+		return err
+	}
+	defer sink.Abort()
+	for _, f := range files {
+		if err := writeTo(sink, f.name, f.write); err != nil {
+			return err
+		}
+	}
+	return sink.Commit()
 }
 
 // namedWrite is one output file: its slash-separated name in the folder
@@ -296,33 +321,15 @@ func (o *sweepOutput) reportFiles(sum *SweepSummary) []namedWrite {
 	return append(files, namedWrite{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
 }
 
-// writeNamed writes each file under dir atomically, creating subfolders.
+// writeNamed writes each file under dir in place, atomically, creating
+// subfolders: a finished sweep folder's report, regenerated.
 func writeNamed(dir string, files []namedWrite) error {
 	for _, f := range files {
 		path := filepath.Join(dir, filepath.FromSlash(f.name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := WriteFileAtomic(path, f.write); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeShard writes one shard's outputs: the sweep and base scenario, for
-// merge, and the shard's points.
-func (o *sweepOutput) writeShard(dir string, sh Shard) error {
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
-		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
-		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
-	}
-	for _, f := range files {
-		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := outdir.WriteFile(path, f.write); err != nil {
 			return err
 		}
 	}

@@ -130,17 +130,28 @@ assert = "p_by_horizon(hub) >= p_by_horizon(siloed)"
 assert = "p_by_horizon(hub) > 0.999"
 `
 
-func openTestSweep(t testing.TB, path string, f *sweepFake, out string, jobs int) *Sweep {
+// testSweep is a sweep with the folder it runs into.
+type testSweep struct {
+	*Sweep
+	Out   string
+	Force bool
+}
+
+func (s *testSweep) Run(ctx context.Context) (*SweepResult, error) {
+	return s.Sweep.Run(ctx, &DirSink{Dir: s.Out, Force: s.Force})
+}
+
+func openTestSweep(t testing.TB, path string, f *sweepFake, out string, jobs int) *testSweep {
 	t.Helper()
 	s, err := OpenSweep(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Out, s.Jobs, s.Version, s.Replicate = out, jobs, "test", f.replicate
+	s.Jobs, s.Version, s.Replicate = jobs, "test", f.replicate
 	// Charts take most of a small sweep's time under the race detector;
 	// TestSweepSplitsAgree draws them.
 	s.NoReport = true
-	return s
+	return &testSweep{Sweep: s, Out: out}
 }
 
 func readAll(t testing.TB, dir string, names ...string) map[string][]byte {
@@ -807,7 +818,7 @@ scale = "log"
 		}
 		return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
 	}
-	open := func(out string) *Sweep {
+	open := func(out string) *testSweep {
 		s := openTestSweep(t, path, &sweepFake{}, out, 2)
 		s.Replicate = model
 		return s

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
@@ -145,17 +146,16 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	}
 	ens.Jobs = o.jobs
 	ens.Version = version
-	ens.Force = o.force
-	ens.Out = o.out
-	if ens.Out == "" {
-		ens.Out = filepath.Join("out", pathSafe(spec.Name))
+	out := o.out
+	if out == "" {
+		out = filepath.Join("out", pathSafe(spec.Name))
 	}
 	if !o.noReport {
 		ens.Report = reports.Files
 	}
-	var trace *lab.AtomicFile
+	var trace *outdir.File
 	if o.trace != "" {
-		if trace, err = lab.CreateAtomic(o.trace); err != nil {
+		if trace, err = outdir.Create(o.trace); err != nil {
 			return err
 		}
 		defer trace.Abort()
@@ -166,7 +166,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx)
+	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
 	if bar != nil {
 		bar.Clear()
 	}
@@ -175,7 +175,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		switch {
 		case interrupted:
 			return errInterrupted
-		case errors.Is(err, lab.ErrNotEmpty):
+		case errors.Is(err, outdir.ErrNotEmpty):
 			return fmt.Errorf("%w; use --force to replace it", err)
 		}
 		return err

@@ -134,17 +134,17 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 		}
 		s.Shard = sh
 	}
-	s.Out = o.out
-	if s.Out == "" {
-		s.Out = filepath.Join("out", pathSafe(s.File.Name))
+	out := o.out
+	if out == "" {
+		out = filepath.Join("out", pathSafe(s.File.Name))
 		if s.Shard.Count > 1 {
-			s.Out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
+			out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
 		}
 	}
 	if o.resume && o.force {
 		return usagef("--resume and --force exclude each other: --resume continues the sweep in --out, --force discards it")
 	}
-	s.Jobs, s.Resume, s.Force, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, o.force, version, sweepReplicate, o.noReport
+	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}
@@ -155,7 +155,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 			bar.Set(done)
 		}
 	}
-	res, err := s.Run(ctx)
+	res, err := s.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
 	if bar != nil {
 		bar.Clear()
 	}
@@ -163,7 +163,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			if !o.quiet {
 				fmt.Fprintf(e.stderr, "Interrupted: finished points are in %s; continue with\n  legolab sweep %s --out %s%s --resume\n",
-					filepath.Join(s.Out, lab.CheckpointFile), file, s.Out, shardFlag(o))
+					filepath.Join(out, lab.CheckpointFile), file, out, shardFlag(o))
 			}
 			return errInterrupted
 		}
