@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -503,5 +505,42 @@ func TestEnsembleMemory(t *testing.T) {
 	t.Logf("peak live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
 	if ratio > 1.3 {
 		t.Errorf("peak heap ratio %.2f; want <= 1.3", ratio)
+	}
+}
+
+// TestMemorySinkSameFiles checks that an ensemble kept in memory holds the
+// same files, byte for byte, as one written to a folder, report included.
+func TestMemorySinkSameFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	e := fakeEnsemble(newFake(), dir, 6, 2)
+	e.Report = reports.Files
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mem := &MemorySink{}
+	res, err := e.Ensemble.Run(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Dir != "" {
+		t.Errorf("Dir %q; want \"\" for a memory sink", res.Dir)
+	}
+	var onDisk []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			onDisk = append(onDisk, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	names := mem.Names()
+	slices.Sort(names)
+	if !slices.Equal(names, onDisk) {
+		t.Fatalf("memory sink files %v; folder has %v", names, onDisk)
+	}
+	for _, n := range names {
+		if !bytes.Equal(mem.File(n), readFile(t, filepath.Join(dir, filepath.FromSlash(n)))) {
+			t.Errorf("%s differs between the memory sink and the folder", n)
+		}
 	}
 }

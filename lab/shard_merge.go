@@ -3,6 +3,7 @@ package lab
 import (
 	"errors"
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +21,7 @@ import (
 // duplicated shard, and a shard that has not finished (resume it first).
 // With plots false the charts and report.html are left out. An out that
 // is not empty is refused unless force is set and it is a sweep folder.
-func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, error) {
+func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}

@@ -89,7 +89,7 @@ type Sweep struct {
 // SweepResult is what Sweep.Run produced.
 type SweepResult struct {
 	// Summary is the content of summary.json; nil for a shard of several.
-	Summary *SweepSummary
+	Summary *metrics.SweepSummary
 	// Rows are the outcome rows of the points this process holds, by index.
 	Rows []*PointRow
 	// Computed counts the points computed in this run, Resumed those read

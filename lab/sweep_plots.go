@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"math"
 	"slices"
 	"strconv"
@@ -26,7 +27,7 @@ type sweepChart struct {
 // where SLUG names the outcome (outcomeSlugs). A chart that cannot be
 // drawn (e.g. no finite value) is left out; the tables still say
 // everything.
-func (o *sweepOutput) charts(sum *SweepSummary) []sweepChart {
+func (o *sweepOutput) charts(sum *metrics.SweepSummary) []sweepChart {
 	var out []sweepChart
 	slugs := outcomeSlugs(o.outcomes)
 	for k, name := range o.outcomes {
@@ -89,7 +90,7 @@ func outcomeSlugs(outcomes []string) []string {
 }
 
 // sensitivityChart draws the ranked indices of one outcome.
-func sensitivityChart(design, outcome string, rows []SensitivityRow, base string) (sweepChart, bool) {
+func sensitivityChart(design, outcome string, rows []metrics.SensitivityRow, base string) (sweepChart, bool) {
 	c := reports.SensitivityChart{Title: "Sensitivity of " + outcome}
 	val := func(p *float64) float64 {
 		if p == nil {
@@ -97,7 +98,7 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 		}
 		return *p
 	}
-	series := func(name string, get func(r SensitivityRow) (v, lo, hi float64)) reports.BarSeries {
+	series := func(name string, get func(r metrics.SensitivityRow) (v, lo, hi float64)) reports.BarSeries {
 		s := reports.BarSeries{Name: name}
 		for _, r := range rows {
 			v, lo, hi := get(r)
@@ -113,10 +114,10 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 	case scenarios.DesignSobol:
 		c.ValueLabel = "Sobol' index (share of variance)"
 		c.Series = []reports.BarSeries{
-			series("total ST", func(r SensitivityRow) (float64, float64, float64) {
+			series("total ST", func(r metrics.SensitivityRow) (float64, float64, float64) {
 				return val(r.ST), val(r.STCI95[0]), val(r.STCI95[1])
 			}),
-			series("first-order S1", func(r SensitivityRow) (float64, float64, float64) {
+			series("first-order S1", func(r metrics.SensitivityRow) (float64, float64, float64) {
 				return val(r.S1), val(r.S1CI95[0]), val(r.S1CI95[1])
 			}),
 		}
@@ -124,14 +125,18 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 	case scenarios.DesignMorris:
 		c.ValueLabel = "elementary effect (outcome units per full range)"
 		c.Series = []reports.BarSeries{
-			series("μ*", func(r SensitivityRow) (float64, float64, float64) { return val(r.MuStar), math.NaN(), math.NaN() }),
-			series("σ", func(r SensitivityRow) (float64, float64, float64) { return val(r.Sigma), math.NaN(), math.NaN() }),
+			series("μ*", func(r metrics.SensitivityRow) (float64, float64, float64) {
+				return val(r.MuStar), math.NaN(), math.NaN()
+			}),
+			series("σ", func(r metrics.SensitivityRow) (float64, float64, float64) {
+				return val(r.Sigma), math.NaN(), math.NaN()
+			}),
 		}
 		caption = "Morris μ* (importance) and σ (nonlinearity or interactions), parameters ranked by μ*."
 	default:
 		c.ValueLabel = "main effect S1 (share of variance)"
 		c.Series = []reports.BarSeries{
-			series("S1", func(r SensitivityRow) (float64, float64, float64) { return val(r.S1), math.NaN(), math.NaN() }),
+			series("S1", func(r metrics.SensitivityRow) (float64, float64, float64) { return val(r.S1), math.NaN(), math.NaN() }),
 		}
 		caption = "Main effects (correlation ratio), parameters ranked by S1."
 	}

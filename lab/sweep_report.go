@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"html"
 	"io"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 // writeSweepMarkdown writes report.md: what was swept, how the outcomes
 // ranged over the design, and which parameters matter most for each
 // outcome.
-func writeSweepMarkdown(w io.Writer, s *SweepSummary, charts []sweepChart) error {
+func writeSweepMarkdown(w io.Writer, s *metrics.SweepSummary, charts []sweepChart) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Sweep %s\n\n", s.Sweep)
 	if s.Description != "" {
@@ -72,7 +73,7 @@ func writeSweepMarkdown(w io.Writer, s *SweepSummary, charts []sweepChart) error
 	return err
 }
 
-func swDesignText(s *SweepSummary) string {
+func swDesignText(s *metrics.SweepSummary) string {
 	switch s.Design {
 	case "sobol":
 		sc := "scrambled"
@@ -98,7 +99,7 @@ func swMethodNote(design string) string {
 	return "Main effects (correlation ratio Var(E[Y|X])/Var(Y)): a screening measure; use a sobol design for total indices. Parameters are ranked by S1.\n"
 }
 
-func swParamRange(p SweepParamInfo) string {
+func swParamRange(p metrics.SweepParamInfo) string {
 	if len(p.Values) > 0 {
 		return "{" + strings.Join(p.Values, ", ") + "}"
 	}
@@ -168,7 +169,7 @@ func chartFile(c sweepChart, ext string) string {
 
 // writeSweepHTML writes report.html: report.md's content as one
 // self-contained page with the charts inline (SVG).
-func writeSweepHTML(w io.Writer, s *SweepSummary, charts []sweepChart) error {
+func writeSweepHTML(w io.Writer, s *metrics.SweepSummary, charts []sweepChart) error {
 	var b strings.Builder
 	e := html.EscapeString
 	fmt.Fprintf(&b, `<!DOCTYPE html>

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"io"
 	"os"
 	"path/filepath"
@@ -216,7 +217,7 @@ func printPlan(w io.Writer, f *scenarios.Sweep) error {
 
 // printSensitivity writes, for each outcome, the top parameters by ST
 // (sobol), μ* (morris) or S1 (main effects).
-func printSensitivity(w io.Writer, s *lab.SweepSummary, top int) {
+func printSensitivity(w io.Writer, s *metrics.SweepSummary, top int) {
 	fmt.Fprintf(w, "Sweep %s: %s design, %d points × %d replications of %s\n", s.Sweep, s.Design, s.Points, s.Replications, s.Scenario)
 	for _, o := range s.Outcomes {
 		rows := s.Top(o, top)
