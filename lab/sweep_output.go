@@ -242,18 +242,18 @@ type namedWrite struct {
 // plots is false) and report.md.
 func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) []namedWrite {
 	var files []namedWrite
-	var charts []sweepChart
+	var charts []reports.SweepChart
 	if o.plots {
 		charts = o.charts(sum)
 		for _, c := range charts {
-			for _, pf := range c.files {
+			for _, pf := range c.Files {
 				data := pf.Data
 				files = append(files, namedWrite{pf.Name, func(w io.Writer) error { _, err := w.Write(data); return err }})
 			}
 		}
-		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return writeSweepHTML(w, sum, charts) }})
+		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return reports.WriteSweepHTML(w, sum, charts) }})
 	}
-	return append(files, namedWrite{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
+	return append(files, namedWrite{"report.md", func(w io.Writer) error { return reports.WriteSweepMarkdown(w, sum, charts) }})
 }
 
 // writeNamed writes each file under dir in place, atomically, creating
