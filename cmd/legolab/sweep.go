@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/legolab/legolab/lab"
+	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -223,22 +225,18 @@ func printSensitivity(w io.Writer, s *metrics.SweepSummary, top int) {
 		rows := s.Top(o, top)
 		fmt.Fprintf(w, "\n%s\n", o)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		switch s.Design {
-		case scenarios.DesignSobol:
-			fmt.Fprintln(tw, "  parameter\tST [95% CI]\tS1 [95% CI]")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, ciCell(r.ST, r.STCI95), ciCell(r.S1, r.S1CI95), noteCell(r.Note))
+		t := reports.SensitivityTableOf(s.Design, rows)
+		fmt.Fprintf(tw, "  parameter\t%s\n", strings.Join(t.Head, "\t"))
+		for _, r := range t.Rows {
+			cells := make([]string, len(r.Cells))
+			for i, c := range r.Cells {
+				if c.CI != nil {
+					cells[i] = ciCell(c.V, *c.CI)
+				} else {
+					cells[i] = numCell(c.V)
+				}
 			}
-		case scenarios.DesignMorris:
-			fmt.Fprintln(tw, "  parameter\tμ*\tσ")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, numCell(r.MuStar), numCell(r.Sigma), noteCell(r.Note))
-			}
-		default:
-			fmt.Fprintln(tw, "  parameter\tS1 (main effect)")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s%s\n", r.Param, numCell(r.S1), noteCell(r.Note))
-			}
+			fmt.Fprintf(tw, "  %s\t%s%s\n", r.Param, strings.Join(cells, "\t"), noteCell(r.Note))
 		}
 		tw.Flush()
 	}
