@@ -179,6 +179,9 @@ func markUsage(c *cobra.Command) {
 		check = func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+				if c.SuggestionsMinimumDistance <= 0 {
+					c.SuggestionsMinimumDistance = 2 // cobra's default
+				}
 				if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 					msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
 				}
