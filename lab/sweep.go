@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -403,6 +404,11 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	resumed := 0
 	switch {
 	case dir != "":
+		// A kill in the middle of the last commit may have left the
+		// folder, checkpoint and all, under a hidden name.
+		if err := outdir.Recover(filepath.Clean(dir)); err != nil {
+			return nil, err
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}

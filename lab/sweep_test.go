@@ -996,3 +996,31 @@ func TestSweepMemorySink(t *testing.T) {
 		t.Error("resuming into memory: no error")
 	}
 }
+
+// TestSweepResumeAfterKilledCommit checks that a sweep killed between the
+// two renames of its final commit (its folder under a hidden .old name)
+// resumes from its checkpoint instead of starting over.
+func TestSweepResumeAfterKilledCommit(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	if _, err := openTestSweep(t, path, &sweepFake{}, out, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(out, filepath.Join(root, ".out.old-42")); err != nil {
+		t.Fatal(err)
+	}
+	f := &sweepFake{}
+	s := openTestSweep(t, path, f, out, 2)
+	s.Resume = true
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Computed != 0 || f.calls.Load() != 0 {
+		t.Errorf("computed %d points (%d replications); want 0: the checkpoint should have been recovered", res.Computed, f.calls.Load())
+	}
+	if _, err := os.Stat(filepath.Join(root, ".out.old-42")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the hidden copy is still there: %v", err)
+	}
+}

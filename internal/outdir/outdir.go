@@ -178,7 +178,7 @@ type Dir struct {
 // first restored from the hidden copy of its previous contents.
 func Stage(target string, opt Options) (*Dir, error) {
 	target = filepath.Clean(target)
-	if err := recoverOld(target); err != nil {
+	if err := Recover(target); err != nil {
 		return nil, err
 	}
 	if err := checkTarget(target, opt); err != nil {
@@ -205,12 +205,13 @@ func Stage(target string, opt Options) (*Dir, error) {
 	return &Dir{Target: target, Staging: staging, opt: opt}, nil
 }
 
-// recoverOld deals with the ".BASE.old-DIGITS" copies of previous results
-// that Commit renames aside: killed between its two renames, it leaves the
+// Recover deals with the ".BASE.old-DIGITS" copies of previous results
+// that Commit renames aside: killed between its two renames, Commit leaves
 // target missing and its previous contents there, which are put back;
-// killed while removing the copy, it leaves the target in place and part
-// of the copy, which is removed.
-func recoverOld(target string) error {
+// killed while removing the copy, it leaves target in place and part of
+// the copy, which is removed. Stage calls it; a caller that works in
+// target before staging (a sweep's checkpoint) calls it first.
+func Recover(target string) error {
 	parent, base := filepath.Split(target)
 	if parent == "" {
 		parent = "."
