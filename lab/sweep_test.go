@@ -895,7 +895,7 @@ func TestSweepProbabilityIntervalClamped(t *testing.T) {
 		if st.MeanCI95[0] == nil || st.MeanCI95[1] == nil {
 			t.Fatalf("%s: no interval", tc.outcome)
 		}
-		if lo, hi := *st.MeanCI95[0], *st.MeanCI95[1]; math.Abs(lo-tc.lo) > 1e-12 || math.Abs(hi-tc.hi) > 1e-12 {
+		if lo, hi := *st.MeanCI95[0], *st.MeanCI95[1]; math.Abs(lo-tc.lo) > 1e-12*(1+math.Abs(tc.lo)) || math.Abs(hi-tc.hi) > 1e-12*(1+math.Abs(tc.hi)) {
 			t.Errorf("%s: interval [%v, %v]; want [%v, %v]", tc.outcome, lo, hi, tc.lo, tc.hi)
 		}
 	}
