@@ -175,3 +175,23 @@ func TestDayDate(t *testing.T) {
 		}
 	}
 }
+
+// TestEnsembleMedianExact checks that the summary's median and the representative run use
+// the exact Kaplan–Meier median: 24 replications reaching the Lego moment on days 7, 14,
+// ..., 168 have S = 12/24 = 1/2 exactly on day 84, which the floating-point product rounds
+// to 0.5000000000000001, so the rule "first S <= 0.5" on it gave day 91 and replication 12.
+func TestEnsembleMedianExact(t *testing.T) {
+	e := NewEnsemble([]string{"x"}, []string{"a", "b"}, 365)
+	for r := range 24 {
+		if err := e.Add([]*Replication{rep("x", r, float64(7*(r+1)), true, 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vs, _ := e.Summarize(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if m := vs[0].Lego.MedianDay; m == nil || *m != 84 {
+		t.Errorf("median day %v; want 84", m)
+	}
+	if r, o := e.Representative(0); r != 11 || o != (stats.Obs{Time: 84, Event: true}) {
+		t.Errorf("representative %d %v; want 11 {84 true}", r, o)
+	}
+}
