@@ -20,6 +20,7 @@ var rank = map[string]int{
 	"sim":       0,
 	"scenarios": 1,
 	"agents":    2,
+	"sweeps":    2, // sweep files and designs (scenarios below it; metrics, reports, lab above)
 	"metrics":   3,
 	"reports":   4,
 	"lab":       5,
