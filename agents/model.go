@@ -202,12 +202,12 @@ type Model struct {
 	ciTouched []int32
 	compAcc   []float64
 
-	// Actions, created once.
-	actArrival, actDeath, actLaunch, actOutageEnd sim.Action
-	actStdReview, actHubLaunch, actHubReview      sim.Action
-	actHubExploit, actHubResume, actShock         sim.Action
-	actShockScheduled, actBuilderShare            sim.Action
-	actEmissionStart                              sim.Action
+	// Actions, registered once with the engine.
+	actArrival, actDeath, actLaunch, actOutageEnd sim.ActionID
+	actStdReview, actHubLaunch, actHubReview      sim.ActionID
+	actHubExploit, actHubResume, actShock         sim.ActionID
+	actShockScheduled, actBuilderShare            sim.ActionID
+	actEmissionStart                              sim.ActionID
 
 	tr *tracer
 }
@@ -285,19 +285,19 @@ func (m *Model) Choices() uint64 { return m.choices }
 func (m *Model) Spec() *scenarios.Spec { return m.spec }
 
 func (m *Model) bindActions() {
-	m.actArrival = m.onArrival
-	m.actDeath = m.onDeath
-	m.actLaunch = m.onLaunch
-	m.actOutageEnd = m.onOutageEnd
-	m.actStdReview = m.onStdReview
-	m.actHubLaunch = m.onHubLaunch
-	m.actHubReview = m.onHubReview
-	m.actHubExploit = m.onHubExploit
-	m.actHubResume = m.onHubResume
-	m.actShock = m.onRandomShock
-	m.actShockScheduled = m.onScheduledShock
-	m.actBuilderShare = m.onBuilderShare
-	m.actEmissionStart = m.onEmissionStart
+	m.actArrival = m.eng.Register(m.onArrival)
+	m.actDeath = m.eng.Register(m.onDeath)
+	m.actLaunch = m.eng.Register(m.onLaunch)
+	m.actOutageEnd = m.eng.Register(m.onOutageEnd)
+	m.actStdReview = m.eng.Register(m.onStdReview)
+	m.actHubLaunch = m.eng.Register(m.onHubLaunch)
+	m.actHubReview = m.eng.Register(m.onHubReview)
+	m.actHubExploit = m.eng.Register(m.onHubExploit)
+	m.actHubResume = m.eng.Register(m.onHubResume)
+	m.actShock = m.eng.Register(m.onRandomShock)
+	m.actShockScheduled = m.eng.Register(m.onScheduledShock)
+	m.actBuilderShare = m.eng.Register(m.onBuilderShare)
+	m.actEmissionStart = m.eng.Register(m.onEmissionStart)
 }
 
 // schedule puts the initial events on the engine: protocol launches, the

@@ -17,14 +17,14 @@ func BenchmarkHold(b *testing.B) {
 			e := New(n)
 			rng := NewStream(1, 0, StreamID("hold"))
 			left := 0
-			var act Action
-			act = func(arg int64) {
+			var act ActionID
+			act = e.Register(func(arg int64) {
 				left--
 				if left <= 0 {
 					e.Stop()
 				}
 				e.After(rng.ExpFloat64(), 0, act, arg)
-			}
+			})
 			for i := 0; i < n; i++ {
 				e.At(rng.ExpFloat64(), 0, act, int64(i))
 			}
