@@ -348,7 +348,25 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 func (m *Model) appsOnChanged(p, delta int) {
 	pr := &m.prot[p]
 	pr.appsOn += delta
-	pr.lnApps = math.Log1p(float64(pr.appsOn))
+	pr.lnApps = ln1p(pr.appsOn)
+}
+
+// ln1pTable holds math.Log1p(n) for small n, built with math.Log1p itself
+// so that a lookup gives the very same bits.
+var ln1pTable = func() []float64 {
+	t := make([]float64, 1<<12)
+	for n := range t {
+		t[n] = math.Log1p(float64(n))
+	}
+	return t
+}()
+
+// ln1p returns ln(1 + n) for n ≥ 0, exactly as math.Log1p(float64(n)).
+func ln1p(n int) float64 {
+	if uint(n) < uint(len(ln1pTable)) {
+		return ln1pTable[n]
+	}
+	return math.Log1p(float64(n))
 }
 
 // linkChanged updates the usage counters of one app-provider link.
