@@ -76,6 +76,7 @@ func BenchmarkFloor(b *testing.B) {
 			b.ReportAllocs()
 			var events uint64
 			i := 0
+			cpu := cpuTime()
 			for b.Loop() {
 				k := i % len(c.specs)
 				r, err := Replicate(context.Background(), c.specs[k], c.vars[k], i, 1, ReplicateOptions{})
@@ -85,6 +86,7 @@ func BenchmarkFloor(b *testing.B) {
 				events += r.Events
 				i++
 			}
+			reportCPU(b, cpu, i)
 			b.ReportMetric(float64(events)/float64(i), "events/replication")
 		})
 	}

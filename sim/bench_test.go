@@ -34,8 +34,10 @@ func BenchmarkHold(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			left = b.N
+			cpu := cpuTime()
 			e.Run(context.Background(), math.Inf(1))
 			b.StopTimer()
+			reportCPU(b, cpu, b.N)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
@@ -100,11 +102,13 @@ func BenchmarkBareHeap(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
 				x := pop()
 				x.t += rng.ExpFloat64()
 				push(x)
 			}
+			reportCPU(b, cpu, b.N)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
@@ -243,9 +247,11 @@ func BenchmarkBareBass(b *testing.B) {
 	var out []int32
 	b.ReportAllocs()
 	rep := uint64(0)
+	cpu := cpuTime()
 	for b.Loop() {
 		h, out = bareBass(rep, h, out)
 		rep++
 	}
+	reportCPU(b, cpu, int(rep))
 	b.ReportMetric(float64(out[len(out)-1]), "builders")
 }
