@@ -243,16 +243,19 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 			}
 		}
 		m.util = append(m.util, u)
-		best = math.Max(best, u)
+		if u > best {
+			best = u // utilities are finite: no NaN, and ±0 weigh alike
+		}
 	}
 	if m.tr != nil {
 		m.traceChoice(d)
 	}
-	// Logit draw, shifted by the maximum for numerical safety.
+	// Logit draw, shifted by the maximum for numerical safety. The best
+	// option's weight is e^0 = 1 exactly, so its exponential is skipped.
 	beta := ch.Beta
-	sum := math.Exp(beta * (m.outsideUtil - best))
+	sum := expShift(beta, m.outsideUtil, best)
 	for i, u := range m.util {
-		w := math.Exp(beta * (u - best))
+		w := expShift(beta, u, best)
 		m.util[i] = w
 		sum += w
 	}
@@ -272,6 +275,15 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 }
 
 func indexOfPos(s []int32, v int32) int { return firstIndex(s, v) }
+
+// expShift returns e^{β(u − best)}, exactly as math.Exp would, without
+// calling it when u is the best utility.
+func expShift(beta, u, best float64) float64 {
+	if u == best {
+		return 1
+	}
+	return math.Exp(beta * (u - best))
+}
 
 // integrationCost is the cost of joining candidate c (on dimension d) to
 // the distinct protocols already chosen.
