@@ -231,7 +231,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	m.util = m.util[:0]
 	best := m.outsideUtil
 	for _, c := range m.sel {
-		u := ch.QualityWeight*m.quality[int(c)*m.D+d] + ch.NetworkWeight*m.prot[c].lnApps
+		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*m.prot[c].lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
@@ -339,7 +339,7 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 		}
 	}
 	a.composed = len(m.distinct) >= 2
-	a.fullStack = covered == (uint64(1)<<m.D)-1 || (m.D == 64 && covered == ^uint64(0))
+	a.fullStack = covered == (uint64(1)<<m.nDim)-1 || (m.nDim == 64 && covered == ^uint64(0))
 	m.appsLive++
 	if a.composed {
 		m.composedLive++
@@ -383,12 +383,12 @@ func ln1p(n int) float64 {
 
 // linkChanged updates the usage counters of one app-provider link.
 func (m *Model) linkChanged(p, d int, delta int32) {
-	m.usageDim[p*m.D+d] += delta
+	m.usageDim[p*m.nDim+d] += delta
 	m.prot[p].usage += int(delta)
 	m.linksDim[d] += int(delta)
 	m.protoLinks += int(delta)
-	if s := m.std[p*m.D+d]; s >= 0 {
-		m.stdUsage[int(s)*m.D+d] += delta
+	if s := m.std[p*m.nDim+d]; s >= 0 {
+		m.stdUsage[int(s)*m.nDim+d] += delta
 	}
 	for mask := m.prot[p].members; mask != 0; mask &= mask - 1 {
 		m.hubs[trailingZeros(mask)].usage += int(delta)

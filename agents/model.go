@@ -99,11 +99,11 @@ type app struct {
 // Model is one replication of a scenario on a sim.Engine. It is not safe
 // for concurrent use; replications run in parallel each own a Model.
 type Model struct {
-	spec *scenarios.Spec
-	eng  *sim.Engine
-	D    int
-	H    int
-	P    int
+	spec  *scenarios.Spec
+	eng   *sim.Engine
+	nDim  int // dimensions
+	nHub  int // hubs
+	nProt int // protocols, declared and generated
 
 	rArr, rChoice, rLife, rStd *rand.Rand
 
@@ -332,12 +332,12 @@ func (m *Model) schedule() {
 }
 
 func (m *Model) setupDimensions() error {
-	m.D = len(m.spec.Dimensions)
-	if m.D == 0 {
+	m.nDim = len(m.spec.Dimensions)
+	if m.nDim == 0 {
 		return fmt.Errorf("agents: dimensions: none declared")
 	}
-	if m.D > MaxDimensions {
-		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.D, MaxDimensions)
+	if m.nDim > MaxDimensions {
+		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.nDim, MaxDimensions)
 	}
 	return nil
 }
@@ -420,8 +420,8 @@ func (m *Model) internStd(name string) int32 {
 
 func (m *Model) setupStandards() error {
 	nStd := len(m.stdNames)
-	m.stdUsage = make([]int32, nStd*m.D)
-	m.speakers = make([]int32, nStd*m.D)
+	m.stdUsage = make([]int32, nStd*m.nDim)
+	m.speakers = make([]int32, nStd*m.nDim)
 	m.stdOfferer = make([]int32, nStd)
 	for i := range m.stdOfferer {
 		m.stdOfferer[i] = -1
@@ -434,8 +434,8 @@ func (m *Model) setupStandards() error {
 			return fmt.Errorf("agents: standards.offered_by[%d]: unknown protocol %q", k, name)
 		}
 		m.prot[p].offerer = true
-		for d := range m.D {
-			s := m.std[p*m.D+d]
+		for d := range m.nDim {
+			s := m.std[p*m.nDim+d]
 			if s < 0 || m.stdOfferer[s] >= 0 {
 				continue
 			}
@@ -474,8 +474,8 @@ func (m *Model) setupBuilders() error {
 	if len(m.spec.AppTypes) == 0 {
 		return fmt.Errorf("agents: app_types: none declared")
 	}
-	m.joins = make([]bool, m.D*m.D)
-	m.linksDim = make([]int, m.D)
+	m.joins = make([]bool, m.nDim*m.nDim)
+	m.linksDim = make([]int, m.nDim)
 	total := 0.0
 	for k, t := range m.spec.AppTypes {
 		at := appType{name: t.Name}
@@ -498,8 +498,8 @@ func (m *Model) setupBuilders() error {
 				if a > c {
 					a, c = c, a
 				}
-				if !m.joins[a*m.D+c] {
-					m.joins[a*m.D+c] = true
+				if !m.joins[a*m.nDim+c] {
+					m.joins[a*m.nDim+c] = true
 					m.joinPairs = append(m.joinPairs, [2]int{a, c})
 				}
 			}
