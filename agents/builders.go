@@ -24,31 +24,44 @@ import (
 // is scheduled at t₀, each accepted with probability λ(t)/λ̄. c ≤ 1, and
 // between events that can raise x (an app's death, a launch, a builder
 // share switching on) x only falls (emissions decay, apps accrue), so
-// λ ≤ λ̄; those events redraw the pending candidate, which the memoryless
-// exponential allows. With η = 0 and no incentives every candidate is
-// accepted and the process is the stochastic Bass diffusion, whose mean
-// follows M·F(t).
+// λ ≤ λ̄. Those events redraw the pending candidate, which the memoryless
+// exponential allows, but only when the bound has actually risen above the
+// pending one: a variant whose pools are still 0 then draws the same
+// arrivals as one without incentives (common random numbers). With η = 0
+// and no incentives every candidate is accepted and the process is the
+// stochastic Bass diffusion, whose mean follows M·F(t).
 
 // scheduleArrival schedules the next candidate arrival, if any builder is
 // left in the market, and supersedes any pending one.
 func (m *Model) scheduleArrival() {
 	m.arrGen++
-	left := m.mPot - float64(m.nBuilders)
-	if left <= 0 {
-		return
-	}
-	n := float64(m.nBuilders)
-	m.arrBound = (m.pDay + m.qDay*(1+math.Max(m.eta, 0))*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	m.arrBound = m.arrivalBound()
 	if m.arrBound <= 0 {
+		m.arrBound = 0 // no candidate pending
 		return
 	}
 	m.eng.After(m.rArr.ExpFloat64()/m.arrBound, prioArrival, m.actArrival, int64(m.arrGen))
 }
 
+// arrivalBound is the thinning bound λ̄ at the current time, 0 when no
+// builder is left in the market.
+func (m *Model) arrivalBound() float64 {
+	left := m.mPot - float64(m.nBuilders)
+	if left <= 0 {
+		return 0
+	}
+	n := float64(m.nBuilders)
+	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0))*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+}
+
 // redrawArrival reschedules the pending candidate after an event that may
-// have raised the incentive factor x(t).
+// have raised the incentive factor x(t), when it did raise the bound above
+// the pending candidate's. Otherwise the pending bound still holds and the
+// candidate stands: redrawing it anyway would consume arrival draws and
+// break common random numbers with a variant whose incentives are off (as
+// an app's death, or a launch, while every builder pool is still 0).
 func (m *Model) redrawArrival() {
-	if m.incentives {
+	if m.incentives && m.arrivalBound() > m.arrBound {
 		m.scheduleArrival()
 	}
 }
