@@ -20,16 +20,25 @@ import (
 // incentives x ≡ 1 and the process is Bass amplified by composition.
 //
 // Arrivals are drawn exactly by thinning (Lewis & Shedler 1979): candidates
-// at the bound λ̄ = (p + q(1+η)N/M)(M − N)·x(t₀), fixed when the candidate
-// is scheduled at t₀, each accepted with probability λ(t)/λ̄. c ≤ 1, and
-// between events that can raise x (an app's death, a launch, a builder
-// share switching on) x only falls (emissions decay, apps accrue), so
-// λ ≤ λ̄. Those events redraw the pending candidate, which the memoryless
-// exponential allows, but only when the bound has actually risen above the
-// pending one: a variant whose pools are still 0 then draws the same
-// arrivals as one without incentives (common random numbers). With η = 0
-// and no incentives every candidate is accepted and the process is the
-// stochastic Bass diffusion, whose mean follows M·F(t).
+// at the bound λ̄ = (p + q(1 + η·c̄)N/M)(M − N)·x(t₀), fixed when the
+// candidate is scheduled at t₀, each accepted with probability λ(t)/λ̄.
+// c̄ = min(1, c(t₀) + thinMargin) is the composed share at t₀ plus a margin.
+// Between events x only falls (emissions decay, apps accrue) and c, N stay
+// put, so λ ≤ λ̄ holds as long as no event raises c above c̄ or raises x.
+// The events that can (an app's start or death, a launch, a builder share
+// or emissions switching on) redraw the pending candidate, which the
+// memoryless exponential allows, when λ now exceeds its bound. A candidate
+// that stands keeps the streams of a variant
+// whose pools are still 0 equal to those of one without incentives (common
+// random numbers). With η = 0 and no incentives every candidate is
+// accepted and the process is the stochastic Bass diffusion, whose mean
+// follows M·F(t).
+
+// thinMargin is the margin of the composed share in the thinning bound. A
+// larger margin rejects more candidates (the acceptance ratio is at least
+// 1/(1 + η·thinMargin)); a smaller one redraws more often, each redraw one
+// exponential draw.
+const thinMargin = 0.05
 
 // scheduleArrival schedules the next candidate arrival, if any builder is
 // left in the market, and supersedes any pending one.
@@ -51,7 +60,11 @@ func (m *Model) arrivalBound() float64 {
 		return 0
 	}
 	n := float64(m.nBuilders)
-	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0))*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	c := 1.0
+	if !m.looseThinning {
+		c = math.Min(1, m.composedShareLive()+thinMargin)
+	}
+	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0)*c)*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
 }
 
 // redrawArrival reschedules the pending candidate after an event that may
@@ -61,9 +74,30 @@ func (m *Model) arrivalBound() float64 {
 // break common random numbers with a variant whose incentives are off (as
 // an app's death, or a launch, while every builder pool is still 0).
 func (m *Model) redrawArrival() {
-	if m.incentives && m.arrivalBound() > m.arrBound {
+	if m.incentives && m.boundExceeded() {
 		m.scheduleArrival()
 	}
+}
+
+// appsChanged redraws the pending candidate after an app's death changed
+// the composed share c(t) and, with builder incentives, x(t), when the
+// pending bound no longer holds.
+func (m *Model) appsChanged() {
+	if (m.incentives || (m.eta > 0 && !m.looseThinning)) && m.boundExceeded() {
+		m.scheduleArrival()
+	}
+}
+
+// boundExceeded reports whether the pending candidate's bound no longer
+// holds after an event. λ only falls between events, so the bound holds
+// until the next one exactly when λ(now) ≤ λ̄. The loose bound of before
+// issue 15 redrew when the recomputed bound exceeded the pending one, a
+// stricter test kept so that its streams stay reachable.
+func (m *Model) boundExceeded() bool {
+	if m.looseThinning {
+		return m.arrivalBound() > m.arrBound
+	}
+	return m.arrivalRate() > m.arrBound
 }
 
 func (m *Model) arrivalRate() float64 {
@@ -444,7 +478,7 @@ func (m *Model) endApp(slot int32) {
 	a.alive = false
 	m.free = append(m.free, slot)
 	m.trace1("app_end", int(slot))
-	m.redrawArrival()
+	m.appsChanged()
 }
 
 // flushFees integrates fees paid since the last change of the link counts.

@@ -153,6 +153,7 @@ type Model struct {
 	// Builders and apps.
 	pDay, qDay, eta, mPot float64
 	arrBound              float64 // thinning bound of the pending candidate
+	looseThinning         bool    // test switch: the bound with c̄ = 1 of before issue 15
 	arrGen                uint32  // generation of the pending candidate
 	incentives            bool    // some protocol offers builders incentives
 	emitters              []int32 // protocols with a builder incentive pool
