@@ -72,7 +72,7 @@ type Engine struct {
 
 // New returns an engine at time 0 with room for capacity pending events.
 func New(capacity int) *Engine {
-	return &Engine{heap: make([]event, 0, capacity)}
+	return &Engine{heap: make([]event, 0, capacity), actions: make([]Action, 0, 16)}
 }
 
 // Now returns the current simulation time in days.
