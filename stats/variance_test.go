@@ -53,7 +53,7 @@ func meanSE(v []float64) (m, se float64) {
 // ≤ 0.001).
 func TestDecomposeVarianceNormal(t *testing.T) {
 	const (
-		n, K, R = 200, 5, 200
+		n, K, R  = 200, 5, 200
 		a, sigma = 0.6, 1.0
 	)
 	wantB, wantW := a*a, sigma*sigma
