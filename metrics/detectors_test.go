@@ -389,3 +389,22 @@ func TestDetectPELTExact(t *testing.T) {
 		t.Errorf("empty: (%g, %v); want (0, false)", day, ok)
 	}
 }
+
+// BenchmarkDetectFamily times the whole family on one run's series, ten
+// years sampled weekly (522 samples), against the scenario's own rule alone.
+func BenchmarkDetectFamily(b *testing.B) {
+	rule := defaultLego()
+	days, c, a, k := plantedStep(rand.New(rand.NewPCG(3, 9)))
+	b.Run("family", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			DetectFamily(days, c, a, k, rule)
+		}
+	})
+	b.Run("window", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			DetectLego(days, c, a, k, rule)
+		}
+	})
+}
