@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -41,10 +42,11 @@ type PRCC struct {
 // quantity whose mean is the restricted mean to τ; it says nothing of how
 // late beyond τ.
 //
-// It returns an error when runs are fewer than p+3 (no residual degrees of
-// freedom for the test), when the rows have unequal lengths, on a NaN, or
-// when a parameter is constant or a linear function of the others' ranks (its
-// residual is zero).
+// A constant outcome gives every coefficient 0 (p-value 1). It returns an
+// error when runs are fewer than p+3 (no residual degrees of freedom for the
+// test), when the rows have unequal lengths, on a NaN, or when a parameter
+// is constant or its ranks are (numerically) a linear function of the
+// others' (condition number of their correlation matrix above 1e12).
 func PartialRankCorrelation(x [][]float64, y []float64) ([]PRCC, error) {
 	n := len(x)
 	if n != len(y) {
@@ -80,49 +82,61 @@ func PartialRankCorrelation(x [][]float64, y []float64) ([]PRCC, error) {
 		}
 	}
 	ry := Ranks(y)
+	for j, r := range ranks {
+		if constant(r) {
+			return nil, fmt.Errorf("stats: PRCC: parameter %d is constant", j)
+		}
+	}
+	// The partial correlation of x_j and y given the rest is
+	// −C_jy/√(C_jj·C_yy) with C the inverse of the correlation matrix of
+	// (x_1..x_p, y) (e.g. Whittaker 1990, §5.7): the same number as the
+	// correlation of the two regression residuals, for one factorisation
+	// instead of p regressions.
+	cols := p + 1
+	yConst := constant(ry)
+	if yConst {
+		cols = p // y carries no ranks to correlate; check the x block only
+	}
+	data := mat.NewDense(n, cols, nil)
+	for i := range n {
+		for j := range p {
+			data.Set(i, j, ranks[j][i])
+		}
+		if !yConst {
+			data.Set(i, p, ry[i])
+		}
+	}
+	var corr mat.SymDense
+	stat.CorrelationMatrix(&corr, data, nil)
+	var ch mat.Cholesky
+	if ok := ch.Factorize(&corr); !ok || ch.Cond() > 1e12 {
+		return nil, fmt.Errorf("stats: PRCC: the parameters' ranks are collinear (a parameter is determined by the others)")
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return nil, fmt.Errorf("stats: PRCC: the parameters' ranks are collinear: %v", err)
+	}
 	df := float64(n - 1 - p)
 	out := make([]PRCC, p)
-	design := mat.NewDense(n, p, nil) // intercept + the p−1 other ranks
-	rhs := mat.NewDense(n, 2, nil)
-	var coef, fit mat.Dense
-	var qr mat.QR
 	for j := range p {
-		for i := range n {
-			design.Set(i, 0, 1)
-			c := 1
-			for k := range p {
-				if k != j {
-					design.Set(i, c, ranks[k][i])
-					c++
-				}
-			}
-			rhs.Set(i, 0, ranks[j][i])
-			rhs.Set(i, 1, ry[i])
-		}
-		qr.Factorize(design)
-		if err := qr.SolveTo(&coef, false, rhs); err != nil {
-			return nil, fmt.Errorf("stats: PRCC: parameter %d: the others' ranks are collinear: %v", j, err)
-		}
-		fit.Mul(design, &coef)
-		var sxy, sxx, syy float64
-		for i := range n {
-			ex := rhs.At(i, 0) - fit.At(i, 0)
-			ey := rhs.At(i, 1) - fit.At(i, 1)
-			sxy += ex * ey
-			sxx += ex * ex
-			syy += ey * ey
-		}
-		scale := float64(n) * float64(n) * 1e-20
-		if sxx <= scale {
-			return nil, fmt.Errorf("stats: PRCC: parameter %d is constant or determined by the others", j)
-		}
 		r := 0.0
-		if syy > scale {
-			r = math.Max(-1, math.Min(1, sxy/math.Sqrt(sxx*syy)))
+		if !yConst {
+			r = -inv.At(j, p) / math.Sqrt(inv.At(j, j)*inv.At(p, p))
+			r = math.Max(-1, math.Min(1, r))
 		}
 		out[j] = prccStats(r, df, n)
 	}
 	return out, nil
+}
+
+// constant reports whether every value of v is the same.
+func constant(v []float64) bool {
+	for _, x := range v {
+		if x != v[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // prccStats fills the test and interval of a partial correlation r on df

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // prccData draws n runs of p = 3 parameters U(0, 1) and the monotone
@@ -108,6 +111,76 @@ func sortedCopy(v []float64) []float64 {
 	return s
 }
 
+// prccResidual is the definition of PRCC, computed the long way: regress
+// the ranks of x_j and of y on the other ranks plus an intercept (QR least
+// squares) and correlate the residuals.
+func prccResidual(x [][]float64, y []float64, j int) float64 {
+	n, p := len(x), len(x[0])
+	col := func(k int) []float64 {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = x[i][k]
+		}
+		return Ranks(c)
+	}
+	design := mat.NewDense(n, p, nil)
+	rhs := mat.NewDense(n, 2, nil)
+	rj, ry := col(j), Ranks(y)
+	for i := range n {
+		design.Set(i, 0, 1)
+		c := 1
+		for k := range p {
+			if k != j {
+				design.Set(i, c, col(k)[i])
+				c++
+			}
+		}
+		rhs.Set(i, 0, rj[i])
+		rhs.Set(i, 1, ry[i])
+	}
+	var qr mat.QR
+	qr.Factorize(design)
+	var coef, fit mat.Dense
+	if err := qr.SolveTo(&coef, false, rhs); err != nil {
+		panic(err)
+	}
+	fit.Mul(design, &coef)
+	ex, ey := make([]float64, n), make([]float64, n)
+	for i := range n {
+		ex[i] = rhs.At(i, 0) - fit.At(i, 0)
+		ey[i] = rhs.At(i, 1) - fit.At(i, 1)
+	}
+	return stat.Correlation(ex, ey, nil)
+}
+
+// TestPRCCMatchesResiduals checks the one-factorisation formula against the
+// residual definition on random data with ties and a correlated pair.
+func TestPRCCMatchesResiduals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 4))
+	const n = 80
+	x := make([][]float64, n)
+	y := make([]float64, n)
+	for i := range x {
+		a := rng.Float64()
+		x[i] = []float64{a, a + 0.3*rng.Float64(), math.Floor(4 * rng.Float64()), rng.NormFloat64()}
+		y[i] = math.Floor(10 * (x[i][0] - x[i][2]/4 + 0.5*rng.Float64())) // ties in y too
+	}
+	res, err := PartialRankCorrelation(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range x[0] {
+		if want := prccResidual(x, y, j); math.Abs(res[j].Coef-want) > 1e-9 {
+			t.Errorf("x%d: PRCC %.12f; want %.12f by residuals", j, res[j].Coef, want)
+		}
+	}
+	// A constant outcome has no association.
+	flat := make([]float64, n)
+	if res, err := PartialRankCorrelation(x, flat); err != nil || res[0].Coef != 0 || res[0].P != 1 {
+		t.Errorf("constant y: got %+v, %v; want Coef 0, P 1", res[0], err)
+	}
+}
+
 func TestRanks(t *testing.T) {
 	got := Ranks([]float64{3, 1, 3, 2, 3})
 	want := []float64{4, 1, 4, 2, 4}
@@ -141,6 +214,7 @@ func TestPRCCErrors(t *testing.T) {
 		{"ragged", [][]float64{{1, 2}, {2}, {3, 5}, {4, 3}, {5, 4}}, []float64{1, 2, 3, 4, 5}, "run 1 has 1"},
 		{"constant", [][]float64{{1, 2}, {1, 1}, {1, 5}, {1, 3}, {1, 4}}, []float64{1, 2, 3, 4, 5}, "parameter 0 is constant"},
 		{"nan", ok, []float64{1, 2, math.NaN(), 4, 5}, "y[2] is NaN"},
+		{"collinear", [][]float64{{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}}, []float64{1, 2, 3, 4, 5}, "collinear"},
 	} {
 		_, err := PartialRankCorrelation(c.x, c.y)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
