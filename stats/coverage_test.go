@@ -1,12 +1,10 @@
-package stats_test
+package stats
 
 import (
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	"github.com/legolab/legolab/metrics"
 )
 
 // The Monte Carlo coverage study of a median interval (issue 12,
@@ -18,12 +16,12 @@ import (
 
 // medianInterval is a 95% interval of the median from runs; hiOK false
 // means the upper end lies beyond the horizon (unbounded above).
-type medianInterval func(runs []metrics.Obs, horizon float64) (lo, hi float64, hiOK bool)
+type medianInterval func(runs []Obs, horizon float64) (lo, hi float64, hiOK bool)
 
 // coverage returns the fraction of the disjoint subsets of m runs of ref
 // whose interval covers target, its binomial standard error and the number
 // of subsets.
-func coverage(ref []metrics.Obs, horizon float64, m int, ci medianInterval, target float64) (c, se float64, n int) {
+func coverage(ref []Obs, horizon float64, m int, ci medianInterval, target float64) (c, se float64, n int) {
 	covered := 0
 	for start := 0; start+m <= len(ref); start += m {
 		lo, hi, hiOK := ci(ref[start:start+m], horizon)
@@ -36,9 +34,9 @@ func coverage(ref []metrics.Obs, horizon float64, m int, ci medianInterval, targ
 	return c, math.Sqrt(c * (1 - c) / float64(n)), n
 }
 
-// brookmeyerCrowley is the interval legolab reports today (metrics.KM.MedianCI).
-func brookmeyerCrowley(runs []metrics.Obs, horizon float64) (lo, hi float64, hiOK bool) {
-	lo, hi, _, hiOK = metrics.KaplanMeier(runs, horizon).MedianCI()
+// brookmeyerCrowley is the interval legolab reports today (KM.MedianCI).
+func brookmeyerCrowley(runs []Obs, horizon float64) (lo, hi float64, hiOK bool) {
+	lo, hi, _, hiOK = KaplanMeier(runs, horizon).MedianCI()
 	return lo, hi, hiOK
 }
 
@@ -46,17 +44,17 @@ func brookmeyerCrowley(runs []metrics.Obs, horizon float64) (lo, hi float64, hiO
 // censored at horizon; with grid > 0 each day is rounded up to the next
 // multiple of grid, as the detector reports the first sample day at or after
 // the moment.
-func weibullRuns(rng *rand.Rand, n int, k, lambda, horizon, grid float64) []metrics.Obs {
-	out := make([]metrics.Obs, n)
+func weibullRuns(rng *rand.Rand, n int, k, lambda, horizon, grid float64) []Obs {
+	out := make([]Obs, n)
 	for i := range out {
 		t := lambda * math.Pow(-math.Log(1-rng.Float64()), 1/k)
 		if grid > 0 {
 			t = math.Ceil(t/grid) * grid
 		}
 		if t > horizon {
-			out[i] = metrics.Obs{Time: horizon}
+			out[i] = Obs{Time: horizon}
 		} else {
-			out[i] = metrics.Obs{Time: t, Event: true}
+			out[i] = Obs{Time: t, Event: true}
 		}
 	}
 	return out
@@ -100,11 +98,11 @@ func TestCoverageHelper(t *testing.T) {
 	const m, N = 40, 200000
 	l, u, exact := orderStatInterval(m)
 	rng := rand.New(rand.NewPCG(40, 1))
-	ref := make([]metrics.Obs, N)
+	ref := make([]Obs, N)
 	for i := range ref {
-		ref[i] = metrics.Obs{Time: rng.ExpFloat64(), Event: true}
+		ref[i] = Obs{Time: rng.ExpFloat64(), Event: true}
 	}
-	ci := func(runs []metrics.Obs, _ float64) (float64, float64, bool) {
+	ci := func(runs []Obs, _ float64) (float64, float64, bool) {
 		ts := make([]float64, len(runs))
 		for i, o := range runs {
 			ts[i] = o.Time
@@ -119,7 +117,7 @@ func TestCoverageHelper(t *testing.T) {
 }
 
 // TestKMMedianCoverage measures the coverage of the Brookmeyer–Crowley 95%
-// interval of the KM median (metrics.KM.MedianCI, unchanged) at m = 40 runs
+// interval of the KM median (KM.MedianCI, unchanged) at m = 40 runs
 // per ensemble, against the median of a reference sample of 400,000 runs
 // (10,000 disjoint subsets, standard error ≈ 0.0025): Lego days
 // Weibull(shape 2, scale 1005 days), median 1005·(ln 2)^½ ≈ 836.7 (midway
@@ -162,7 +160,7 @@ func TestKMMedianCoverage(t *testing.T) {
 		horizon := c.horizon
 		rng := rand.New(rand.NewPCG(40, 2))
 		ref := weibullRuns(rng, N, k, lambda, horizon, c.grid)
-		refMedian, ok := metrics.KaplanMeier(ref, horizon).Median()
+		refMedian, ok := KaplanMeier(ref, horizon).Median()
 		if !ok || math.Abs(refMedian-c.want) > c.tol {
 			t.Errorf("%s: reference median %g (reached %v); want %g ± %g", c.name, refMedian, ok, c.want, c.tol)
 		}

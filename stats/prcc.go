@@ -2,7 +2,6 @@ package stats
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 
@@ -50,27 +49,27 @@ type PRCC struct {
 func PartialRankCorrelation(x [][]float64, y []float64) ([]PRCC, error) {
 	n := len(x)
 	if n != len(y) {
-		return nil, fmt.Errorf("stats: PRCC: %d rows of parameters, %d outcomes", n, len(y))
+		return nil, errorf("PRCC: %d rows of parameters, %d outcomes", n, len(y))
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("stats: PRCC: no runs")
+		return nil, errorf("PRCC: no runs")
 	}
 	p := len(x[0])
 	if p == 0 {
-		return nil, fmt.Errorf("stats: PRCC: no parameters")
+		return nil, errorf("PRCC: no parameters")
 	}
 	if n < p+3 {
-		return nil, fmt.Errorf("stats: PRCC: %d runs for %d parameters; need at least %d", n, p, p+3)
+		return nil, errorf("PRCC: %d runs for %d parameters; need at least %d", n, p, p+3)
 	}
 	col := make([]float64, n)
 	ranks := make([][]float64, p) // ranks[j] is column j ranked
 	for j := range p {
 		for i, row := range x {
 			if len(row) != p {
-				return nil, fmt.Errorf("stats: PRCC: run %d has %d parameters, run 0 has %d", i, len(row), p)
+				return nil, errorf("PRCC: run %d has %d parameters, run 0 has %d", i, len(row), p)
 			}
 			if math.IsNaN(row[j]) {
-				return nil, fmt.Errorf("stats: PRCC: x[%d][%d] is NaN", i, j)
+				return nil, errorf("PRCC: x[%d][%d] is NaN", i, j)
 			}
 			col[i] = row[j]
 		}
@@ -78,13 +77,13 @@ func PartialRankCorrelation(x [][]float64, y []float64) ([]PRCC, error) {
 	}
 	for i, v := range y {
 		if math.IsNaN(v) {
-			return nil, fmt.Errorf("stats: PRCC: y[%d] is NaN", i)
+			return nil, errorf("PRCC: y[%d] is NaN", i)
 		}
 	}
 	ry := Ranks(y)
 	for j, r := range ranks {
 		if constant(r) {
-			return nil, fmt.Errorf("stats: PRCC: parameter %d is constant", j)
+			return nil, errorf("PRCC: parameter %d is constant", j)
 		}
 	}
 	// The partial correlation of x_j and y given the rest is
@@ -110,11 +109,11 @@ func PartialRankCorrelation(x [][]float64, y []float64) ([]PRCC, error) {
 	stat.CorrelationMatrix(&corr, data, nil)
 	var ch mat.Cholesky
 	if ok := ch.Factorize(&corr); !ok || ch.Cond() > 1e12 {
-		return nil, fmt.Errorf("stats: PRCC: the parameters' ranks are collinear (a parameter is determined by the others)")
+		return nil, errorf("PRCC: the parameters' ranks are collinear (a parameter is determined by the others)")
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return nil, fmt.Errorf("stats: PRCC: the parameters' ranks are collinear: %v", err)
+		return nil, errorf("PRCC: the parameters' ranks are collinear: %v", err)
 	}
 	df := float64(n - 1 - p)
 	out := make([]PRCC, p)
@@ -148,7 +147,7 @@ func prccStats(r, df float64, n int) PRCC {
 		// CDF reads no random source, so a nil Src is harmless here.
 		res.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
 		if df > 1 {
-			z, h := math.Atanh(r), prccZ975/math.Sqrt(df-1)
+			z, h := math.Atanh(r), z975/math.Sqrt(df-1)
 			res.Lo, res.Hi = math.Tanh(z-h), math.Tanh(z+h)
 		} else {
 			res.Lo, res.Hi = -1, 1
@@ -156,9 +155,6 @@ func prccStats(r, df float64, n int) PRCC {
 	}
 	return res
 }
-
-// prccZ975 is the standard normal 97.5% quantile.
-const prccZ975 = 1.959963984540054
 
 // Ranks returns the ranks 1..n of v, ties given their average rank. It
 // does not modify v.

@@ -84,7 +84,7 @@ func TestPRCCNullCalibration(t *testing.T) {
 // the sign structure survives (same thresholds and rates as TestPRCCSigns).
 func TestPRCCCensored(t *testing.T) {
 	x, y := prccData(rand.New(rand.NewPCG(7, 3)), 300, 0.5)
-	tau := quantileSorted(sortedCopy(y), 0.6)
+	tau := Quantile(sortedCopy(y), 0.6)
 	reached := make([]bool, len(y))
 	censored := 0
 	for i, v := range y {

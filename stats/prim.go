@@ -2,7 +2,6 @@ package stats
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 )
@@ -45,13 +44,13 @@ func (o PRIMOptions) withDefaults() (PRIMOptions, error) {
 	}
 	switch {
 	case !(o.PeelAlpha > 0 && o.PeelAlpha < 0.5):
-		return o, fmt.Errorf("stats: PRIM: peel alpha must be in (0, 0.5), got %g", o.PeelAlpha)
+		return o, errorf("PRIM: peel alpha must be in (0, 0.5), got %g", o.PeelAlpha)
 	case !(o.PasteAlpha > 0 && o.PasteAlpha < 1):
-		return o, fmt.Errorf("stats: PRIM: paste alpha must be in (0, 1), got %g", o.PasteAlpha)
+		return o, errorf("PRIM: paste alpha must be in (0, 1), got %g", o.PasteAlpha)
 	case !(o.MassMin > 0 && o.MassMin < 1):
-		return o, fmt.Errorf("stats: PRIM: minimum mass must be in (0, 1), got %g", o.MassMin)
+		return o, errorf("PRIM: minimum mass must be in (0, 1), got %g", o.MassMin)
 	case o.Objective != "lenient1" && o.Objective != "original":
-		return o, fmt.Errorf("stats: PRIM: objective must be \"lenient1\" or \"original\", got %q", o.Objective)
+		return o, errorf("PRIM: objective must be \"lenient1\" or \"original\", got %q", o.Objective)
 	}
 	return o, nil
 }
@@ -121,29 +120,29 @@ func PRIM(x [][]float64, y []float64, opt PRIMOptions) (PRIMResult, error) {
 	}
 	n := len(x)
 	if n == 0 || n != len(y) {
-		return PRIMResult{}, fmt.Errorf("stats: PRIM: %d points and %d outcomes", n, len(y))
+		return PRIMResult{}, errorf("PRIM: %d points and %d outcomes", n, len(y))
 	}
 	d := len(x[0])
 	if d == 0 {
-		return PRIMResult{}, fmt.Errorf("stats: PRIM: points have no dimensions")
+		return PRIMResult{}, errorf("PRIM: points have no dimensions")
 	}
 	total := 0.0
 	for i, row := range x {
 		if len(row) != d {
-			return PRIMResult{}, fmt.Errorf("stats: PRIM: point %d has %d dimensions, point 0 has %d", i, len(row), d)
+			return PRIMResult{}, errorf("PRIM: point %d has %d dimensions, point 0 has %d", i, len(row), d)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return PRIMResult{}, fmt.Errorf("stats: PRIM: x[%d][%d] is %v", i, j, v)
+				return PRIMResult{}, errorf("PRIM: x[%d][%d] is %v", i, j, v)
 			}
 		}
 		if !(y[i] >= 0 && y[i] <= 1) {
-			return PRIMResult{}, fmt.Errorf("stats: PRIM: y[%d] = %v is outside [0, 1]", i, y[i])
+			return PRIMResult{}, errorf("PRIM: y[%d] = %v is outside [0, 1]", i, y[i])
 		}
 		total += y[i]
 	}
 	if total == 0 {
-		return PRIMResult{}, fmt.Errorf("stats: PRIM: no point has y > 0")
+		return PRIMResult{}, errorf("PRIM: no point has y > 0")
 	}
 	p := &prim{x: x, y: y, n: n, d: d, total: total, opt: opt, in: make([]bool, n)}
 	// order[j] lists the points by x[·][j], ties by index.

@@ -1,8 +1,6 @@
 package stats
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -58,19 +56,19 @@ type VarianceSplit struct {
 func DecomposeVariance(y [][]float64) (VarianceSplit, error) {
 	n := len(y)
 	if n < 2 {
-		return VarianceSplit{}, fmt.Errorf("stats: variance split needs at least 2 θ groups, got %d", n)
+		return VarianceSplit{}, errorf("variance split needs at least 2 θ groups, got %d", n)
 	}
 	K := len(y[0])
 	if K < 2 {
-		return VarianceSplit{}, errors.New("stats: variance split needs at least 2 inner replications per θ, got " + fmt.Sprint(K))
+		return VarianceSplit{}, errorf("variance split needs at least 2 inner replications per θ, got %d", K)
 	}
 	for i, g := range y {
 		if len(g) != K {
-			return VarianceSplit{}, fmt.Errorf("stats: variance split: group %d has %d replications, group 0 has %d (design must be balanced)", i, len(g), K)
+			return VarianceSplit{}, errorf("variance split: group %d has %d replications, group 0 has %d (design must be balanced)", i, len(g), K)
 		}
 		for k, v := range g {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return VarianceSplit{}, fmt.Errorf("stats: variance split: y[%d][%d] is %v", i, k, v)
+				return VarianceSplit{}, errorf("variance split: y[%d][%d] is %v", i, k, v)
 			}
 		}
 	}
@@ -166,15 +164,5 @@ func BootstrapShare(y [][]float64, level float64, B int, rng *rand.Rand) (lo, hi
 	}
 	slices.Sort(shares)
 	a := (1 - level) / 2
-	return quantileSorted(shares, a), quantileSorted(shares, 1-a)
-}
-
-// quantileSorted is the linear-interpolation quantile (type 7) of sorted s.
-func quantileSorted(s []float64, p float64) float64 {
-	h := p * float64(len(s)-1)
-	i := int(math.Floor(h))
-	if i >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
+	return Quantile(shares, a), Quantile(shares, 1-a)
 }
