@@ -29,6 +29,7 @@
 // choose from.
 //
 // Randomness enters only as an explicit seed (Sobol's bootstrap) or a passed *rand.Rand
-// (BootstrapShare); the same inputs give bit-identical results. Functions panic on programmer misuse (a NaN time, mismatched
-// lengths) and return errors, prefixed "stats: ", for data an estimator cannot use.
+// (BootstrapShare); the same inputs give bit-identical results. Functions panic on
+// programmer misuse (a NaN time, mismatched lengths) and return errors, prefixed "stats: ",
+// for data an estimator cannot use.
 package stats
