@@ -1,0 +1,58 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestShardFromEnvCount covers the shard count given by --shard-count or an
+// exported LEGOLAB_SHARD_COUNT: a Slurm task resubmitted alone keeps its
+// shard, and counts or indices out of range are refused with the variable's
+// name in the message.
+func TestShardFromEnvCount(t *testing.T) {
+	slurm := func(id, n, lo string, more ...string) map[string]string {
+		env := map[string]string{"SLURM_ARRAY_TASK_ID": id, "SLURM_ARRAY_TASK_COUNT": n, "SLURM_ARRAY_TASK_MIN": lo}
+		for i := 0; i+1 < len(more); i += 2 {
+			env[more[i]] = more[i+1]
+		}
+		return env
+	}
+	for _, c := range []struct {
+		name  string
+		env   map[string]string
+		count int
+		want  Shard
+		err   string
+	}{
+		{"slurm full array, env count", slurm("3", "4", "1", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{3, 4}, ""},
+		{"slurm resubmitted alone, env count", slurm("3", "1", "3", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{3, 4}, ""},
+		{"slurm resubmitted alone, flag count", slurm("2", "1", "2"), 4, Shard{2, 4}, ""},
+		{"slurm two resubmitted", slurm("4", "2", "2", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{4, 4}, ""},
+		{"slurm stepped, env count", slurm("3", "2", "1", "SLURM_ARRAY_TASK_STEP", "2", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{3, 4}, ""},
+		{"slurm one-task array without count", slurm("3", "1", "3"), 0, Shard{}, "one-task array"},
+		{"slurm task beyond count", slurm("5", "1", "5", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{}, "task 5 is not a shard 1..4"},
+		{"slurm array from 0 with count", slurm("0", "4", "0", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{}, "starts at task 0"},
+		{"slurm task 2 of an array from 0 with count", slurm("2", "4", "0", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{}, "starts at task 0"},
+		{"slurm array larger than count", slurm("1", "8", "1", "LEGOLAB_SHARD_COUNT", "4"), 0, Shard{}, "disagrees"},
+		{"slurm below MIN", slurm("1", "4", "2"), 0, Shard{}, "not on the array's step"},
+		{"env count zero", map[string]string{"LEGOLAB_SHARD_INDEX": "0", "LEGOLAB_SHARD_COUNT": "0"}, 0, Shard{}, "LEGOLAB_SHARD_COUNT=0: want at least 1"},
+		{"env count negative", slurm("1", "4", "1", "LEGOLAB_SHARD_COUNT", "-2"), 0, Shard{}, "LEGOLAB_SHARD_COUNT=-2"},
+		{"env count not a number", slurm("1", "4", "1", "LEGOLAB_SHARD_COUNT", "four"), 0, Shard{}, "not a whole number"},
+		{"flag count negative", map[string]string{"LEGOLAB_SHARD_INDEX": "0"}, -1, Shard{}, "--shard-count -1"},
+		{"flag and env disagree", map[string]string{"LEGOLAB_SHARD_INDEX": "0", "LEGOLAB_SHARD_COUNT": "3"}, 4, Shard{}, "disagrees with LEGOLAB_SHARD_COUNT=3"},
+		{"flag and env agree", map[string]string{"LEGOLAB_SHARD_INDEX": "2", "LEGOLAB_SHARD_COUNT": "3"}, 3, Shard{3, 3}, ""},
+		{"index at count", map[string]string{"LEGOLAB_SHARD_INDEX": "3", "LEGOLAB_SHARD_COUNT": "3"}, 0, Shard{}, "LEGOLAB_SHARD_INDEX=3 is outside 0..2"},
+		{"index negative", map[string]string{"LEGOLAB_SHARD_INDEX": "-1", "LEGOLAB_SHARD_COUNT": "3"}, 0, Shard{}, "outside 0..2"},
+		{"index without count", map[string]string{"LEGOLAB_SHARD_INDEX": "1"}, 0, Shard{}, "set LEGOLAB_SHARD_COUNT or --shard-count"},
+		{"kubernetes, env count", map[string]string{"JOB_COMPLETION_INDEX": "1", "LEGOLAB_SHARD_COUNT": "2"}, 0, Shard{2, 2}, ""},
+		{"kubernetes negative", map[string]string{"JOB_COMPLETION_INDEX": "-1"}, 2, Shard{}, "1 <= K <= N"},
+	} {
+		got, _, err := ShardFromEnv(func(k string) string { return c.env[k] }, c.count)
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.err)
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("%s: got %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+}
