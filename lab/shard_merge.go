@@ -3,6 +3,7 @@ package lab
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,11 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 	var errs []error
 	for _, d := range dirs {
 		id, rows, err := readCheckpointFile(filepath.Join(d, CheckpointFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			// A task that never started leaves an empty folder, or none.
+			errs = append(errs, fmt.Errorf("%s: no %s: this shard has not started (or the folder is not a shard's); run it with `legolab sweep ... --shard K/N --out %s --resume`", d, CheckpointFile, d))
+			continue
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", d, err))
 			continue

@@ -56,3 +56,13 @@ func TestShardFromEnvCount(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeShardNotStarted checks that an empty shard folder, as a Slurm
+// task that never ran leaves it, is named as not started.
+func TestMergeShardNotStarted(t *testing.T) {
+	dir := t.TempDir()
+	_, err := MergeSweep([]string{dir}, t.TempDir(), false, false)
+	if err == nil || !strings.Contains(err.Error(), "this shard has not started") || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("err = %v; want it to name %s as not started", err, dir)
+	}
+}
