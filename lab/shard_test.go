@@ -1,6 +1,9 @@
 package lab
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,36 @@ func TestMergeShardNotStarted(t *testing.T) {
 	_, err := MergeSweep([]string{dir}, t.TempDir(), false, false)
 	if err == nil || !strings.Contains(err.Error(), "this shard has not started") || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("err = %v; want it to name %s as not started", err, dir)
+	}
+}
+
+// TestMergeNamesEveryIncompleteShard checks that one failed merge names all
+// that is wrong at once: a shard folder without a checkpoint, the shard
+// that is therefore missing, and a shard cut off mid-run, so that the user
+// re-runs them together.
+func TestMergeNamesEveryIncompleteShard(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	root := t.TempDir()
+	one := filepath.Join(root, "shard-1")
+	s := openTestSweep(t, path, &sweepFake{}, one, 1)
+	s.Shard = Shard{Index: 1, Count: 3}
+	s.Run(context.Background())
+	empty := filepath.Join(root, "shard-2")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	torn := filepath.Join(root, "shard-3")
+	ctx, cancel := context.WithCancel(context.Background())
+	s = openTestSweep(t, path, &sweepFake{cancelAfter: 6, cancel: cancel}, torn, 1)
+	s.Shard = Shard{Index: 3, Count: 3}
+	s.Run(ctx)
+	_, err := MergeSweep([]string{one, empty, torn}, filepath.Join(root, "merged"), false, false)
+	if err == nil {
+		t.Fatal("merged with shard 2 absent and shard 3 torn")
+	}
+	for _, want := range []string{empty + ": no checkpoint.jsonl: this shard has not started", "missing shard 2/3", torn + " (shard 3/3) is unfinished"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v\nwant it to contain %q", err, want)
+		}
 	}
 }
