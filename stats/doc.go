@@ -20,7 +20,16 @@
 // Sensitivity analysis: Morris's elementary effects, Sobol's first-order and total indices
 // with bootstrap intervals, and MainEffects, the correlation ratio of a factor's levels.
 //
-// Randomness enters only as an explicit seed (Sobol's bootstrap); the same inputs give
-// bit-identical results. Functions panic on programmer misuse (a NaN time, mismatched
-// lengths) and return errors, prefixed "stats: ", for data an estimator cannot use.
+// Uncertainty and scenario discovery over drawn parameters (issue 12, not yet wired):
+// DecomposeVariance, the law-of-total-variance split of an outcome over θ and inner
+// replications (one-way random-effects ANOVA) with an F interval (ShareInterval) and a
+// group bootstrap (BootstrapShare) for the between-θ share; PartialRankCorrelation, with
+// Truncated to rank censored runs on min(T, τ); and PRIM, Friedman & Fisher's peeling and
+// pasting as in the EMA Workbench, whose trajectory SelectByDensity and SelectByCoverage
+// choose from.
+//
+// Randomness enters only as an explicit seed (Sobol's bootstrap) or a passed *rand.Rand
+// (BootstrapShare); the same inputs give bit-identical results. Functions panic on
+// programmer misuse (a NaN time, mismatched lengths) and return errors, prefixed "stats: ",
+// for data an estimator cannot use.
 package stats
