@@ -110,11 +110,15 @@ func (n Normal) Mass(lo, hi float64) float64 {
 
 var unitNormal = distuv.UnitNormal
 
-// openUnit is a uniform draw on the open interval (0, 1), from one
-// Uint64: the midpoints of 2⁵² equal cells (each exactly representable),
-// so that an inverse CDF never sees 0 or 1 (an untruncated normal's ±Inf).
+// openUnit is a uniform draw on the open interval (0, 1): r.Float64(),
+// the same uniform Uniform.Rand uses (so the families are coupled through
+// it), with its one value 0 moved to 2⁻⁵⁴, so that an inverse CDF never
+// sees 0 (an untruncated normal's −Inf); Float64 is below 1.
 func openUnit(r *rand.Rand) float64 {
-	return (float64(r.Uint64()>>12) + 0.5) / (1 << 52)
+	if u := r.Float64(); u > 0 {
+		return u
+	}
+	return 0x1p-54
 }
 
 // stdMass is Φ(b) − Φ(a), a ≤ b, computed on the side of 0 where the
