@@ -3,6 +3,8 @@ package scenarios
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -457,4 +459,42 @@ func TestWithTheta(t *testing.T) {
 			t.Errorf("Set(%s, %s): %v", d.Key, d.Text(), err)
 		}
 	}
+}
+
+// BenchmarkPriors measures what priors add: validating the example file,
+// and drawing and applying θ for one replication of a variant.
+func BenchmarkPriors(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "examples", "priors.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Parse("priors.toml", data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	s, err := Parse("priors.toml", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vs, err := s.Variant("hub")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	b.Run("draw+apply", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			th, err := s.DrawTheta(r, "hub")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := vs.WithTheta(th); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
