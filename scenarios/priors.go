@@ -612,6 +612,11 @@ func (c *checker) checkPriors() {
 		if len(st.d.probs) > 0 {
 			continue // checkVariants reports it
 		}
+		for t, idx := range targets {
+			if strings.HasPrefix(t, "priors") {
+				c.bad(path{disp: joinKey("variants", v.Name) + ".set", idx: idx}, "changes %s: a variant replaces a prior with [[variants.priors]], not through set", t)
+			}
+		}
 		worlds = append(worlds, world{name: v.Name, vi: i, spec: clone, targets: targets})
 	}
 	// Probe problems, each once with the variants it holds in.

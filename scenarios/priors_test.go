@@ -498,3 +498,14 @@ func BenchmarkPriors(b *testing.B) {
 		}
 	})
 }
+
+func TestVariantSetCannotChangePriors(t *testing.T) {
+	_, err := Parse("p.toml", []byte(priorGood+`
+[[variants]]
+name = "sneaky"
+set."priors[0].max" = 50
+`))
+	if err == nil || !strings.Contains(err.Error(), "variants.sneaky.set: changes priors[0].max: a variant replaces a prior with [[variants.priors]], not through set") {
+		t.Errorf("err = %v", err)
+	}
+}
