@@ -486,7 +486,7 @@ func resolvePrior(w *Spec, p *Prior, at path) (resolvedPrior, problems) {
 		if mass < MinPriorMass {
 			where := fmt.Sprintf("the valid range %s of %s", info, rp.key)
 			if p.has("min") || p.has("max") {
-				where = fmt.Sprintf("[%s, %s]", num(wlo), num(whi))
+				where = keyInfo{lo: wlo, hi: whi}.String()
 			}
 			bad(at.key("dist"), "only %s of %s lies in %s, where it is drawn; at least %s must: centre it in the range or narrow it",
 				percent(mass), what, where, percent(MinPriorMass))
@@ -851,7 +851,26 @@ func (s *Spec) effectivePriors(variant string) ([]resolvedPrior, error) {
 	return list, nil
 }
 
-// DrawTheta draws θ for variant name ("base" without variants) from r.
+// Sampler draws θ for one variant of a scenario, its priors resolved once;
+// Spec.Sampler makes one. It is safe for concurrent use.
+type Sampler struct {
+	list []resolvedPrior
+}
+
+// Sampler resolves the priors of variant name ("base" without variants)
+// for drawing θ repeatedly.
+func (s *Spec) Sampler(variant string) (*Sampler, error) {
+	list, err := s.effectivePriors(variant)
+	if err != nil {
+		return nil, err
+	}
+	return &Sampler{list: list}, nil
+}
+
+// Len is the number of priors, the length of every θ.
+func (sm *Sampler) Len() int { return len(sm.list) }
+
+// Draw draws θ from r.
 //
 // It takes exactly two words from r whatever the priors, k1 and k2, and
 // draws the value of each key from its own generator,
@@ -861,45 +880,29 @@ func (s *Spec) effectivePriors(variant string) ([]resolvedPrior, error) {
 // mix64 being the SplitMix64 finaliser. So the value of a key depends only
 // on r and the key: every variant of a replication gets the same value of
 // a key they share a prior on, a variant's replacement prior is coupled to
-// the base's through the same uniforms, and adding, removing or fixing
-// another prior changes nothing else. The continuous families are drawn
-// by inverse CDF (one uniform), a beta from gamma variates, a choice by
-// one uniform.
-func (s *Spec) DrawTheta(r *rand.Rand, variant string) (Theta, error) {
-	list, err := s.effectivePriors(variant)
-	if err != nil {
-		return nil, err
-	}
+// the base's through the same uniform, and adding, removing or fixing
+// another prior changes nothing else. The continuous families other than
+// beta are drawn by inverse CDF from one uniform, a beta from gamma
+// variates, a choice from one uniform.
+func (sm *Sampler) Draw(r *rand.Rand) Theta {
 	k1, k2 := r.Uint64(), r.Uint64()
 	pcg := rand.NewPCG(0, 0)
 	kr := rand.New(pcg)
-	out := make(Theta, len(list))
-	for i, rp := range list {
+	out := make(Theta, len(sm.list))
+	for i, rp := range sm.list {
 		h := fnv64a(rp.key)
 		pcg.Seed(mix64(k1^h), mix64(k2^h))
 		out[i] = Draw{Key: rp.key, Value: rp.draw(kr)}
 	}
-	return out, nil
+	return out
 }
 
-func (rp *resolvedPrior) draw(r *rand.Rand) any {
-	if rp.dist == nil {
-		return copyTreeValue(rp.prior.Values[stats.Choice{Weights: rp.weights}.Rand(r)])
-	}
-	return rp.dist.Rand(r)
-}
-
-// Central returns the central θ of variant name: the median of each
-// continuous prior's distribution as drawn (truncated to its window and
-// the key's range), and the most probable value of a choice (the first of
-// equals).
-func (s *Spec) Central(variant string) (Theta, error) {
-	list, err := s.effectivePriors(variant)
-	if err != nil {
-		return nil, err
-	}
-	out := make(Theta, len(list))
-	for i, rp := range list {
+// Central returns the central θ: the median of each continuous prior's
+// distribution as drawn (truncated to its window and the key's range), and
+// the most probable value of a choice (the first of equals).
+func (sm *Sampler) Central() Theta {
+	out := make(Theta, len(sm.list))
+	for i, rp := range sm.list {
 		if rp.dist != nil {
 			out[i] = Draw{Key: rp.key, Value: rp.dist.Quantile(0.5)}
 			continue
@@ -912,7 +915,33 @@ func (s *Spec) Central(variant string) (Theta, error) {
 		}
 		out[i] = Draw{Key: rp.key, Value: copyTreeValue(rp.prior.Values[best])}
 	}
-	return out, nil
+	return out
+}
+
+func (rp *resolvedPrior) draw(r *rand.Rand) any {
+	if rp.dist == nil {
+		return copyTreeValue(rp.prior.Values[stats.Choice{Weights: rp.weights}.Rand(r)])
+	}
+	return rp.dist.Rand(r)
+}
+
+// DrawTheta draws θ for variant name ("base" without variants) from r:
+// Sampler(name) and its Draw (which documents the mapping from r to θ).
+func (s *Spec) DrawTheta(r *rand.Rand, variant string) (Theta, error) {
+	sm, err := s.Sampler(variant)
+	if err != nil {
+		return nil, err
+	}
+	return sm.Draw(r), nil
+}
+
+// Central returns the central θ of variant name: see Sampler.Central.
+func (s *Spec) Central(variant string) (Theta, error) {
+	sm, err := s.Sampler(variant)
+	if err != nil {
+		return nil, err
+	}
+	return sm.Central(), nil
 }
 
 // WithTheta returns a copy of s with θ applied through Set's override

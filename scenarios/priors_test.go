@@ -462,7 +462,8 @@ func TestWithTheta(t *testing.T) {
 }
 
 // BenchmarkPriors measures what priors add: validating the example file,
-// and drawing and applying θ for one replication of a variant.
+// drawing θ with a Sampler, and drawing and applying it (WithTheta clones
+// and validates) for one replication of a variant.
 func BenchmarkPriors(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "examples", "priors.toml"))
 	if err != nil {
@@ -485,14 +486,20 @@ func BenchmarkPriors(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
+	sm, err := s.Sampler("hub")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("draw", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sm.Draw(r)
+		}
+	})
 	b.Run("draw+apply", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			th, err := s.DrawTheta(r, "hub")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := vs.WithTheta(th); err != nil {
+			if _, err := vs.WithTheta(sm.Draw(r)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -507,5 +514,23 @@ set."priors[0].max" = 50
 `))
 	if err == nil || !strings.Contains(err.Error(), "variants.sneaky.set: changes priors[0].max: a variant replaces a prior with [[variants.priors]], not through set") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestSamplerMatchesDrawTheta(t *testing.T) {
+	s := mustParse(t, priorGood)
+	sm, err := s.Sampler("hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := s.DrawTheta(rand.New(rand.NewPCG(9, 9)), "hub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sm.Draw(rand.New(rand.NewPCG(9, 9))); !slices.Equal(got, th) || sm.Len() != 5 {
+		t.Errorf("Sampler.Draw = %v; DrawTheta = %v", got, th)
+	}
+	if _, err := s.Sampler("nope"); err == nil {
+		t.Error("Sampler(nope): no error")
 	}
 }
