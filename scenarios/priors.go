@@ -867,6 +867,35 @@ func (s *Spec) Sampler(variant string) (*Sampler, error) {
 	return &Sampler{list: list}, nil
 }
 
+// Without returns a sampler without the priors on the given canonical
+// keys (CanonicalKey): a sweep's swept keys, or keys --set fixes. Each key
+// has its own generator, so the other keys draw the same values as before.
+func (sm *Sampler) Without(keys ...string) *Sampler {
+	out := &Sampler{}
+	for _, rp := range sm.list {
+		if !slices.Contains(keys, rp.key) {
+			out.list = append(out.list, rp)
+		}
+	}
+	return out
+}
+
+// CanonicalKey returns the canonical spelling of keyPath in s, the one θ
+// uses: hubs.interlink.adapter_cost for hub.adapter_cost,
+// protocols.Bittensor.openness for protocols[0].openness.
+func (s *Spec) CanonicalKey(keyPath string) (string, error) {
+	segs, err := parsePath(keyPath)
+	if err != nil {
+		return "", &Error{Path: keyPath, Msg: err.Error()}
+	}
+	st := setter{spec: s, dry: true}
+	canon := st.set(segs, nil, "", "")
+	if canon == "" {
+		return "", joinErrors((*source)(nil).errorsOf(st.d.probs))
+	}
+	return canon, nil
+}
+
 // Len is the number of priors, the length of every θ.
 func (sm *Sampler) Len() int { return len(sm.list) }
 

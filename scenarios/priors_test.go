@@ -534,3 +534,23 @@ func TestSamplerMatchesDrawTheta(t *testing.T) {
 		t.Error("Sampler(nope): no error")
 	}
 }
+
+func TestSamplerWithout(t *testing.T) {
+	s := mustParse(t, priorGood)
+	sm, err := s.Sampler("siloed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := s.CanonicalKey("hub.adapter_cost")
+	if err != nil || key != "hubs.interlink.adapter_cost" {
+		t.Fatalf("CanonicalKey = %q, %v", key, err)
+	}
+	all := sm.Draw(rand.New(rand.NewPCG(4, 4)))
+	rest := sm.Without(key).Draw(rand.New(rand.NewPCG(4, 4)))
+	if !slices.Equal(rest, all[1:]) {
+		t.Errorf("Without(%s) = %v; want %v", key, rest, all[1:])
+	}
+	if _, err := s.CanonicalKey("hubs.nope.x"); err == nil {
+		t.Error("CanonicalKey(hubs.nope.x): no error")
+	}
+}
