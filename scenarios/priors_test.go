@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/legolab/legolab/stats"
 )
 
 const priorBase = `name = "p"
@@ -359,9 +361,9 @@ max = 1
 }
 
 // The draws follow the prior: the loguniform adapter cost's log10 is
-// uniform on [1, 2] (KS distance against the exact CDF; the critical
-// value 1.95/√n is the 0.1% level, the false-failure rate at a fresh
-// seed), and openness follows normal(0.5, 0.3) truncated to [0, 1].
+// uniform on [1, 2], and openness follows normal(0.5, 0.3) truncated to
+// [0, 1] (stats.KS against the exact CDF, failing below p = 0.001, the
+// false-failure rate at a fresh seed).
 func TestDrawThetaDistribution(t *testing.T) {
 	s := mustParse(t, priorGood)
 	const n = 4000
@@ -384,14 +386,8 @@ func TestDrawThetaDistribution(t *testing.T) {
 		{"log adapter cost", cost, func(x float64) float64 { return x }},
 		{"openness", open, func(x float64) float64 { return (phi(x) - phi(0)) / (phi(1) - phi(0)) }},
 	} {
-		slices.Sort(c.xs)
-		d := 0.0
-		for i, x := range c.xs {
-			f := c.cdf(x)
-			d = math.Max(d, math.Max(f-float64(i)/n, float64(i+1)/n-f))
-		}
-		if crit := 1.95 / math.Sqrt(n); d > crit {
-			t.Errorf("%s: KS distance %.4f; want < %.4f", c.name, d, crit)
+		if d, p := stats.KS(c.xs, c.cdf); p < 0.001 {
+			t.Errorf("%s: KS distance %.4f, p = %.2g; want p ≥ 0.001", c.name, d, p)
 		}
 	}
 }

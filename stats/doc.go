@@ -20,7 +20,12 @@
 // Sensitivity analysis: Morris's elementary effects, Sobol's first-order and total indices
 // with bootstrap intervals, and MainEffects, the correlation ratio of a factor's levels.
 //
-// Randomness enters only as an explicit seed (Sobol's bootstrap); the same inputs give
-// bit-identical results. Functions panic on programmer misuse (a NaN time, mismatched
+// Sampling (sample.go): Uniform, LogUniform, Normal and LogNormal (truncated, by inverse
+// CDF with the tails reflected so that no probability rounds to 1), Beta (in log space at
+// shapes below 1), Triangular and Choice, each drawing from an explicit *rand.Rand; the
+// scenario populations and priors draw with them.
+//
+// Randomness enters only as an explicit seed (Sobol's bootstrap) or generator (the
+// samplers); the same inputs give bit-identical results. Functions panic on programmer misuse (a NaN time, mismatched
 // lengths) and return errors, prefixed "stats: ", for data an estimator cannot use.
 package stats
