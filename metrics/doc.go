@@ -8,7 +8,9 @@
 // gets, and scenarios.FixedObservables counts the scenario-independent rows. A Collector
 // samples them on the SampleDays of a scenario into a Replication.
 //
-// DetectLego and LeftTruncated are the Lego-moment detectors on a replication's series.
+// DetectLego and LeftTruncated are the Lego-moment detectors on a replication's series;
+// DetectFamily evaluates the frozen DetectorFamily (a grid of window rules, the logistic
+// rule and the Poisson change-point rule DetectPELT) on the same series in one pass.
 // An Ensemble reduces replications, added in replication order, into the Summary types of
 // summary.json and series.csv, in memory that does not grow with the number of
 // replications; the statistics themselves (Kaplan–Meier, log-rank, Wilson, quantile

@@ -20,12 +20,21 @@
 // Sensitivity analysis: Morris's elementary effects, Sobol's first-order and total indices
 // with bootstrap intervals, and MainEffects, the correlation ratio of a factor's levels.
 //
-// Sampling (sample.go): Uniform, LogUniform, Normal and LogNormal (truncated, by inverse
-// CDF with the tails reflected so that no probability rounds to 1), Beta (in log space at
-// shapes below 1), Triangular and Choice, each drawing from an explicit *rand.Rand; the
-// scenario populations and priors draw with them.
+// Uncertainty and scenario discovery over drawn parameters (issue 12, not yet wired):
+// DecomposeVariance, the law-of-total-variance split of an outcome over θ and inner
+// replications (one-way random-effects ANOVA) with an F interval (ShareInterval) and a
+// group bootstrap (BootstrapShare) for the between-θ share; PartialRankCorrelation, with
+// Truncated to rank censored runs on min(T, τ); and PRIM, Friedman & Fisher's peeling and
+// pasting as in the EMA Workbench, whose trajectory SelectByDensity and SelectByCoverage
+// choose from.
 //
-// Randomness enters only as an explicit seed (Sobol's bootstrap) or generator (the
-// samplers); the same inputs give bit-identical results. Functions panic on programmer misuse (a NaN time, mismatched
-// lengths) and return errors, prefixed "stats: ", for data an estimator cannot use.
+// Sampling: Uniform, LogUniform, Normal and LogNormal (truncated, by inverse CDF with the
+// tails reflected so that no probability rounds to 1), Beta (in log space at shapes below
+// 1), Triangular and Choice, each drawing from a passed *rand.Rand; the scenario
+// populations and priors draw with them.
+//
+// Randomness enters only as an explicit seed (Sobol's bootstrap) or a passed *rand.Rand
+// (BootstrapShare, the samplers); the same inputs give bit-identical results. Functions
+// panic on programmer misuse (a NaN time, mismatched lengths) and return errors, prefixed
+// "stats: ", for data an estimator cannot use.
 package stats
