@@ -14,7 +14,9 @@
 // Errors lists them.
 //
 // Set and Apply override values by key path, the syntax variants use too;
-// VariantNames and Variant give the variants a run compares. Encode writes
+// VariantNames and Variant give the variants a run compares. Priors declare
+// distributions of values by key path; Sampler, DrawTheta and Central draw
+// a θ for a variant and WithTheta applies it. Encode writes
 // the resolved scenario back as TOML that Parse reads to an equal Spec, and
 // Parameters lists its values for a report. ParseAssertion reads the
 // [[expect]] assertions that `legolab check` evaluates.
