@@ -279,6 +279,10 @@ func (d *decoder) decode(tree any, v reflect.Value, p path, fresh bool) bool {
 			}
 		}
 		return good
+	case reflect.Interface:
+		// A value of any type (a prior's choice values): kept as written.
+		v.Set(reflect.ValueOf(copyTreeValue(tree)))
+		return true
 	case reflect.Pointer:
 		ev := reflect.New(t.Elem())
 		if !d.decode(tree, ev.Elem(), p, true) {

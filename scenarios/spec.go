@@ -14,7 +14,9 @@
 // Errors lists them.
 //
 // Set and Apply override values by key path, the syntax variants use too;
-// VariantNames and Variant give the variants a run compares. Encode writes
+// VariantNames and Variant give the variants a run compares. Priors declare
+// distributions of values by key path; Sampler, DrawTheta and Central draw
+// a θ for a variant and WithTheta applies it. Encode writes
 // the resolved scenario back as TOML that Parse reads to an equal Spec, and
 // Parameters lists its values for a report. ParseAssertion reads the
 // [[expect]] assertions that `legolab check` evaluates.
@@ -77,6 +79,10 @@ type Spec struct {
 	Shocks []Shock `toml:"shocks"`
 	// Lego is the Lego-moment detector.
 	Lego Lego `toml:"lego"`
+	// Priors are distributions of values of the scenario, by key path: a
+	// prior-predictive run draws them anew for each replication. None by
+	// default: every value is fixed.
+	Priors []Prior `toml:"priors"`
 	// Variants are named overrides of the base that one run compares on
 	// common random numbers. Without variants, the base runs alone as
 	// variant "base".
@@ -416,6 +422,10 @@ type Variant struct {
 	// Set holds overrides by key path, as nested tables or dotted keys:
 	// `hubs.interlink.launch_day = 180`.
 	Set map[string]any `toml:"set"`
+	// Priors replace, in this variant, the base's prior on the same key,
+	// or add one. A key may not have a prior and an override in Set. None
+	// by default.
+	Priors []Prior `toml:"priors"`
 }
 
 // Expect is an assertion that `legolab check` evaluates, such as
@@ -427,4 +437,52 @@ type Expect struct {
 	Assert string `toml:"assert" jsonschema:"required"`
 	// Note says why the assertion should hold, for the check's report.
 	Note string `toml:"note"`
+}
+
+// Prior is the distribution of one value of the scenario, the θ a
+// prior-predictive run draws per replication. Draws are kept within the
+// key's valid range (a normal on openness is truncated to [0, 1]), and at
+// least half of the distribution must lie where it is drawn.
+type Prior struct {
+	// Key is the key path of the value, as Set accepts it
+	// (hubs.interlink.adapter_cost, hub.adapter_cost). Required.
+	Key string `toml:"key" jsonschema:"required"`
+	// Dist is the family: "uniform" (min, max), "loguniform" (0 < min <
+	// max), "normal" (mean, sd; min and max truncate), "lognormal" (mu and
+	// sigma of the logarithm, or mean and sd of the value; min and max
+	// truncate), "beta" (a, b, scaled to [min, max], default [0, 1]),
+	// "triangular" (min, mode, max) or "choice" (values, weights). Required.
+	Dist string `toml:"dist" jsonschema:"required,enum=uniform,enum=loguniform,enum=normal,enum=lognormal,enum=beta,enum=triangular,enum=choice"`
+	// Min is the lower end of the range or of the truncation, in the key's
+	// unit. Default: none (a normal or lognormal is then truncated only by
+	// the key's range).
+	Min *float64 `toml:"min"`
+	// Max is the upper end of the range or of the truncation. Default: none.
+	Max *float64 `toml:"max"`
+	// Mode is the peak of a "triangular". Default: none.
+	Mode *float64 `toml:"mode"`
+	// Mean of a "normal", or of a "lognormal" value (before truncation).
+	// Default: none.
+	Mean *float64 `toml:"mean"`
+	// SD is the standard deviation of a "normal", or of a "lognormal"
+	// value (before truncation), > 0. Default: none.
+	SD *float64 `toml:"sd"`
+	// Mu is the mean of the logarithm of a "lognormal". Default: none.
+	Mu *float64 `toml:"mu"`
+	// Sigma is the standard deviation of the logarithm of a "lognormal",
+	// > 0. Default: none.
+	Sigma *float64 `toml:"sigma"`
+	// A is the first shape of a "beta", > 0. Default: none.
+	A *float64 `toml:"a"`
+	// B is the second shape of a "beta", > 0. Default: none.
+	B *float64 `toml:"b"`
+	// Values are the outcomes of a "choice", each a value the key accepts
+	// (numbers, strings, booleans, arrays). Default: none.
+	Values []any `toml:"values"`
+	// Weights are the relative probabilities of a choice's values, each >
+	// 0, one per value. Default: equal weights.
+	Weights []float64 `toml:"weights"`
+	// Source says where the range comes from (docs/sources.md §..., or why
+	// it is a guess). Default "".
+	Source string `toml:"source"`
 }

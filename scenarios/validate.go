@@ -70,6 +70,7 @@ func (s *Spec) check(src *source, failed map[string]bool) problems {
 	c := &checker{s: s, failed: failed, named: map[string]bool{}}
 	c.checkBase()
 	c.checkVariants(src)
+	c.checkPriors()
 	c.checkExpect()
 	c.ensembleSize(src)
 	return c.ps
