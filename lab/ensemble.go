@@ -15,6 +15,7 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/stats"
 )
 
 // ReplicateFunc runs replication index of one variant: spec is the
@@ -38,6 +39,11 @@ type Variant struct {
 	// Set are the variant's overrides of the base, by key path, for the
 	// summary (see FlattenSet).
 	Set []metrics.Parameter
+	// Sampler draws the variant's θ when the scenario declares priors
+	// (nil without); NewEnsemble sets it. See ThetaStream.
+	Sampler *scenarios.Sampler
+
+	priors []scenarios.Prior // the variant's priors, for choice indices
 }
 
 // Ensemble is a Monte Carlo ensemble of a scenario's variants on common
@@ -75,6 +81,13 @@ type Ensemble struct {
 	Progress func(done, total int)
 	// Replicate runs one replication. Nil means the model's Replicate.
 	Replicate ReplicateFunc
+	// Inner is the number of replications per θ draw in a prior-predictive
+	// run (--inner K); < 1 means 1. Replication r uses θ index r / K, so
+	// Runs = θ draws × K.
+	Inner int
+	// Fixed runs the scenario's own values, ignoring its priors: the run
+	// is then exactly what it was before priors existed.
+	Fixed bool
 	// Report, when not nil, renders the report from the saved data, read
 	// back from the sink (which must then implement fs.FS, as DirSink and
 	// MemorySink do); its files are written next to the data.
@@ -140,8 +153,16 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	// which the first replication gives when the caller did not.
 	var agg *metrics.Ensemble
 	var runs *reports.RunsWriter
+	var fc *forecastState
+	if e.prior() {
+		fc = e.newForecast(names)
+	}
 	begin := func(observables []string) (err error) {
 		agg = metrics.NewEnsemble(names, observables, e.Scenario.HorizonDays)
+		if fc != nil {
+			runs, err = reports.NewRunsWriterTheta(runsFile, observables, fc.keys)
+			return err
+		}
 		runs, err = reports.NewRunsWriter(runsFile, observables)
 		return err
 	}
@@ -151,7 +172,7 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 		}
 	}
 
-	completed, err := e.execute(ctx, replicate, func(r int, reps []*metrics.Replication) error {
+	completed, err := e.execute(ctx, replicate, fc != nil, func(r int, reps []*metrics.Replication, extra []runExtra) error {
 		if agg == nil {
 			if err := begin(reps[0].Names); err != nil {
 				return err
@@ -164,6 +185,11 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 			row := reports.Run{
 				Variant: names[v], Replication: r, Seed: e.Seed,
 				LegoDay: rep.LegoDay, Censored: !rep.Reached, LeftTruncated: rep.LeftTruncated, Final: rep.Final,
+			}
+			if fc != nil {
+				cells, nums := e.thetaRow(v, extra[v].theta, fc.keys)
+				row.Theta = cells
+				fc.runs.Add(v, nums, rep.LegoDay, rep.Reached, extra[v].family)
 			}
 			if err := runs.Write(row); err != nil {
 				return err
@@ -187,6 +213,9 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	}
 
 	sum := e.summary(agg, completed, interrupted)
+	if fc != nil {
+		sum.Forecast = fc.runs.Summarize(e.Scenario.Start, sum.Variants)
+	}
 	// The representative graphs come from re-running one replication per
 	// variant, which is deterministic, rather than from keeping every
 	// replication's graph. An interrupted run still gets them: they take a
@@ -254,7 +283,7 @@ func (e *Ensemble) check() error {
 // were released. Work is dispatched index-major so that an interruption
 // finds every variant at about the same count, and at most window indices
 // are in flight, which bounds the reorder buffer.
-func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release func(r int, reps []*metrics.Replication) error) (int, error) {
+func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior bool, release func(r int, reps []*metrics.Replication, extra []runExtra) error) (int, error) {
 	jobs := max(e.Jobs, 1)
 	nv := len(e.Variants)
 	// Room for every worker to run a few replications ahead of the oldest
@@ -270,6 +299,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 	type done struct {
 		v, r int
 		rep  *metrics.Replication
+		x    runExtra
 		err  error
 	}
 	results := make(chan done, jobs)
@@ -297,14 +327,22 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 						trace = e.Trace
 					}
 					vr := e.Variants[v]
-					rep, err := replicate(gctx, vr.Spec, vr.Name, r, e.Seed, trace, false)
+					var x runExtra
+					var rep *metrics.Replication
+					spec, theta, err := e.specFor(v, r)
+					if err == nil {
+						rep, err = replicate(gctx, spec, vr.Name, r, e.Seed, trace, false)
+					}
 					if err == nil {
 						err = checkReplication(rep, r)
+					}
+					if err == nil && prior {
+						x = runExtra{theta: theta, family: e.family(rep)}
 					}
 					if err != nil {
 						err = fmt.Errorf("variant %s replication %d: %w", vr.Name, r, err)
 					}
-					results <- done{v, r, rep, err}
+					results <- done{v, r, rep, x, err}
 					return err
 				})
 			}
@@ -315,9 +353,11 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 	// The reorder buffer: ring[r%window] collects index r until every
 	// variant has reported it.
 	ring := make([][]*metrics.Replication, window)
+	extra := make([][]runExtra, window)
 	have := make([]int, window)
 	for i := range ring {
 		ring[i] = make([]*metrics.Replication, nv)
+		extra[i] = make([]runExtra, nv)
 	}
 	next, finished := 0, 0
 	var releaseErr error
@@ -334,15 +374,17 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 		}
 		slot := d.r % window
 		ring[slot][d.v] = d.rep
+		extra[slot][d.v] = d.x
 		have[slot]++
 		for have[next%window] == nv {
 			s := next % window
-			if err := release(next, ring[s]); err != nil {
+			if err := release(next, ring[s], extra[s]); err != nil {
 				releaseErr = err
 				cancel()
 				break
 			}
 			clear(ring[s])
+			clear(extra[s])
 			have[s] = 0
 			next++
 			<-slots
@@ -352,6 +394,14 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, release
 		return next, releaseErr
 	}
 	return next, waitErr
+}
+
+// runExtra is what a prior-predictive run keeps of a replication besides
+// the Replication: its θ and the detector family's verdicts, computed in
+// the worker.
+type runExtra struct {
+	theta  scenarios.Theta
+	family []stats.Obs
 }
 
 // checkReplication guards the ensemble against a replication function that
@@ -409,7 +459,11 @@ func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *met
 	out := make([]reports.RepresentativeGraph, len(e.Variants))
 	for v, vr := range e.Variants {
 		r, o := agg.Representative(v)
-		rep, err := replicate(ctx, vr.Spec, vr.Name, r, e.Seed, nil, true)
+		spec, _, err := e.specFor(v, r)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := replicate(ctx, spec, vr.Name, r, e.Seed, nil, true)
 		if err != nil {
 			return nil, fmt.Errorf("variant %s replication %d (graph): %w", vr.Name, r, err)
 		}

@@ -55,7 +55,16 @@ func NewEnsemble(spec *scenarios.Spec, variants []string, runs int, seed uint64)
 			desc = base.Variants[i].Description
 			set = FlattenSet(base.Variants[i].Set)
 		}
-		e.Variants = append(e.Variants, Variant{Name: name, Description: desc, Spec: vs, Set: set})
+		vr := Variant{Name: name, Description: desc, Spec: vs, Set: set}
+		if hasPriors(base) {
+			if vr.Sampler, err = base.Sampler(name); err != nil {
+				return nil, fmt.Errorf("priors of variant %s: %w", name, err)
+			}
+			if vr.priors, err = base.VariantPriors(name); err != nil {
+				return nil, fmt.Errorf("priors of variant %s: %w", name, err)
+			}
+		}
+		e.Variants = append(e.Variants, vr)
 	}
 	toml, err := base.Encode()
 	if err != nil {

@@ -22,6 +22,9 @@ type Summary struct {
 	// Parameters are the resolved scenario's scalar parameters by key path,
 	// in file order, for the report's parameter table.
 	Parameters []Parameter `json:"parameters"`
+	// Forecast is the prior-predictive analysis, present only when the
+	// run drew θ from the scenario's priors (not with --fixed).
+	Forecast *Forecast `json:"forecast,omitempty"`
 }
 
 // LegoRule records the detector's parameters for the method notes.

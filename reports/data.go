@@ -29,4 +29,8 @@ type Run struct {
 	// written before the column).
 	LeftTruncated bool
 	Final         []float64 // in the order of FinalNames
+	// Theta holds the θ drawn for the run, one cell per runs.csv θ column
+	// (ThetaColumn), each in TOML syntax; "" where the run's variant has
+	// no prior on that key. Nil for a run without priors.
+	Theta []string
 }

@@ -11,7 +11,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/legolab/legolab/metrics"
@@ -85,7 +87,26 @@ const runsTruncCol = 5
 type RunsWriter struct {
 	w     *csv.Writer
 	names []string
+	theta int
 	rec   []string
+}
+
+// ThetaColumn is the prefix of runs.csv's θ columns, one per canonical
+// prior key after the observables: theta.hubs.interlink.adapter_cost.
+const ThetaColumn = "theta."
+
+// NewRunsWriterTheta is NewRunsWriter with one θ column per key after the
+// observables (a prior-predictive run); Run.Theta fills them.
+func NewRunsWriterTheta(w io.Writer, observables, theta []string) (*RunsWriter, error) {
+	cw := csv.NewWriter(w)
+	header := append(append([]string(nil), runsFixed...), observables...)
+	for _, k := range theta {
+		header = append(header, ThetaColumn+k)
+	}
+	if err := cw.Write(header); err != nil {
+		return nil, err
+	}
+	return &RunsWriter{w: cw, names: observables, theta: len(theta), rec: make([]string, len(header))}, nil
 }
 
 // NewRunsWriter writes the header of runs.csv, with observables as the
@@ -115,6 +136,12 @@ func (rw *RunsWriter) Write(r Run) error {
 	rw.rec[runsTruncCol] = strconv.FormatBool(r.LeftTruncated)
 	for k, x := range r.Final {
 		rw.rec[len(runsFixed)+k] = FormatFloat(x)
+	}
+	if rw.theta > 0 {
+		if len(r.Theta) != rw.theta {
+			panic(fmt.Sprintf("reports: run has %d θ values for %d θ columns", len(r.Theta), rw.theta))
+		}
+		copy(rw.rec[len(runsFixed)+len(rw.names):], r.Theta)
 	}
 	return rw.w.Write(rw.rec)
 }
@@ -148,7 +175,15 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 	if len(header) > runsTruncCol && header[runsTruncCol] == runsFixed[runsTruncCol] {
 		fixed = len(runsFixed)
 	}
-	observables = append([]string(nil), header[fixed:]...)
+	end := len(header)
+	for i := fixed; i < len(header); i++ {
+		if strings.HasPrefix(header[i], ThetaColumn) {
+			end = i
+			break
+		}
+	}
+	observables = append([]string(nil), header[fixed:end]...)
+	theta := len(header) - end
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -158,7 +193,10 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 			return nil, nil, err
 		}
 		line, _ := cr.FieldPos(0)
-		run, err := parseRun(rec, fixed)
+		run, err := parseRun(rec[:len(rec)-theta], fixed)
+		if err == nil && theta > 0 {
+			run.Theta = slices.Clone(rec[len(rec)-theta:])
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d: %w", line, err)
 		}

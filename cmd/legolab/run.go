@@ -38,6 +38,8 @@ type runOptions struct {
 	quiet    bool
 	force    bool
 	noReport bool
+	inner    int
+	fixed    bool
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -77,6 +79,8 @@ are written, marked partial, and legolab exits with status 130.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
 	f.BoolVar(&o.force, "force", false, "replace an existing output directory")
 	f.BoolVar(&o.noReport, "no-report", false, "write the data files only, not report.html, report.md and plots/")
+	f.IntVar(&o.inner, "inner", 1, "with priors: replications per θ draw (K); --runs must be a multiple of it, and θ draws = runs / K")
+	f.BoolVar(&o.fixed, "fixed", false, "ignore the scenario's priors and run its own values (the run as before priors)")
 	return c
 }
 
@@ -86,6 +90,9 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	// not usage errors (exit 2, for a malformed command line).
 	if changed("runs") && o.runs < 1 {
 		return fmt.Errorf("--runs must be at least 1, got %d", o.runs)
+	}
+	if o.inner < 1 {
+		return fmt.Errorf("--inner must be at least 1, got %d", o.inner)
 	}
 	if o.jobs < 1 {
 		return fmt.Errorf("--jobs must be at least 1, got %d", o.jobs)
@@ -143,7 +150,12 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if err != nil {
 		return err
 	}
+	if o.inner > 1 && runs%o.inner != 0 {
+		return fmt.Errorf("--runs %d is not a multiple of --inner %d: each θ draw gets --inner replications", runs, o.inner)
+	}
 	ens.Jobs = o.jobs
+	ens.Inner = o.inner
+	ens.Fixed = o.fixed
 	ens.Version = version
 	out := o.out
 	if out == "" {
@@ -231,7 +243,11 @@ func printTable(w io.Writer, s *metrics.Summary) {
 	fmt.Fprintf(w, "%s: %d runs per variant%s, seed %d, horizon %g days (%s to %s)\n\n",
 		s.Scenario, s.Runs, partial, s.Seed, s.HorizonDays, s.Start, end)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "variant\tP(Lego by %s) [95%% CI]\tmedian date [95%% CI]\tRMST (days)\n", end)
+	ci := "95% CI"
+	if s.Forecast != nil {
+		ci = "95% MC precision"
+	}
+	fmt.Fprintf(tw, "variant\tP(Lego by %s) [%s]\tmedian date [%s]\tRMST (days)\n", end, ci, ci)
 	for _, v := range s.Variants {
 		l := v.Lego
 		fmt.Fprintf(tw, "%s\t%.2f [%.2f, %.2f]\t%s\t%.0f\n", v.Name, l.PByHorizon, l.PCI95[0], l.PCI95[1], medianText(start, end, l), l.RMSTDays)
@@ -241,6 +257,10 @@ func printTable(w io.Writer, s *metrics.Summary) {
 		if n := v.Lego.LeftTruncated; n > 0 {
 			fmt.Fprintln(w, leftTruncatedNote(v.Name, n, 2*s.Lego.WindowDays))
 		}
+	}
+	if s.Forecast != nil {
+		printForecast(w, s, end)
+		return
 	}
 	fmt.Fprintf(w, "\n%s\n", reports.Headline(s))
 }
