@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/legolab/legolab/reports"
-	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // sweepChart is one chart of the sweep report: its files and caption.
@@ -44,7 +44,7 @@ func (o *sweepOutput) charts(sum *SweepSummary) []sweepChart {
 		add(sensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
 		top := 0
 		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
-			top = slices.IndexFunc(o.file.Params, func(p scenarios.SweepParam) bool { return p.Key == rows[0].Param })
+			top = slices.IndexFunc(o.file.Params, func(p sweeps.Param) bool { return p.Key == rows[0].Param })
 		}
 		add(o.responseChart(ref, top, "plots/response-"+slugs[k]))
 		add(o.heatmapChart(ref, "plots/heatmap-"+slugs[k]))
@@ -110,7 +110,7 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 	}
 	caption := ""
 	switch design {
-	case scenarios.DesignSobol:
+	case sweeps.DesignSobol:
 		c.ValueLabel = "Sobol' index (share of variance)"
 		c.Series = []reports.BarSeries{
 			series("total ST", func(r SensitivityRow) (float64, float64, float64) {
@@ -121,7 +121,7 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 			}),
 		}
 		caption = "Total (ST) and first-order (S1) Sobol' indices with 95% bootstrap intervals, parameters ranked by ST."
-	case scenarios.DesignMorris:
+	case sweeps.DesignMorris:
 		c.ValueLabel = "elementary effect (outcome units per full range)"
 		c.Series = []reports.BarSeries{
 			series("μ*", func(r SensitivityRow) (float64, float64, float64) { return val(r.MuStar), math.NaN(), math.NaN() }),
@@ -151,7 +151,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 	p := &f.Params[j]
 	idx := make([]int, 0, len(o.points))
 	for i := range o.points {
-		if f.Design == scenarios.DesignSobol && i >= 2*f.Samples {
+		if f.Design == sweeps.DesignSobol && i >= 2*f.Samples {
 			break
 		}
 		idx = append(idx, i)
@@ -161,12 +161,12 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 	}
 	bins := len(p.Values)
 	switch {
-	case f.Design == scenarios.DesignGrid && p.Values == nil:
+	case f.Design == sweeps.DesignGrid && p.Values == nil:
 		bins = p.Levels
 		if bins == 0 {
 			bins = f.Levels
 		}
-	case f.Design == scenarios.DesignMorris && p.Values == nil:
+	case f.Design == sweeps.DesignMorris && p.Values == nil:
 		bins = f.Levels
 	case p.Values == nil:
 		bins = min(10, max(2, int(math.Round(math.Sqrt(float64(len(idx)))))))
@@ -179,7 +179,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 	for _, i := range idx {
 		u := o.points[i].Unit[j]
 		b := int(u * float64(bins))
-		if (f.Design == scenarios.DesignGrid || f.Design == scenarios.DesignMorris) && p.Values == nil && bins > 1 {
+		if (f.Design == sweeps.DesignGrid || f.Design == sweeps.DesignMorris) && p.Values == nil && bins > 1 {
 			b = int(math.Round(u * float64(bins-1)))
 		}
 		b = min(max(b, 0), bins-1)
@@ -237,7 +237,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 // heatmapChart draws an outcome over a grid of two numeric parameters.
 func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (sweepChart, bool) {
 	f := o.file
-	if f.Design != scenarios.DesignGrid || len(f.Params) != 2 {
+	if f.Design != sweeps.DesignGrid || len(f.Params) != 2 {
 		return sweepChart{}, false
 	}
 	ny, nx := f.ParamLevels(0), f.ParamLevels(1)

@@ -142,25 +142,33 @@ func (c *checker) oneOf(p path, x string, valid []string, k kind) bool {
 	if slices.Contains(valid, x) {
 		return true
 	}
+	c.bad(p, "%s", notOneOf(x, valid, k))
+	return false
+}
+
+// NotOneOf is the message scenario files give for a name x that is not
+// one of valid: what names the kind ("a design"), where the list it must be
+// in ("" for a fixed list).
+func NotOneOf(x string, valid []string, what, where string) string {
+	return notOneOf(x, valid, kind{what, where})
+}
+
+func notOneOf(x string, valid []string, k kind) string {
 	where := "valid"
 	if k.where != "" {
 		where = k.where
 	}
 	if len(valid) == 0 {
-		c.bad(p, "%s is not %s (%s is empty)", quoteString(x), k.what, where)
-		return false
+		return fmt.Sprintf("%s is not %s (%s is empty)", quoteString(x), k.what, where)
 	}
 	list := strings.Join(quoteAll(valid), ", ")
 	if x == "" {
-		c.bad(p, "must be %s (%s: %s)", k.what, where, list)
-		return false
+		return fmt.Sprintf("must be %s (%s: %s)", k.what, where, list)
 	}
 	if sg := suggest(x, valid); sg != "" {
-		c.bad(p, "%s is not %s; did you mean %s?", quoteString(x), k.what, quoteKey(sg))
-		return false
+		return fmt.Sprintf("%s is not %s; did you mean %s?", quoteString(x), k.what, quoteKey(sg))
 	}
-	c.bad(p, "%s is not %s (%s: %s)", quoteString(x), k.what, where, list)
-	return false
+	return fmt.Sprintf("%s is not %s (%s: %s)", quoteString(x), k.what, where, list)
 }
 
 // names returns the display names of n elements named by name(i): the

@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/legolab/legolab/lab"
-	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 func init() { commands = append(commands, newSweepCmd) }
@@ -195,7 +195,7 @@ func shardFlag(o *sweepOptions) string {
 }
 
 // printPlan writes the design's points as CSV.
-func printPlan(w io.Writer, f *scenarios.Sweep) error {
+func printPlan(w io.Writer, f *sweeps.File) error {
 	pts, err := f.Points()
 	if err != nil {
 		return err
@@ -223,12 +223,12 @@ func printSensitivity(w io.Writer, s *lab.SweepSummary, top int) {
 		fmt.Fprintf(w, "\n%s\n", o)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		switch s.Design {
-		case scenarios.DesignSobol:
+		case sweeps.DesignSobol:
 			fmt.Fprintln(tw, "  parameter\tST [95% CI]\tS1 [95% CI]")
 			for _, r := range rows {
 				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, ciCell(r.ST, r.STCI95), ciCell(r.S1, r.S1CI95), noteCell(r.Note))
 			}
-		case scenarios.DesignMorris:
+		case sweeps.DesignMorris:
 			fmt.Fprintln(tw, "  parameter\tμ*\tσ")
 			for _, r := range rows {
 				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, numCell(r.MuStar), numCell(r.Sigma), noteCell(r.Note))
