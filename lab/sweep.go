@@ -21,8 +21,8 @@ import (
 
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
-	"github.com/legolab/legolab/sweeps"
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // Sweep runs a parameter sweep: every point of a sweeps.File design,

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/legolab/legolab/metrics"
-	"github.com/legolab/legolab/sweeps"
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // Sensitivity methods, by design.
