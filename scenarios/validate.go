@@ -31,6 +31,12 @@ const (
 	// MaxNeeds bounds the providers one app type needs (the model's
 	// limit).
 	MaxNeeds = 64
+	// MaxDimensions is the most dimensions a scenario may declare: the
+	// model keeps dimension sets in 64-bit masks. agents imports it.
+	MaxDimensions = 64
+	// MaxHubs is the most hubs a scenario may declare: the model keeps hub
+	// sets in 64-bit masks. agents imports it.
+	MaxHubs = 64
 	// MaxHorizonDays is 100 years.
 	MaxHorizonDays = 36525
 )
@@ -287,6 +293,12 @@ func (c *checker) checkBase() {
 		c.bad(root.key("start"), "is required")
 	}
 	c.stringSet(root.key("dimensions"), s.Dimensions, nil, kind{}, false)
+	if len(s.Dimensions) > MaxDimensions {
+		c.bad(root.key("dimensions"), "must have at most %d dimensions (the model's limit), got %d", MaxDimensions, len(s.Dimensions))
+	}
+	if len(s.Hubs) > MaxHubs {
+		c.bad(root.key("hubs"), "must have at most %d hubs (the model's limit), got %d", MaxHubs, len(s.Hubs))
+	}
 
 	c.costMatrix(root.key("verification"), s.Verification, kVerification)
 	c.costMatrix(root.key("settlement"), s.Settlement, kIncentive)
