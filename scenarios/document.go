@@ -134,3 +134,6 @@ func (d *Document) Failed(keyPath string) bool {
 	}
 	return false
 }
+
+// QuoteKey returns k as a TOML key: bare when it can be, quoted otherwise.
+func QuoteKey(k string) string { return quoteKey(k) }
