@@ -19,6 +19,12 @@
 // Parameters lists its values for a report. ParseAssertion reads the
 // [[expect]] assertions that `legolab check` evaluates.
 //
+// ParseDocument and Document.Decode give other TOML files of the project
+// (sweep files, package sweeps) the same decoder, positions and messages.
+// Range checks come from the fields' jsonschema tags, the source of the
+// schema's bounds too; MaxHubs and MaxDimensions are the model's limits,
+// which agents imports.
+//
 // A Spec is safe for concurrent use by methods that do not change it
 // (Clone, Variant, VariantNames, Encode, Parameters, Validate); Set and
 // Apply change it.

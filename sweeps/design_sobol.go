@@ -138,10 +138,9 @@ func owenScramble(x uint32, key uint64) uint32 {
 	return x ^ flips
 }
 
-// designMix64 is the SplitMix64 output function (Steele, Lea & Flood 2014), the
-// same mixer as sim's streams; the design generators depend on no other
-// package of the project, so this one
-// keeps its own copy.
+// designMix64 is the SplitMix64 output function (Steele, Lea & Flood 2014),
+// the same mixer as sim's streams; the generators depend on no other package
+// of the project, so they keep their own copy.
 func designMix64(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
