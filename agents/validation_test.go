@@ -3,10 +3,10 @@ package agents
 import (
 	"fmt"
 	"math"
-	"sort"
 	"testing"
 
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/stats"
 )
 
 // TestLogitFrequencies checks provider choice against the multinomial
@@ -202,35 +202,6 @@ needs = ["x"]
 	}
 }
 
-// ksUniformCDF returns the Kolmogorov–Smirnov statistic of xs against cdf.
-func ksStatistic(xs []float64, cdf func(float64) float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := float64(len(s))
-	d := 0.0
-	for i, x := range s {
-		f := cdf(x)
-		d = math.Max(d, math.Max(f-float64(i)/n, float64(i+1)/n-f))
-	}
-	return d
-}
-
-// ksPValue is the asymptotic Kolmogorov distribution's survival function at
-// √n·D (with Stephens' small-sample correction).
-func ksPValue(d float64, n int) float64 {
-	sn := math.Sqrt(float64(n))
-	x := (sn + 0.12 + 0.11/sn) * d
-	p := 0.0
-	for k := 1; k <= 100; k++ {
-		term := 2 * math.Exp(-2*float64(k*k)*x*x)
-		if k%2 == 0 {
-			term = -term
-		}
-		p += term
-	}
-	return math.Min(math.Max(p, 0), 1)
-}
-
 // TestPolyaUrn runs the de facto standard's urn rule with linear
 // reinforcement (urn_exponent 1): two offered standards, a and b initial
 // speakers, and protocols that each adopt once, drawing a standard with
@@ -301,8 +272,7 @@ needs = ["x"]
 			}
 			shares[r] = float64(sa) / float64(total)
 		}
-		d := ksStatistic(shares, tc.cdf)
-		p := ksPValue(d, R)
+		d, p := stats.KS(shares, tc.cdf)
 		t.Logf("%s: KS D = %.4f, p = %.4f over %d replications", tc.name, d, p, R)
 		if p < 0.001 {
 			t.Errorf("%s: KS D = %.4f, p = %.4f over %d replications; want p ≥ 0.001", tc.name, d, p, R)

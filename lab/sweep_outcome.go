@@ -9,6 +9,7 @@ import (
 
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/stats"
 	"github.com/legolab/legolab/sweeps"
 )
 
@@ -77,17 +78,17 @@ func (f *swFloat) UnmarshalJSON(b []byte) error {
 type pointAcc struct {
 	index       int
 	reps        int
-	obs         [][]metrics.Obs // [variant][replication]
-	final       [][]float64     // [variant][replication*K + k]
+	obs         [][]stats.Obs // [variant][replication]
+	final       [][]float64   // [variant][replication*K + k]
 	observables [][]string
 	remaining   atomic.Int64
 }
 
 func newPointAcc(index, variants, reps int, observables [][]string) *pointAcc {
 	a := &pointAcc{index: index, reps: reps, observables: observables,
-		obs: make([][]metrics.Obs, variants), final: make([][]float64, variants)}
+		obs: make([][]stats.Obs, variants), final: make([][]float64, variants)}
 	for v := range variants {
-		a.obs[v] = make([]metrics.Obs, reps)
+		a.obs[v] = make([]stats.Obs, reps)
 		a.final[v] = make([]float64, reps*len(observables[v]))
 	}
 	a.remaining.Store(int64(reps))
@@ -105,12 +106,12 @@ func (a *pointAcc) add(v, r int, rep *metrics.Replication, horizon float64) erro
 			return fmt.Errorf("observable %d is %q, want %q", k, n, names[k])
 		}
 	}
-	o := metrics.Obs{Time: horizon}
+	o := stats.Obs{Time: horizon}
 	if rep.Reached {
 		if math.IsNaN(rep.LegoDay) || rep.LegoDay < 0 || rep.LegoDay > horizon {
 			return fmt.Errorf("the Lego day %v is outside [0, %v]", rep.LegoDay, horizon)
 		}
-		o = metrics.Obs{Time: rep.LegoDay, Event: true}
+		o = stats.Obs{Time: rep.LegoDay, Event: true}
 	}
 	a.obs[v][r] = o
 	copy(a.final[v][r*len(names):], rep.Final)
@@ -133,14 +134,14 @@ func (a *pointAcc) reduce(horizon float64) *PointRow {
 
 // swOutcomeOf reduces one variant's observations and finals (rep-major, k
 // values per replication).
-func swOutcomeOf(obs []metrics.Obs, final []float64, k int, horizon float64) VariantOutcome {
+func swOutcomeOf(obs []stats.Obs, final []float64, k int, horizon float64) VariantOutcome {
 	n := len(obs)
-	km := metrics.KaplanMeier(obs, horizon)
+	km := stats.KaplanMeier(obs, horizon)
 	out := VariantOutcome{N: n, Reached: km.Events}
 	if n > 0 {
 		out.P = float64(out.Reached) / float64(n)
 	}
-	out.PLo, out.PHi = metrics.Wilson(out.Reached, n)
+	out.PLo, out.PHi = stats.Wilson(out.Reached, n)
 	if m, ok := km.Median(); ok {
 		out.Median = &m
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/stats"
 	"github.com/legolab/legolab/sweeps"
 )
 
@@ -190,30 +191,20 @@ func swStatsOf(ref swOutcome, rows []*PointRow) OutcomeStats {
 	slices.Sort(sorted)
 	st.Min, st.Max = swPtr(sorted[0]), swPtr(sorted[n-1])
 	if st.NotReached == 0 {
-		mean := 0.0
-		for _, y := range ys {
-			mean += y
-		}
-		mean /= float64(n)
+		mean, lo, hi := stats.MeanCI(ys)
 		st.Mean = swPtr(mean)
 		if n > 1 {
-			ss := 0.0
-			for _, y := range ys {
-				ss += (y - mean) * (y - mean)
-			}
-			half := 1.959963984540054 * math.Sqrt(ss/float64(n-1)/float64(n))
-			lo, hi := mean-half, mean+half
 			if ref.isProbability() {
-				// The normal interval of a few points' probabilities can
-				// spill past [0, 1] (0 and 1 give 0.5 ± 0.98); the mean of
-				// probabilities cannot, so the bounds are clamped.
+				// The t interval of a few points' probabilities can spill
+				// past [0, 1]; the mean of probabilities cannot, so the
+				// bounds are clamped.
 				lo, hi = max(lo, 0), min(hi, 1)
 			}
 			st.MeanCI95 = [2]*float64{swPtr(lo), swPtr(hi)}
 		}
 	}
-	st.Median = swPtr(swQuantile(sorted, 0.5))
-	lo, hi := swMedianRanks(n)
+	st.Median = swPtr(stats.Quantile(sorted, 0.5))
+	lo, hi := stats.MedianCIRanks(n)
 	st.MedianCI95 = [2]*float64{swPtr(sorted[lo]), swPtr(sorted[hi])}
 	return st
 }
@@ -226,30 +217,6 @@ func (o swOutcome) isProbability() bool {
 		return true
 	}
 	return false
-}
-
-// swQuantile is the type-7 quantile of sorted values; +∞ values are
-// allowed and propagate.
-func swQuantile(s []float64, q float64) float64 {
-	h := q * float64(len(s)-1)
-	i := int(math.Floor(h))
-	if i+1 >= len(s) {
-		return s[len(s)-1]
-	}
-	if s[i+1] == s[i] || h == float64(i) {
-		return s[i]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
-}
-
-// swMedianRanks returns the 0-based order statistics bounding a
-// distribution-free 95% interval for the median of n values: ranks
-// n/2 ∓ 1.96·√n/2 (normal approximation to the binomial), clamped.
-func swMedianRanks(n int) (lo, hi int) {
-	half := 1.959963984540054 * math.Sqrt(float64(n)) / 2
-	lo = int(math.Floor(float64(n)/2 - half))
-	hi = int(math.Ceil(float64(n)/2+half)) - 1
-	return min(max(lo, 0), n-1), min(max(hi, 0), n-1)
 }
 
 // write writes a whole sweep's outputs into dir and returns its summary.

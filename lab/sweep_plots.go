@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/stats"
 	"github.com/legolab/legolab/sweeps"
 )
 
@@ -144,7 +145,7 @@ func sensitivityChart(design, outcome string, rows []SensitivityRow, base string
 
 // responseChart draws an outcome against parameter j: the points grouped
 // by the parameter's level (grids, lists) or into up to 10 equal bins of
-// its range, each group's mean with a 95% normal interval. Sobol' designs
+// its range, each group's mean with a 95% Student t interval. Sobol' designs
 // use their A and B blocks. A median not reached enters as the horizon.
 func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepChart, bool) {
 	f := o.file
@@ -202,7 +203,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 		mean := g.y / n
 		half := math.NaN()
 		if g.n > 1 {
-			half = 1.959963984540054 * math.Sqrt(math.Max(0, (g.yy-n*mean*mean)/(n-1))/n)
+			half = stats.StudentT975(g.n-1) * math.Sqrt(math.Max(0, (g.yy-n*mean*mean)/(n-1))/n)
 		}
 		lo, hi := mean-half, mean+half
 		if ref.isProbability() {

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/stats"
 	"github.com/legolab/legolab/sweeps"
 )
 
@@ -96,7 +96,7 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 			// The bootstrap's stream: a fixed function of the sweep's seed
 			// and the outcome's place.
 			_, bs := sim.StreamKeys(f.Seed, uint64(oi), sim.StreamID("sobol-bootstrap"))
-			idx, err := metrics.Sobol(y[:n], y[n:2*n], yAB, f.Bootstrap, bs)
+			idx, err := stats.Sobol(y[:n], y[n:2*n], yAB, f.Bootstrap, bs)
 			for j := range block {
 				b := &block[j]
 				b.Method = MethodSobol
@@ -113,7 +113,7 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 			for i, p := range points {
 				X[i] = p.Unit
 			}
-			muStar, mu, sigma, err := metrics.Morris(X, y, k)
+			muStar, mu, sigma, err := stats.Morris(X, y, k)
 			for j := range block {
 				b := &block[j]
 				b.Method = MethodMorris
@@ -146,33 +146,16 @@ func swNoteOf(err error) string {
 	if strings.Contains(msg, "variance is zero") {
 		return "the outcome is the same at every point"
 	}
-	return strings.TrimPrefix(msg, "metrics: ")
+	return strings.TrimPrefix(msg, "stats: ")
 }
 
-// swMainEffects estimates each parameter's first-order index as the
-// correlation ratio η² = Σ_b n_b (ȳ_b − ȳ)² / Σ (y − ȳ)², the points
-// grouped by the parameter's level (grids and lists of values) or by √N
-// equal-width bins of its unit coordinate (random and lhs ranges). On a
-// full grid this is the exact first-order ANOVA share; on samples it is a
-// screening estimate biased up by about (bins − 1)/N from noise.
+// swMainEffects estimates each parameter's first-order index with
+// stats.MainEffects, the points grouped by the parameter's level (grids and
+// lists of values) or by √N equal-width bins of its unit coordinate (random
+// and lhs ranges).
 func swMainEffects(f *sweeps.File, points []sweeps.Point, y []float64) ([]float64, error) {
 	n := len(y)
-	if n < 2 {
-		return nil, fmt.Errorf("main effects need at least 2 points, got %d", n)
-	}
-	mean := 0.0
-	for _, v := range y {
-		mean += v
-	}
-	mean /= float64(n)
-	total := 0.0
-	for _, v := range y {
-		total += (v - mean) * (v - mean)
-	}
-	if !(total > 0) {
-		return nil, fmt.Errorf("the outcome is the same at every point")
-	}
-	s1 := make([]float64, len(f.Params))
+	level := make([][]int, len(f.Params))
 	for j := range f.Params {
 		p := &f.Params[j]
 		bins := int(math.Round(math.Sqrt(float64(n))))
@@ -186,8 +169,7 @@ func swMainEffects(f *sweeps.File, points []sweeps.Point, y []float64) ([]float6
 			}
 		}
 		bins = max(bins, 1)
-		sum := make([]float64, bins)
-		cnt := make([]int, bins)
+		level[j] = make([]int, len(points))
 		for i, pt := range points {
 			u := pt.Unit[j]
 			var b int
@@ -196,20 +178,10 @@ func swMainEffects(f *sweeps.File, points []sweeps.Point, y []float64) ([]float6
 			} else {
 				b = int(u * float64(bins))
 			}
-			b = min(max(b, 0), bins-1)
-			sum[b] += y[i]
-			cnt[b]++
+			level[j][i] = min(max(b, 0), bins-1)
 		}
-		between := 0.0
-		for b := range bins {
-			if cnt[b] > 0 {
-				m := sum[b] / float64(cnt[b])
-				between += float64(cnt[b]) * (m - mean) * (m - mean)
-			}
-		}
-		s1[j] = between / total
 	}
-	return s1, nil
+	return stats.MainEffects(y, level)
 }
 
 // swTopParams returns the sensitivity rows of one outcome sorted by Rank,

@@ -869,8 +869,11 @@ func ExampleShardFromEnv() {
 
 // TestSweepProbabilityIntervalClamped checks that the mean-over-points
 // interval of a probability stays within [0, 1]: points at 0 and 1 give a
-// normal interval of 0.5 ± 1.96·0.5 = [−0.48, 1.48].
+// Student t interval of 0.5 ± t₁·0.5 = [−5.85, 6.85], t₁ = 12.71 being the
+// 97.5% quantile of t with 1 degree of freedom, the Cauchy distribution,
+// tan(π(0.975 − 1/2)).
 func TestSweepProbabilityIntervalClamped(t *testing.T) {
+	t1 := math.Tan(math.Pi * (0.975 - 0.5))
 	rows := []*PointRow{
 		{Index: 0, Variants: []VariantOutcome{{N: 10, Reached: 0, P: 0, PLo: 0, PHi: 0.28, RMST: 700}}},
 		{Index: 1, Variants: []VariantOutcome{{N: 10, Reached: 10, P: 1, PLo: 0.72, PHi: 1, RMST: 100}}},
@@ -882,7 +885,7 @@ func TestSweepProbabilityIntervalClamped(t *testing.T) {
 		{"p_by_horizon(hub)", 0, 1},
 		{"p_hi(hub)", 0, 1}, // 0.64 ± 0.71, clamped
 		// Not a probability: left alone.
-		{"rmst_days(hub)", 400 - 1.959963984540054*300, 400 + 1.959963984540054*300},
+		{"rmst_days(hub)", 400 - t1*300, 400 + t1*300},
 	} {
 		ref, err := swParseOutcome(tc.outcome, []string{"hub"}, nil)
 		if err != nil {
@@ -892,7 +895,7 @@ func TestSweepProbabilityIntervalClamped(t *testing.T) {
 		if st.MeanCI95[0] == nil || st.MeanCI95[1] == nil {
 			t.Fatalf("%s: no interval", tc.outcome)
 		}
-		if lo, hi := *st.MeanCI95[0], *st.MeanCI95[1]; math.Abs(lo-tc.lo) > 1e-12 || math.Abs(hi-tc.hi) > 1e-12 {
+		if lo, hi := *st.MeanCI95[0], *st.MeanCI95[1]; math.Abs(lo-tc.lo) > 1e-12*(1+math.Abs(tc.lo)) || math.Abs(hi-tc.hi) > 1e-12*(1+math.Abs(tc.hi)) {
 			t.Errorf("%s: interval [%v, %v]; want [%v, %v]", tc.outcome, lo, hi, tc.lo, tc.hi)
 		}
 	}

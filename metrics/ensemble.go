@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/legolab/legolab/stats"
 )
 
 // Ensemble accumulates an ensemble's replications, added in replication
@@ -21,12 +23,12 @@ type Ensemble struct {
 	observables []string
 	horizon     float64
 	count       int
-	days        []float64   // sample days, fixed by the first replication
-	life        []LifeTable // [variant]
-	truncated   []int       // [variant] left-truncated replications
-	final       [][]*Sketch // [variant][observable]
-	series      [][]Fan     // [variant][observable*len(days)+day]
-	paired      []pairSum   // [pair index, a < b in row order]
+	days        []float64         // sample days, fixed by the first replication
+	life        []stats.LifeTable // [variant]
+	truncated   []int             // [variant] left-truncated replications
+	final       [][]*stats.Sketch // [variant][observable]
+	series      [][]stats.Fan     // [variant][observable*len(days)+day]
+	paired      []pairSum         // [pair index, a < b in row order]
 }
 
 // pairSum accumulates the paired difference b − a of Lego days over
@@ -50,16 +52,16 @@ func NewEnsemble(variants, observables []string, horizon float64) *Ensemble {
 		variants:    slices.Clone(variants),
 		observables: slices.Clone(observables),
 		horizon:     horizon,
-		life:        make([]LifeTable, len(variants)),
+		life:        make([]stats.LifeTable, len(variants)),
 		truncated:   make([]int, len(variants)),
-		final:       make([][]*Sketch, len(variants)),
-		series:      make([][]Fan, len(variants)),
+		final:       make([][]*stats.Sketch, len(variants)),
+		series:      make([][]stats.Fan, len(variants)),
 		paired:      make([]pairSum, len(variants)*(len(variants)-1)/2),
 	}
 	for v := range variants {
-		e.final[v] = make([]*Sketch, len(observables))
+		e.final[v] = make([]*stats.Sketch, len(observables))
 		for k := range observables {
-			e.final[v][k] = NewSketch()
+			e.final[v][k] = stats.NewSketch()
 		}
 	}
 	return e
@@ -86,7 +88,7 @@ func (e *Ensemble) Add(reps []*Replication) error {
 	if len(reps) != len(e.variants) {
 		panic(fmt.Sprintf("metrics: %d replications for %d variants", len(reps), len(e.variants)))
 	}
-	obs := make([]Obs, len(reps))
+	obs := make([]stats.Obs, len(reps))
 	for v, r := range reps {
 		if r.Index != e.count {
 			panic(fmt.Sprintf("metrics: replication %d of variant %s added out of order (want %d)", r.Index, e.variants[v], e.count))
@@ -106,12 +108,12 @@ func (e *Ensemble) Add(reps []*Replication) error {
 			e.truncated[v]++
 		}
 		if e.series[v] == nil {
-			e.series[v] = make([]Fan, len(e.observables)*len(e.days))
+			e.series[v] = make([]stats.Fan, len(e.observables)*len(e.days))
 		}
 		for k, vals := range r.Values {
 			fans := e.series[v][k*len(e.days) : (k+1)*len(e.days)]
 			for i, x := range vals {
-				fans[i].add(x) // checked finite above
+				fans[i].Add(x)
 			}
 			e.final[v][k].Add(r.Final[k])
 		}
@@ -132,39 +134,39 @@ func (e *Ensemble) Add(reps []*Replication) error {
 
 // check validates replication r of variant v and returns its time to the
 // Lego moment.
-func (e *Ensemble) check(v int, r *Replication) (Obs, error) {
+func (e *Ensemble) check(v int, r *Replication) (stats.Obs, error) {
 	where := func() string { return fmt.Sprintf("variant %s replication %d", e.variants[v], r.Index) }
 	if !slices.Equal(r.Names, e.observables) {
-		return Obs{}, fmt.Errorf("%s: observables %v, want %v", where(), r.Names, e.observables)
+		return stats.Obs{}, fmt.Errorf("%s: observables %v, want %v", where(), r.Names, e.observables)
 	}
 	if len(r.Final) != len(e.observables) || len(r.Values) != len(e.observables) {
-		return Obs{}, fmt.Errorf("%s: %d final values and %d series for %d observables", where(), len(r.Final), len(r.Values), len(e.observables))
+		return stats.Obs{}, fmt.Errorf("%s: %d final values and %d series for %d observables", where(), len(r.Final), len(r.Values), len(e.observables))
 	}
 	if e.days != nil && !slices.Equal(r.Days, e.days) {
-		return Obs{}, fmt.Errorf("%s: sample days differ from the first replication's (%d vs %d days)", where(), len(r.Days), len(e.days))
+		return stats.Obs{}, fmt.Errorf("%s: sample days differ from the first replication's (%d vs %d days)", where(), len(r.Days), len(e.days))
 	}
 	for k, vals := range r.Values {
 		if len(vals) != len(r.Days) {
-			return Obs{}, fmt.Errorf("%s: observable %s has %d samples for %d sample days", where(), e.observables[k], len(vals), len(r.Days))
+			return stats.Obs{}, fmt.Errorf("%s: observable %s has %d samples for %d sample days", where(), e.observables[k], len(vals), len(r.Days))
 		}
 		for i, x := range vals {
 			// x−x is 0 for a finite x and NaN for ±Inf and NaN: one
 			// comparison per value, as this loop sees every sample.
 			if x-x != 0 {
-				return Obs{}, fmt.Errorf("%s: observable %s is %v at day %g", where(), e.observables[k], x, r.Days[i])
+				return stats.Obs{}, fmt.Errorf("%s: observable %s is %v at day %g", where(), e.observables[k], x, r.Days[i])
 			}
 		}
 		if x := r.Final[k]; math.IsNaN(x) || math.IsInf(x, 0) {
-			return Obs{}, fmt.Errorf("%s: final %s is %v", where(), e.observables[k], x)
+			return stats.Obs{}, fmt.Errorf("%s: final %s is %v", where(), e.observables[k], x)
 		}
 	}
 	if !r.Reached {
-		return Obs{Time: e.horizon}, nil
+		return stats.Obs{Time: e.horizon}, nil
 	}
 	if !(r.LegoDay >= 0 && r.LegoDay <= e.horizon) {
-		return Obs{}, fmt.Errorf("%s: Lego day %v outside [0, %g]", where(), r.LegoDay, e.horizon)
+		return stats.Obs{}, fmt.Errorf("%s: Lego day %v outside [0, %g]", where(), r.LegoDay, e.horizon)
 	}
-	return Obs{Time: r.LegoDay, Event: true}, nil
+	return stats.Obs{Time: r.LegoDay, Event: true}, nil
 }
 
 // DayDate returns the calendar date (YYYY-MM-DD) of day, counted from start;
@@ -206,7 +208,7 @@ func (e *Ensemble) lego(v int, start time.Time) LegoSummary {
 	if n > 0 {
 		ls.PByHorizon = float64(ls.Reached) / float64(n)
 	}
-	ls.PCI95[0], ls.PCI95[1] = Wilson(ls.Reached, n)
+	ls.PCI95[0], ls.PCI95[1] = stats.Wilson(ls.Reached, n)
 	if m, ok := km.Median(); ok {
 		date := DayDate(start, m)
 		ls.MedianDay, ls.MedianDate = &m, &date
@@ -246,7 +248,7 @@ func (e *Ensemble) finalStats(v int) []FinalStat {
 // (pair p).
 func (e *Ensemble) compare(a, b, p int) Comparison {
 	c := Comparison{A: e.variants[a], B: e.variants[b], Paired: e.paired[p].n}
-	c.LogRankChi2, c.PValue = LogRankTables(&e.life[a], &e.life[b])
+	c.LogRankChi2, c.PValue = stats.LogRankTables(&e.life[a], &e.life[b])
 	if c.Paired > 0 {
 		d := e.paired[p].sum / float64(c.Paired)
 		c.MeanDiff = &d
@@ -282,13 +284,13 @@ func (e *Ensemble) Series() []SeriesPoint {
 // day (the median is an event day, so the nearest possible), or, when the
 // median is not reached, the first censored one, as most replications are
 // then. It returns −1 before any replication.
-func (e *Ensemble) Representative(v int) (int, Obs) {
+func (e *Ensemble) Representative(v int) (int, stats.Obs) {
 	lt := &e.life[v]
 	if lt.N() == 0 {
-		return -1, Obs{}
+		return -1, stats.Obs{}
 	}
 	if m, ok := lt.KaplanMeier(e.horizon).Median(); ok {
-		return lt.FirstAt(m), Obs{Time: m, Event: true}
+		return lt.FirstAt(m), stats.Obs{Time: m, Event: true}
 	}
-	return lt.FirstCensored(), Obs{Time: e.horizon}
+	return lt.FirstCensored(), stats.Obs{Time: e.horizon}
 }

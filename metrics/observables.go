@@ -1,10 +1,13 @@
 package metrics
 
-import "github.com/legolab/legolab/scenarios"
+import (
+	"github.com/legolab/legolab/agents"
+	"github.com/legolab/legolab/scenarios"
+)
 
-// The fixed observables, in output order. Per-dimension and per-hub
-// observables follow them (see Observables). Each is documented in
-// docs/model.md.
+// Names of the scenario-independent observables, each documented in docs/model.md. Their
+// order, and that of the per-dimension and per-hub families after them, is the one of the
+// observables table below, not of this list.
 const (
 	ObsComposability    = "composability_index"
 	ObsComposedShareNew = "composed_share_new"
@@ -28,31 +31,89 @@ const (
 	ObsExploits         = "exploits_cum"
 )
 
-// fixedObservables lists the constants above in order; their indices are
-// the observable's index in Observables.
-var fixedObservables = []string{
-	ObsComposability, ObsComposedShareNew, ObsComposedShare, ObsComposedApps, ObsComposedCum,
-	ObsFullStackApps, ObsAppsLive, ObsBuildersCum, ObsOutsideShare, ObsLargestComponent,
-	ObsComponents, ObsBridges, ObsHubShare, ObsLiveProtocols, ObsEmissions, ObsIncentives,
-	ObsSubsidies, ObsFees, ObsHubFees, ObsExploits,
+// reading is what a reporter reads at one sample: the model's observation and the apps
+// built since the previous sample.
+type reading struct {
+	*agents.Observation
+	newApps, newComposed int
 }
 
-// Observables returns the names of the observables a replication of spec
-// records, in their fixed order: the scenario-independent ones (composability_index
-// ... exploits_cum), then hhi_<dimension> and live_standards_<dimension> for
-// each dimension in declaration order, then hub_members_<hub> for each hub
-// in declaration order.
+// scope says how many observables one row of the table stands for.
+type scope int
+
+const (
+	perModel     scope = iota // one observable, named name
+	perDimension              // name+dimension for each dimension, in declaration order
+	perHub                    // name+hub for each hub, in declaration order
+)
+
+// reporter is one row of the observables table: an observable (or a family of them, one
+// per dimension or hub, name being the prefix) and the function that reads its value,
+// i being the dimension's or hub's index (0 for perModel).
+type reporter struct {
+	name   string
+	scope  scope
+	report func(r *reading, i int) float64
+}
+
+// observables is the one table of what a replication records, in output order, as Mesa's
+// DataCollector keeps its model_reporters: adding an observable is adding a row (and
+// documenting it in docs/model.md). The perModel rows come first; their number is
+// scenarios.FixedObservables, which sizes the ensemble before any model exists (a test
+// checks the two agree).
+var observables = [...]reporter{
+	{ObsComposability, perModel, func(r *reading, _ int) float64 { return r.Composability }},
+	{ObsComposedShareNew, perModel, func(r *reading, _ int) float64 { return ratio(r.newComposed, r.newApps) }},
+	{ObsComposedShare, perModel, func(r *reading, _ int) float64 { return ratio(r.ComposedLive, r.AppsLive) }},
+	{ObsComposedApps, perModel, func(r *reading, _ int) float64 { return float64(r.ComposedLive) }},
+	{ObsComposedCum, perModel, func(r *reading, _ int) float64 { return float64(r.ComposedCum) }},
+	{ObsFullStackApps, perModel, func(r *reading, _ int) float64 { return float64(r.FullStackLive) }},
+	{ObsAppsLive, perModel, func(r *reading, _ int) float64 { return float64(r.AppsLive) }},
+	{ObsBuildersCum, perModel, func(r *reading, _ int) float64 { return float64(r.BuildersCum) }},
+	{ObsOutsideShare, perModel, func(r *reading, _ int) float64 { return r.OutsideShare }},
+	{ObsLargestComponent, perModel, func(r *reading, _ int) float64 { return r.LargestShare }},
+	{ObsComponents, perModel, func(r *reading, _ int) float64 { return float64(r.Components) }},
+	{ObsBridges, perModel, func(r *reading, _ int) float64 { return float64(r.Bridges) }},
+	{ObsHubShare, perModel, func(r *reading, _ int) float64 { return r.HubShare }},
+	{ObsLiveProtocols, perModel, func(r *reading, _ int) float64 { return float64(r.LiveProtocols) }},
+	{ObsEmissions, perModel, func(r *reading, _ int) float64 { return r.EmissionsCum }},
+	{ObsIncentives, perModel, func(r *reading, _ int) float64 { return r.IncentivesCum }},
+	{ObsSubsidies, perModel, func(r *reading, _ int) float64 { return r.SubsidiesCum }},
+	{ObsFees, perModel, func(r *reading, _ int) float64 { return r.FeesCum }},
+	{ObsHubFees, perModel, func(r *reading, _ int) float64 { return r.HubFeesCum }},
+	{ObsExploits, perModel, func(r *reading, _ int) float64 { return float64(r.Exploits) }},
+	{"hhi_", perDimension, func(r *reading, d int) float64 { return r.HHI[d] }},
+	{"live_standards_", perDimension, func(r *reading, d int) float64 { return float64(r.LiveStandards[d]) }},
+	{"hub_members_", perHub, func(r *reading, h int) float64 { return float64(r.HubMembers[h]) }},
+}
+
+// ratio is a/b, or 0 when b is 0 (a share of nothing).
+func ratio(a, b int) float64 {
+	if b > 0 {
+		return float64(a) / float64(b)
+	}
+	return 0
+}
+
+// Observables returns the names of the observables a replication of spec records, in the
+// order of the observables table: the scenario-independent ones (composability_index ...
+// exploits_cum), then hhi_<dimension> and live_standards_<dimension> for each dimension in
+// declaration order, then hub_members_<hub> for each hub in declaration order.
 func Observables(spec *scenarios.Spec) []string {
-	names := make([]string, 0, len(fixedObservables)+2*len(spec.Dimensions)+len(spec.Hubs))
-	names = append(names, fixedObservables...)
-	for _, d := range spec.Dimensions {
-		names = append(names, "hhi_"+d)
-	}
-	for _, d := range spec.Dimensions {
-		names = append(names, "live_standards_"+d)
-	}
-	for _, h := range spec.Hubs {
-		names = append(names, "hub_members_"+h.Name)
+	names := make([]string, 0, scenarios.FixedObservables+2*len(spec.Dimensions)+len(spec.Hubs))
+	for _, r := range observables {
+		switch r.scope {
+		case perModel:
+			names = append(names, r.name)
+		case perDimension:
+			for _, d := range spec.Dimensions {
+				names = append(names, r.name+d)
+			}
+		case perHub:
+			for _, h := range spec.Hubs {
+				names = append(names, r.name+h.Name)
+			}
+		}
 	}
 	return names
 }

@@ -72,44 +72,28 @@ func (c *Collector) Series(name string) []float64 {
 	return nil
 }
 
-// Sample records every observable at the model's current time.
+// Sample records every observable at the model's current time, reading each with its
+// reporter in the observables table.
 func (c *Collector) Sample() {
 	o := &c.obs
 	c.model.Observe(o)
 	c.days = append(c.days, o.Day)
-	newApps := o.BuildersCum - c.prevBuilders
-	newComposed := o.ComposedCum - c.prevComposed
+	r := reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
-	shareNew := 0.0
-	if newApps > 0 {
-		shareNew = float64(newComposed) / float64(newApps)
-	}
-	shareLive := 0.0
-	if o.AppsLive > 0 {
-		shareLive = float64(o.ComposedLive) / float64(o.AppsLive)
-	}
-	fixed := [...]float64{
-		o.Composability, shareNew, shareLive, float64(o.ComposedLive), float64(o.ComposedCum),
-		float64(o.FullStackLive), float64(o.AppsLive), float64(o.BuildersCum), o.OutsideShare, o.LargestShare,
-		float64(o.Components), float64(o.Bridges), o.HubShare, float64(o.LiveProtocols), o.EmissionsCum, o.IncentivesCum,
-		o.SubsidiesCum, o.FeesCum, o.HubFeesCum, float64(o.Exploits),
-	}
 	k := 0
-	for _, v := range fixed {
-		c.values[k] = append(c.values[k], v)
-		k++
-	}
-	for d := 0; d < c.nDims; d++ {
-		c.values[k] = append(c.values[k], o.HHI[d])
-		k++
-	}
-	for d := 0; d < c.nDims; d++ {
-		c.values[k] = append(c.values[k], float64(o.LiveStandards[d]))
-		k++
-	}
-	for h := 0; h < c.nHubs; h++ {
-		c.values[k] = append(c.values[k], float64(o.HubMembers[h]))
-		k++
+	for i := range observables {
+		rep := &observables[i]
+		n := 1
+		switch rep.scope {
+		case perDimension:
+			n = c.nDims
+		case perHub:
+			n = c.nHubs
+		}
+		for j := range n {
+			c.values[k] = append(c.values[k], rep.report(&r, j))
+			k++
+		}
 	}
 }
 

@@ -57,13 +57,42 @@ func TestObservables(t *testing.T) {
 		}
 		seen[n] = true
 	}
-	if !reflect.DeepEqual(names[:len(fixedObservables)], fixedObservables) {
-		t.Errorf("fixed observables out of order")
+	fixed := []string{
+		ObsComposability, ObsComposedShareNew, ObsComposedShare, ObsComposedApps, ObsComposedCum,
+		ObsFullStackApps, ObsAppsLive, ObsBuildersCum, ObsOutsideShare, ObsLargestComponent,
+		ObsComponents, ObsBridges, ObsHubShare, ObsLiveProtocols, ObsEmissions, ObsIncentives,
+		ObsSubsidies, ObsFees, ObsHubFees, ObsExploits,
 	}
-	tail := strings.Join(names[len(fixedObservables):], ",")
+	if !reflect.DeepEqual(names[:len(fixed)], fixed) {
+		t.Errorf("fixed observables %v; want %v", names[:len(fixed)], fixed)
+	}
+	tail := strings.Join(names[len(fixed):], ",")
 	want := "hhi_data,hhi_model,hhi_compute,hhi_storage,live_standards_data,live_standards_model,live_standards_compute,live_standards_storage,hub_members_h1,hub_members_h2"
 	if tail != want {
 		t.Errorf("per-dimension and per-hub observables %s; want %s", tail, want)
+	}
+}
+
+// TestFixedObservables checks the count scenarios sizes ensembles with against the table:
+// the per-model rows, which must also come before every family so that the count is the
+// offset of the first per-dimension observable.
+func TestFixedObservables(t *testing.T) {
+	n := 0
+	for i, r := range observables {
+		if r.scope != perModel {
+			continue
+		}
+		if i != n {
+			t.Errorf("observable %s (row %d) follows a per-dimension or per-hub family", r.name, i)
+		}
+		n++
+	}
+	if n != scenarios.FixedObservables {
+		t.Errorf("%d per-model observables in the table; scenarios.FixedObservables = %d", n, scenarios.FixedObservables)
+	}
+	names := Observables(&scenarios.Spec{Dimensions: []string{"x", "y"}, Hubs: []scenarios.Hub{{Name: "h"}}})
+	if got, want := len(names), scenarios.FixedObservables+2*2+1; got != want {
+		t.Errorf("%d observables for 2 dimensions and 1 hub; want %d", got, want)
 	}
 }
 

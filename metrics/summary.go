@@ -1,5 +1,7 @@
 package metrics
 
+import "github.com/legolab/legolab/stats"
+
 // Summary is an ensemble's result, as written to summary.json.
 type Summary struct {
 	Scenario string `json:"scenario"`
@@ -59,9 +61,9 @@ type LegoSummary struct {
 	MedianDay  *float64 `json:"median_day"`
 	MedianDate *string  `json:"median_date"`
 	// MedianCI95 bounds are nil where unbounded within the horizon.
-	MedianCI95 [2]*float64 `json:"median_ci95"`
-	RMSTDays   float64     `json:"rmst_days"`
-	KM         []KMPoint   `json:"km"`
+	MedianCI95 [2]*float64     `json:"median_ci95"`
+	RMSTDays   float64         `json:"rmst_days"`
+	KM         []stats.KMPoint `json:"km"`
 }
 
 // FinalStat is the distribution of one observable at the horizon.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/stats"
 )
 
 func TestRunsRoundTrip(t *testing.T) {
@@ -140,9 +141,9 @@ func testSummary() *metrics.Summary {
 		Variants: []metrics.VariantSummary{
 			{Name: "a", Lego: metrics.LegoSummary{Reached: 2, Censored: 1, PByHorizon: 2.0 / 3, PCI95: [2]float64{0.2, 0.9},
 				MedianDay: &m, MedianDate: &date, MedianCI95: [2]*float64{&lo, nil}, RMSTDays: 1500,
-				KM: []metrics.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}, {Day: 812, Survival: 0.5, Lo: 0.1, Hi: 0.9}}},
+				KM: []stats.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}, {Day: 812, Survival: 0.5, Lo: 0.1, Hi: 0.9}}},
 				Final: []metrics.FinalStat{{Metric: "x", Mean: 1}}},
-			{Name: "b", Lego: metrics.LegoSummary{Censored: 3, PCI95: [2]float64{0, 0.56}, KM: []metrics.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}}}},
+			{Name: "b", Lego: metrics.LegoSummary{Censored: 3, PCI95: [2]float64{0, 0.56}, KM: []stats.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}}}},
 		},
 		Comparisons: []metrics.Comparison{{A: "a", B: "b", LogRankChi2: 3.2, PValue: 0.07, Paired: 2, MeanDiff: &diff}},
 		Parameters:  []metrics.Parameter{{Key: "horizon_days", Value: "3650"}},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -87,7 +88,7 @@ func TestCalendarBins(t *testing.T) {
 }
 
 func TestKMCurve(t *testing.T) {
-	km := []metrics.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}, {Day: 10, Survival: 0.8, Lo: 0.7, Hi: 0.9}, {Day: 30, Survival: 0.5, Lo: 0.4, Hi: 0.6}, {Day: 200, Survival: 0.1}}
+	km := []stats.KMPoint{{Day: 0, Survival: 1, Lo: 1, Hi: 1}, {Day: 10, Survival: 0.8, Lo: 0.7, Hi: 0.9}, {Day: 30, Survival: 0.5, Lo: 0.4, Hi: 0.6}, {Day: 200, Survival: 0.1}}
 	xs, ys, lo, hi := kmCurve(km, 100, false)
 	// Steps: flat at 1 to day 10, drop to 0.8, flat to 30, drop to 0.5,
 	// flat to the horizon; the point beyond the horizon is not drawn.
@@ -107,9 +108,9 @@ func TestKMCurve(t *testing.T) {
 		t.Errorf("cumulative band after day 10 [%g, %g], want [0.1, 0.3]", lo[4], hi[4])
 	}
 	// A thousand steps within a pixel-sized bucket collapse.
-	var dense []metrics.KMPoint
+	var dense []stats.KMPoint
 	for i := range 5000 {
-		dense = append(dense, metrics.KMPoint{Day: float64(i) / 10, Survival: 1 - float64(i)/5000})
+		dense = append(dense, stats.KMPoint{Day: float64(i) / 10, Survival: 1 - float64(i)/5000})
 	}
 	xs, _, _, _ = kmCurve(dense, 500, false)
 	if len(xs) > 2*kmResolution+4 {

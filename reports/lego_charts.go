@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -20,8 +21,8 @@ const kmResolution = 700
 // horizon: each step becomes a horizontal then a vertical segment, and the
 // last value is carried to the horizon, where follow-up ends. With
 // cumulative, it returns 1 − S and its band instead of S.
-func kmCurve(km []metrics.KMPoint, horizon float64, cumulative bool) (xs, ys, lo, hi []float64) {
-	add := func(x float64, p metrics.KMPoint) {
+func kmCurve(km []stats.KMPoint, horizon float64, cumulative bool) (xs, ys, lo, hi []float64) {
+	add := func(x float64, p stats.KMPoint) {
 		s, l, h := p.Survival, p.Lo, p.Hi
 		if cumulative {
 			s, l, h = 1-s, 1-h, 1-l
@@ -32,7 +33,7 @@ func kmCurve(km []metrics.KMPoint, horizon float64, cumulative bool) (xs, ys, lo
 	// later value wins): a thousand-run curve then stays a few hundred
 	// points, and the difference is below a pixel.
 	res := horizon / kmResolution
-	prev := metrics.KMPoint{Survival: 1, Lo: 1, Hi: 1}
+	prev := stats.KMPoint{Survival: 1, Lo: 1, Hi: 1}
 	add(0, prev)
 	for i, p := range km {
 		if p.Day > horizon {

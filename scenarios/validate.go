@@ -19,9 +19,12 @@ const (
 	// bytesPerFan is what an ensemble keeps per variant, observable and
 	// sample day: one P² fan (metrics.Fan), whatever the number of runs.
 	bytesPerFan = 128
-	// fixedObservables is the number of scenario-independent observables
-	// (metrics.Observables); each dimension adds two, each hub one.
-	fixedObservables = 20
+	// FixedObservables is the number of scenario-independent observables a
+	// replication records: the per-model rows of the metrics package's
+	// observables table, the single list of observables, which a metrics
+	// test checks against this count. Each dimension adds two, each hub
+	// one. It sizes an ensemble before any model exists.
+	FixedObservables = 20
 	// MaxReplicationBytes bounds the estimated memory of one replication.
 	MaxReplicationBytes = 4 << 30
 	// MaxEnsembleBytes bounds the estimated memory of the series an
@@ -616,7 +619,7 @@ func (c *checker) ensembleSize(src *source) {
 	}
 	samples := math.Floor(s.HorizonDays/s.SampleEveryDays) + 1
 	variants := float64(max(len(s.Variants), 1))
-	observables := float64(fixedObservables + 2*len(s.Dimensions) + len(s.Hubs))
+	observables := float64(FixedObservables + 2*len(s.Dimensions) + len(s.Hubs))
 	est := variants * observables * samples * bytesPerFan
 	if est <= MaxEnsembleBytes {
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/stats"
 )
 
 // Variant describes one fixture variant.
@@ -97,7 +98,7 @@ func New(o Options) *reports.Data {
 	for t := 0.0; t <= o.Horizon; t += o.SampleEvery {
 		days = append(days, t)
 	}
-	obs := make([][]metrics.Obs, len(o.Variants))
+	obs := make([][]stats.Obs, len(o.Variants))
 	for v, vs := range o.Variants {
 		values := make([][][]float64, len(names)) // [k][day][run]
 		for k := range values {
@@ -110,11 +111,11 @@ func New(o Options) *reports.Data {
 			if vs.Rate > 0 {
 				t = vs.Delay - math.Log(1-u)/vs.Rate
 			}
-			ob := metrics.Obs{Time: o.Horizon}
+			ob := stats.Obs{Time: o.Horizon}
 			run := reports.Run{Variant: vs.Name, Replication: r, Seed: o.Seed + uint64(r), LegoDay: math.NaN(), Censored: true}
 			if t <= o.Horizon {
 				t = math.Round(t*10) / 10
-				ob = metrics.Obs{Time: t, Event: true}
+				ob = stats.Obs{Time: t, Event: true}
 				run.LegoDay, run.Censored = t, false
 			}
 			obs[v] = append(obs[v], ob)
@@ -158,7 +159,7 @@ func New(o Options) *reports.Data {
 	for a := range o.Variants {
 		for b := a + 1; b < len(o.Variants); b++ {
 			c := metrics.Comparison{A: o.Variants[a].Name, B: o.Variants[b].Name}
-			c.LogRankChi2, c.PValue = metrics.LogRank(obs[a], obs[b])
+			c.LogRankChi2, c.PValue = stats.LogRank(obs[a], obs[b])
 			sum := 0.0
 			for r := range obs[a] {
 				if obs[a][r].Event && obs[b][r].Event {
@@ -217,8 +218,8 @@ func quantiles(xs []float64) [6]float64 {
 }
 
 // lego is the survival summary of one variant's times.
-func lego(obs []metrics.Obs, horizon float64, start time.Time) metrics.LegoSummary {
-	km := metrics.KaplanMeier(obs, horizon)
+func lego(obs []stats.Obs, horizon float64, start time.Time) metrics.LegoSummary {
+	km := stats.KaplanMeier(obs, horizon)
 	var l metrics.LegoSummary
 	for _, o := range obs {
 		if o.Event {
@@ -230,7 +231,7 @@ func lego(obs []metrics.Obs, horizon float64, start time.Time) metrics.LegoSumma
 	if n := len(obs); n > 0 {
 		l.PByHorizon = float64(l.Reached) / float64(n)
 	}
-	l.PCI95[0], l.PCI95[1] = metrics.Wilson(l.Reached, len(obs))
+	l.PCI95[0], l.PCI95[1] = stats.Wilson(l.Reached, len(obs))
 	if m, ok := km.Median(); ok {
 		date := metrics.DayDate(start, m)
 		l.MedianDay, l.MedianDate = &m, &date

@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import (
 	"math"
@@ -213,7 +213,7 @@ func checkSobol(t *testing.T, name string, idx []SobolIndex, wantS1, wantST []fl
 			{"S1", x.S1, x.S1Lo, x.S1Hi, wantS1[i]},
 			{"ST", x.ST, x.STLo, x.STHi, wantST[i]},
 		} {
-			se := (c.hi - c.lo) / (2 * statZ975)
+			se := (c.hi - c.lo) / (2 * z975)
 			if !(math.Abs(c.got-c.want) <= 4*se) || !(c.lo <= c.got && c.got <= c.hi) {
 				t.Errorf("%s %s[%d]: got %.4f [%.4f, %.4f]; want %.4f ± 4·%.4f", name, c.what, i, c.got, c.lo, c.hi, c.want, se)
 			}

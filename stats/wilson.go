@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import "math"
 
@@ -11,12 +11,12 @@ import "math"
 // at k = 0 or k = n. With n = 0 it returns [0, 1]. It panics unless 0 <= k <= n.
 func Wilson(k, n int) (lo, hi float64) {
 	if n < 0 || k < 0 || k > n {
-		panic("metrics: wilson interval needs 0 <= k <= n")
+		panic("stats: wilson interval needs 0 <= k <= n")
 	}
 	if n == 0 {
 		return 0, 1
 	}
-	const z = statZ975
+	const z = z975
 	nn := float64(n)
 	p := float64(k) / nn
 	den := 1 + z*z/nn

@@ -1,50 +1,23 @@
-package metrics
+package stats
 
 import (
 	"math"
 	"slices"
 )
 
-// LogRank compares the survival of two groups of right-censored times to event with the
-// log-rank (Mantel–Cox) test. At each distinct event time with n at risk of whom n₁ in a,
-// and d events, the observed events of a are compared with E = d·n₁/n under the
-// hypergeometric variance V = d(n₁/n)(1−n₁/n)(n−d)/(n−1); chi2 = (O−ΣE)²/ΣV has one degree
-// of freedom under the null hypothesis of equal hazards, and p is its upper tail. With no
-// events, or no variance, it returns 0 and 1. Ties follow sortObs: events before
-// censorings at the same time.
-func LogRank(a, b []Obs) (chi2, p float64) {
-	var ta, tb LifeTable
-	for i, o := range a {
-		ta.Add(i, o)
-	}
-	for i, o := range b {
-		tb.Add(i, o)
-	}
-	return LogRankTables(&ta, &tb)
-}
-
-// chiSquare1Sf is the upper tail of the chi-square distribution with one degree of freedom:
-// P(Z² > x) = erfc(√(x/2)) for a standard normal Z.
-func chiSquare1Sf(x float64) float64 {
-	if !(x > 0) {
-		return 1
-	}
-	return math.Erfc(math.Sqrt(x / 2))
-}
-
-// KSTest is the one-sample Kolmogorov–Smirnov test of xs against a continuous CDF. It returns
+// KS is the one-sample Kolmogorov–Smirnov test of xs against a continuous CDF. It returns
 // the statistic d = sup|F_n − F| and the asymptotic p-value Q(λ) of the Kolmogorov
 // distribution at λ = (√n + 0.12 + 0.11/√n)·d, Stephens' (1970) small-sample adjustment, good
 // to a few per cent of p for n >= 5. The order of xs does not matter; xs is not modified. With
 // no data it returns 0 and 1. It panics on a NaN sample.
-func KSTest(xs []float64, cdf func(float64) float64) (d, p float64) {
+func KS(xs []float64, cdf func(float64) float64) (d, p float64) {
 	if len(xs) == 0 {
 		return 0, 1
 	}
 	s := slices.Clone(xs)
 	for _, x := range s {
 		if math.IsNaN(x) {
-			panic("metrics: ks test of a NaN sample")
+			panic("stats: ks test of a NaN sample")
 		}
 	}
 	slices.Sort(s)
@@ -57,10 +30,10 @@ func KSTest(xs []float64, cdf func(float64) float64) (d, p float64) {
 	return d, KolmogorovQ((sn + 0.12 + 0.11/sn) * d)
 }
 
-// KSUniform is KSTest against the Uniform(0, 1) distribution, as for p-values under a null
+// KSUniform is KS against the Uniform(0, 1) distribution, as for p-values under a null
 // hypothesis or a Pólya urn's limiting share.
 func KSUniform(xs []float64) (d, p float64) {
-	return KSTest(xs, func(x float64) float64 { return min(max(x, 0), 1) })
+	return KS(xs, func(x float64) float64 { return min(max(x, 0), 1) })
 }
 
 // KolmogorovQ is the survival function of the Kolmogorov distribution,

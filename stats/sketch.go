@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import (
 	"math"
@@ -41,7 +41,7 @@ func NewSketch() *Sketch {
 // Add adds one value. It panics on a NaN or infinite value, which no average can absorb.
 func (s *Sketch) Add(x float64) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		panic("metrics: sketch value must be finite")
+		panic("stats: sketch value must be finite")
 	}
 	if s.raw == nil {
 		s.raw = make([]float64, 0, SketchCap)
@@ -178,7 +178,7 @@ func (t *tdigestCompressor) finish() []centroid {
 // centroid centres, anchored at the exact minimum and maximum. It does not change s.
 func (s *Sketch) Quantile(q float64) float64 {
 	if !(q >= 0 && q <= 1) {
-		panic("metrics: quantile must be in [0, 1]")
+		panic("stats: quantile must be in [0, 1]")
 	}
 	if s.n == 0 {
 		return math.NaN()
@@ -186,7 +186,7 @@ func (s *Sketch) Quantile(q float64) float64 {
 	raw := slices.Clone(s.raw)
 	slices.Sort(raw)
 	if len(s.c) == 0 {
-		return sortedQuantile7(raw, q)
+		return Quantile(raw, q)
 	}
 	pos := q * float64(s.n)
 	prevPos, prevVal := 0.0, s.min
@@ -217,16 +217,6 @@ func lerpAt(x0, y0, x1, y1, x float64) float64 {
 		return y1
 	}
 	return y0 + (y1-y0)*(x-x0)/(x1-x0)
-}
-
-// sortedQuantile7 is the type-7 quantile of sorted, non-empty xs.
-func sortedQuantile7(xs []float64, q float64) float64 {
-	h := q * float64(len(xs)-1)
-	i := int(h)
-	if i >= len(xs)-1 {
-		return xs[len(xs)-1]
-	}
-	return xs[i] + (h-float64(i))*(xs[i+1]-xs[i])
 }
 
 // Mean returns the mean of the values added, exactly up to rounding; NaN if there are none.

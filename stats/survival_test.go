@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import (
 	"fmt"
@@ -231,4 +231,42 @@ func ExampleKaplanMeier() {
 	// day 3: S=0.444 [0.066, 0.785]
 	// day 5: S=0.000 [0.000, 0.000]
 	// median 3 days, RMST(5) 3.389 days
+}
+
+// TestKaplanMeierMedianExact checks the median on samples whose survival is exactly 1/2 on an
+// event day: N subjects, one event a day on days 1..N, so S(t) = (N−t)/N and the median is
+// day N/2. For N = 24, 38, 44 and 62 the floating-point product Π(1 − 1/n) rounds to
+// 0.5000000000000001–3 there, and the rule "first S <= 0.5" on it gives day N/2 + 1. With an
+// odd N, S(⌊N/2⌋) = (N+1)/2N > 1/2, and the median is day ⌈N/2⌉.
+func TestKaplanMeierMedianExact(t *testing.T) {
+	for _, n := range []int{24, 38, 44, 62, 25, 39, 400} {
+		obs := make([]Obs, n)
+		for i := range obs {
+			obs[i] = Obs{Time: float64(i + 1), Event: true}
+		}
+		want := float64((n + 1) / 2)
+		km := KaplanMeier(obs, 0)
+		var lt LifeTable
+		for i, o := range obs {
+			lt.Add(i, o)
+		}
+		for _, c := range []struct {
+			name string
+			km   KM
+		}{{"KaplanMeier", km}, {"LifeTable", lt.KaplanMeier(float64(n))}} {
+			if got, ok := c.km.Median(); got != want || !ok {
+				t.Errorf("N=%d %s: median = %g, %v; want %g, true (S there %.17g)", n, c.name, got, ok, want, c.km.Points[int(want)].Survival)
+			}
+		}
+	}
+	// Without counts (points built by hand) S within the rounding tolerance of 0.5 counts
+	// as reaching it, and S clearly above does not.
+	hand := KM{Horizon: 30, Points: []KMPoint{{0, 1, 1, 1}, {10, 0.5000000000000002, 0, 1}, {20, 0.4, 0, 1}}}
+	if got, ok := hand.Median(); got != 10 || !ok {
+		t.Errorf("hand KM: median = %g, %v; want 10, true", got, ok)
+	}
+	hand.Points[1].Survival = 0.5001
+	if got, ok := hand.Median(); got != 20 || !ok {
+		t.Errorf("hand KM with S = 0.5001: median = %g, %v; want 20, true", got, ok)
+	}
 }

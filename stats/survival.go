@@ -1,15 +1,16 @@
-package metrics
+package stats
 
 import (
 	"cmp"
 	"math"
+	"math/big"
 	"slices"
 	"sort"
 )
 
-// statZ975 is the standard normal 97.5% quantile, the half-width multiplier of every
+// z975 is the standard normal 97.5% quantile, the half-width multiplier of every
 // two-sided 95% interval in this package.
-const statZ975 = 1.959963984540054
+const z975 = 1.959963984540054
 
 // Obs is one replication's time to event: Time in days, Event true if observed, false if
 // right-censored at Time.
@@ -38,6 +39,15 @@ type KM struct {
 	// Horizon is the end of follow-up in days: the horizon passed to KaplanMeier, or the
 	// largest observed time when none was given. The curve is not estimated beyond it.
 	Horizon float64 `json:"horizon"`
+	// steps are the integer at-risk and event counts behind Points[1:], one per point, so
+	// that Median can decide S <= 0.5 exactly where the floating-point product is too
+	// close to tell. A KM built by hand has none, and Median then uses a tolerance.
+	steps []kmCount
+}
+
+// kmCount is the number at risk n and of events d at one event time.
+type kmCount struct {
+	n, d int
 }
 
 // kmStep is one distinct event time of the product-limit estimator: at risk n, events d,
@@ -53,7 +63,7 @@ func sortObs(obs []Obs, horizon float64) []Obs {
 	out := make([]Obs, len(obs))
 	for i, o := range obs {
 		if math.IsNaN(o.Time) || o.Time < 0 {
-			panic("metrics: observation time must be a non-negative number")
+			panic("stats: observation time must be a non-negative number")
 		}
 		if o.Time > horizon {
 			o = Obs{Time: horizon}
@@ -114,7 +124,7 @@ func logLogBand(s, gw float64) (lo, hi float64) {
 		return s, s
 	}
 	se := math.Sqrt(gw) / math.Abs(math.Log(s))
-	return math.Pow(s, math.Exp(statZ975*se)), math.Pow(s, math.Exp(-statZ975*se))
+	return math.Pow(s, math.Exp(z975*se)), math.Pow(s, math.Exp(-z975*se))
 }
 
 // KaplanMeier estimates the survival function of right-censored times to event with the
@@ -139,6 +149,7 @@ func KaplanMeier(obs []Obs, horizon float64) KM {
 		lo, hi := logLogBand(st.s, st.gw)
 		km.Points = append(km.Points, KMPoint{Day: st.t, Survival: st.s, Lo: lo, Hi: hi})
 		km.Events += int(st.d)
+		km.steps = append(km.steps, kmCount{n: int(st.n), d: int(st.d)})
 	}
 	return km
 }
@@ -170,10 +181,53 @@ func (k KM) firstAtOrBelow(f func(KMPoint) float64) (float64, bool) {
 	return k.Horizon, false
 }
 
+// medianTol bounds the rounding error of a product-limit survival near 0.5: each of the
+// at most a few hundred thousand steps adds at most two ulps of relative error (the factor
+// 1 − d/n and the product), some 2·10⁻¹¹ in all. Within medianTol of 0.5 the floating-point
+// S cannot say on which side of 0.5 the true S lies.
+const medianTol = 1e-9
+
 // Median returns the median time to event, the smallest t with S(t) <= 0.5. When S stays
 // above 0.5 up to the end of follow-up it returns Horizon, a lower bound, and ok false.
+//
+// S is a product of rationals Π (n−d)/n, and at a median on an event day it is often
+// exactly 1/2 (with censoring only at the horizon S is (events to come)/N), which the
+// floating-point product may round to 0.5000000000000002 and push the median one event
+// time late. So where S is within medianTol of 0.5 the comparison is made exactly, on the
+// integer counts; a KM without counts (built by hand from Points) counts S within
+// medianTol above 0.5 as reaching it.
 func (k KM) Median() (day float64, ok bool) {
-	return k.firstAtOrBelow(func(p KMPoint) float64 { return p.Survival })
+	exact := len(k.steps) == len(k.Points)-1
+	var prod *big.Rat // exact S at point i, computed only once needed
+	half := big.NewRat(1, 2)
+	for i, p := range k.Points {
+		s := p.Survival
+		switch {
+		case s <= 0.5-medianTol:
+			return p.Day, true
+		case s > 0.5+medianTol:
+			continue
+		case i == 0:
+			if s <= 0.5 {
+				return p.Day, true
+			}
+			continue
+		case !exact:
+			return p.Day, true
+		}
+		if prod == nil {
+			prod = big.NewRat(1, 1)
+			for _, c := range k.steps[:i-1] {
+				prod.Mul(prod, big.NewRat(int64(c.n-c.d), int64(c.n)))
+			}
+		}
+		c := k.steps[i-1]
+		prod.Mul(prod, big.NewRat(int64(c.n-c.d), int64(c.n)))
+		if prod.Cmp(half) <= 0 {
+			return p.Day, true
+		}
+	}
+	return k.Horizon, false
 }
 
 // MedianCI returns the Brookmeyer–Crowley 95% confidence interval of the median. It inverts

@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import (
 	"cmp"
@@ -34,7 +34,7 @@ type lifeRow struct {
 // panics on a negative or NaN time, as KaplanMeier does.
 func (lt *LifeTable) Add(index int, o Obs) {
 	if math.IsNaN(o.Time) || o.Time < 0 {
-		panic("metrics: observation time must be a non-negative number")
+		panic("stats: observation time must be a non-negative number")
 	}
 	if lt.index == nil {
 		lt.index = make(map[float64]int)
@@ -97,7 +97,7 @@ func (lt *LifeTable) KaplanMeier(horizon float64) KM {
 	atRisk := lt.n
 	for _, r := range lt.rows {
 		if r.t > horizon {
-			panic("metrics: life table time beyond the horizon")
+			panic("stats: life table time beyond the horizon")
 		}
 		if r.d > 0 {
 			n, dd := float64(atRisk), float64(r.d)
@@ -110,6 +110,7 @@ func (lt *LifeTable) KaplanMeier(horizon float64) KM {
 			lo, hi := logLogBand(s, gw)
 			km.Points = append(km.Points, KMPoint{Day: r.t, Survival: s, Lo: lo, Hi: hi})
 			km.Events += r.d
+			km.steps = append(km.steps, kmCount{n: atRisk, d: r.d})
 		}
 		atRisk -= r.d + r.c
 	}

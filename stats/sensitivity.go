@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import (
 	"errors"
@@ -19,17 +19,17 @@ import (
 // It returns an error if the design is not of that form.
 func Morris(X [][]float64, Y []float64, k int) (muStar, mu, sigma []float64, err error) {
 	if k < 1 {
-		return nil, nil, nil, fmt.Errorf("metrics: morris needs k >= 1 parameters, got %d", k)
+		return nil, nil, nil, fmt.Errorf("stats: morris needs k >= 1 parameters, got %d", k)
 	}
 	if len(X) != len(Y) {
-		return nil, nil, nil, fmt.Errorf("metrics: morris has %d design rows but %d outputs", len(X), len(Y))
+		return nil, nil, nil, fmt.Errorf("stats: morris has %d design rows but %d outputs", len(X), len(Y))
 	}
 	if len(X) == 0 || len(X)%(k+1) != 0 {
-		return nil, nil, nil, fmt.Errorf("metrics: morris needs a positive multiple of k+1 = %d rows, got %d", k+1, len(X))
+		return nil, nil, nil, fmt.Errorf("stats: morris needs a positive multiple of k+1 = %d rows, got %d", k+1, len(X))
 	}
 	for j, row := range X {
 		if len(row) != k {
-			return nil, nil, nil, fmt.Errorf("metrics: morris row %d has %d values, want %d", j, len(row), k)
+			return nil, nil, nil, fmt.Errorf("stats: morris row %d has %d values, want %d", j, len(row), k)
 		}
 	}
 	r := len(X) / (k + 1)
@@ -46,16 +46,16 @@ func Morris(X [][]float64, Y []float64, k int) (muStar, mu, sigma []float64, err
 			for i := range k {
 				if X[j+1][i] != X[j][i] {
 					if changed >= 0 {
-						return nil, nil, nil, fmt.Errorf("metrics: morris trajectory %d step %d (rows %d-%d) moves more than one parameter", t, s, j, j+1)
+						return nil, nil, nil, fmt.Errorf("stats: morris trajectory %d step %d (rows %d-%d) moves more than one parameter", t, s, j, j+1)
 					}
 					changed = i
 				}
 			}
 			if changed < 0 {
-				return nil, nil, nil, fmt.Errorf("metrics: morris trajectory %d step %d (rows %d-%d) moves no parameter", t, s, j, j+1)
+				return nil, nil, nil, fmt.Errorf("stats: morris trajectory %d step %d (rows %d-%d) moves no parameter", t, s, j, j+1)
 			}
 			if moved[changed] {
-				return nil, nil, nil, fmt.Errorf("metrics: morris trajectory %d moves parameter %d twice", t, changed)
+				return nil, nil, nil, fmt.Errorf("stats: morris trajectory %d moves parameter %d twice", t, changed)
 			}
 			moved[changed] = true
 			ee[changed][t] = (Y[j+1] - Y[j]) / (X[j+1][changed] - X[j][changed])
@@ -112,26 +112,26 @@ const sobolStream = 0x736f626f6c /* "sobol" */
 func Sobol(yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]SobolIndex, error) {
 	n, k := len(yA), len(yAB)
 	if resamples < 0 {
-		return nil, fmt.Errorf("metrics: sobol resamples must be >= 0, got %d", resamples)
+		return nil, fmt.Errorf("stats: sobol resamples must be >= 0, got %d", resamples)
 	}
 	if n < 2 {
-		return nil, fmt.Errorf("metrics: sobol needs N >= 2 base rows, got %d", n)
+		return nil, fmt.Errorf("stats: sobol needs N >= 2 base rows, got %d", n)
 	}
 	if k == 0 {
-		return nil, errors.New("metrics: sobol needs at least one parameter")
+		return nil, errors.New("stats: sobol needs at least one parameter")
 	}
 	if len(yB) != n {
-		return nil, fmt.Errorf("metrics: sobol yB has %d outputs, yA has %d", len(yB), n)
+		return nil, fmt.Errorf("stats: sobol yB has %d outputs, yA has %d", len(yB), n)
 	}
 	for i, y := range yAB {
 		if len(y) != n {
-			return nil, fmt.Errorf("metrics: sobol yAB[%d] has %d outputs, yA has %d", i, len(y), n)
+			return nil, fmt.Errorf("stats: sobol yAB[%d] has %d outputs, yA has %d", i, len(y), n)
 		}
 	}
 	for _, ys := range append([][]float64{yA, yB}, yAB...) {
 		for j, y := range ys {
 			if math.IsNaN(y) || math.IsInf(y, 0) {
-				return nil, fmt.Errorf("metrics: sobol output %d is %v", j, y)
+				return nil, fmt.Errorf("stats: sobol output %d is %v", j, y)
 			}
 		}
 	}
@@ -142,7 +142,7 @@ func Sobol(yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]Sob
 		identity[j] = j
 	}
 	if !sobolEstimate(yA, yB, yAB, identity, s1, st) {
-		return nil, errors.New("metrics: sobol output variance is zero")
+		return nil, errors.New("stats: sobol output variance is zero")
 	}
 	out := make([]SobolIndex, k)
 	for i := range out {
@@ -179,8 +179,8 @@ func Sobol(yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]Sob
 		}
 		slices.Sort(bootS1[i])
 		slices.Sort(bootST[i])
-		out[i].S1Lo, out[i].S1Hi = sortedQuantile7(bootS1[i], 0.025), sortedQuantile7(bootS1[i], 0.975)
-		out[i].STLo, out[i].STHi = sortedQuantile7(bootST[i], 0.025), sortedQuantile7(bootST[i], 0.975)
+		out[i].S1Lo, out[i].S1Hi = Quantile(bootS1[i], 0.025), Quantile(bootS1[i], 0.975)
+		out[i].STLo, out[i].STHi = Quantile(bootST[i], 0.025), Quantile(bootST[i], 0.975)
 	}
 	return out, nil
 }

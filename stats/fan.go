@@ -1,4 +1,4 @@
-package metrics
+package stats
 
 import "math"
 
@@ -44,7 +44,7 @@ type Fan struct {
 // Add adds one value. It panics on a NaN or infinite value.
 func (f *Fan) Add(x float64) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		panic("metrics: fan value must be finite")
+		panic("stats: fan value must be finite")
 	}
 	f.add(x)
 }
@@ -147,7 +147,7 @@ func (f *Fan) Quantiles() [5]float64 {
 		}
 	case f.n < fanMarkers:
 		for i, p := range FanQuantiles {
-			q[i] = quantile7(f.h[:f.n], p)
+			q[i] = Quantile(f.h[:f.n], p)
 		}
 	default:
 		for i := range q {
@@ -155,15 +155,4 @@ func (f *Fan) Quantiles() [5]float64 {
 		}
 	}
 	return q
-}
-
-// quantile7 is the type-7 quantile (Hyndman & Fan) of sorted, non-empty xs:
-// linear interpolation at rank q(n−1).
-func quantile7(xs []float64, q float64) float64 {
-	h := q * float64(len(xs)-1)
-	i := int(h)
-	if i >= len(xs)-1 {
-		return xs[len(xs)-1]
-	}
-	return xs[i] + (h-float64(i))*(xs[i+1]-xs[i])
 }
