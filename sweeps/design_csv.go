@@ -158,7 +158,9 @@ func validateCSV(s *File, bad badFunc) {
 			unit[i][j] = (float64(l) + 0.5) / float64(len(params[j].Values))
 		}
 	}
-	s.Params, s.csv = params, unit
+	// Samples is the csv design's N, as for random and lhs: summaries and
+	// reports name it.
+	s.Params, s.csv, s.Samples = params, unit, len(rows)
 	for k, e := range ext {
 		s.ext[k] = e
 	}

@@ -55,8 +55,8 @@ func TestCSVDesign(t *testing.T) {
 			t.Errorf("point %d = %d %q %v; want %d \"\" %v", i, p.Index, p.Block, p.Values, i, want[i])
 		}
 	}
-	if got, want := s.NumPoints(), 3; got != want {
-		t.Errorf("NumPoints = %d, want %d", got, want)
+	if got, want := s.NumPoints(), 3; got != want || s.Samples != want {
+		t.Errorf("NumPoints, Samples = %d, %d; want %d, %d", got, s.Samples, want, want)
 	}
 	base, err := scenarios.Builtin(scenarios.Default)
 	if err != nil {

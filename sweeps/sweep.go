@@ -45,8 +45,8 @@ type File struct {
 	Design string `toml:"design"`
 	// Samples is the number of points of a random or lhs design, and the
 	// base sample N of a sobol design (a power of two), which then runs
-	// N·(k+2) points for k parameters. Required for those designs, unused
-	// otherwise.
+	// N·(k+2) points for k parameters. Required for those designs; a csv
+	// design sets it to its number of rows; unused otherwise.
 	Samples int `toml:"samples"`
 	// Trajectories is Morris's r, ≥ 2; a morris design runs r·(k+1) points.
 	// Required for morris, unused otherwise.
