@@ -160,7 +160,7 @@ func validateCSV(s *File, bad badFunc) {
 	}
 	// Samples is the csv design's N, as for random and lhs: summaries and
 	// reports name it.
-	s.Params, s.csv, s.Samples = params, unit, len(rows)
+	s.Params, s.read, s.Samples = params, unit, len(rows)
 	for k, e := range ext {
 		s.ext[k] = e
 	}

@@ -163,8 +163,8 @@ var Designs = []Design{
 	{
 		Name: DesignCSV, Method: MethodMainEffect, Keys: []string{"points_csv"}, OwnParams: true,
 		Validate: validateCSV,
-		Count:    func(s *File) (int, bool) { return len(s.csv), s.csv != nil },
-		Points:   func(s *File) ([][]float64, func(int) string) { return s.csv, noBlock },
+		Count:    func(s *File) (int, bool) { return len(s.read), s.read != nil },
+		Points:   func(s *File) ([][]float64, func(int) string) { return s.read, noBlock },
 	},
 }
 

@@ -103,8 +103,9 @@ type File struct {
 	// ext locates key paths whose values come from another file (the
 	// parameters of a csv design).
 	ext map[string]*scenarios.Error
-	// csv holds the unit points of a csv design, read by its Validate.
-	csv [][]float64
+	// read holds the unit points a design read from a file in its Validate
+	// (a csv design's rows), for its Count and Points.
+	read [][]float64
 }
 
 // Param is one swept parameter: a key path and either a list of values or
