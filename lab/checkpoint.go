@@ -36,6 +36,9 @@ type sweepIdentity struct {
 	Version        string     `json:"version"`
 	Variants       []string   `json:"variants"`
 	Observables    [][]string `json:"observables"`
+	// Fixed is Sweep.Fixed: a run that ignored the priors is another
+	// computation. Left out when false, so sweeps without it read the same.
+	Fixed bool `json:"fixed,omitempty"`
 }
 
 // mismatch returns the first thing that makes got (a checkpoint's

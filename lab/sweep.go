@@ -77,6 +77,10 @@ type Sweep struct {
 	Warn func(msg string)
 	// Replicate runs one replication. Nil means the model's Replicate.
 	Replicate ReplicateFunc
+	// Fixed ignores the base scenario's priors. Without it, the priors on
+	// keys the sweep does not vary are drawn per replication as in a run
+	// (see sweepSpec), and a swept key's value overrides its prior.
+	Fixed bool
 
 	// warnings found while checking the sweep against its base scenario;
 	// written without the file's path, since they go into summary.json.
@@ -325,6 +329,7 @@ func (s *Sweep) identity(points int) sweepIdentity {
 		Points:         points,
 		Version:        s.Version,
 		Variants:       s.Variants,
+		Fixed:          s.Fixed,
 	}
 }
 
@@ -481,6 +486,10 @@ func (s *Sweep) execute(ctx context.Context, points []sweeps.Point, todo []int, 
 			return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
 		}
 	}
+	samplers, err := s.sweepSamplers()
+	if err != nil {
+		return err
+	}
 	reps := s.File.Replications
 	total := mine * reps
 	done := donePoints * reps
@@ -510,6 +519,10 @@ dispatch:
 			}
 			g.Go(func() error {
 				for v, spec := range vspecs {
+					spec, err := sweepSpec(spec, samplers, v, r, seed)
+					if err != nil {
+						return fmt.Errorf("point %d (%s), variant %s: %w", i, swPointText(s.File, pt), s.Variants[v], err)
+					}
 					rep, err := replicate(gctx, spec, s.Variants[v], r, seed, nil, false)
 					if err != nil {
 						if gctx.Err() != nil {
@@ -544,7 +557,7 @@ dispatch:
 			})
 		}
 	}
-	err := g.Wait()
+	err = g.Wait()
 	if ctx.Err() != nil {
 		if ckpt == nil {
 			return fmt.Errorf("lab: sweep interrupted: %w", context.Cause(ctx))

@@ -39,6 +39,7 @@ type sweepOptions struct {
 	quiet        bool
 	plan         bool
 	noReport     bool
+	fixed        bool
 	top          int
 }
 
@@ -90,6 +91,7 @@ LEGOLAB_SHARD_COUNT (0-based index, e.g. from a GitHub Actions matrix).`,
 	f.BoolVar(&o.plan, "plan", false, "print the design's points as CSV and exit without running")
 	f.IntVar(&o.top, "top", 5, "parameters shown per outcome in the table")
 	f.BoolVar(&o.noReport, "no-report", false, "leave out the charts (plots/) and report.html")
+	f.BoolVar(&o.fixed, "fixed", false, "ignore the base scenario's priors (without it, priors on keys the sweep does not vary are drawn per replication)")
 	return c
 }
 
@@ -148,6 +150,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 		return usagef("--resume and --force exclude each other: --resume continues the sweep in --out, --force discards it")
 	}
 	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
+	s.Fixed = o.fixed
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}
