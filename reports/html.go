@@ -41,6 +41,8 @@ type figure struct {
 type page struct {
 	Title, Scenario, Meta, Partial, Version string
 	OneVariant                              bool // fan charts are single panels, shown two abreast
+	// Forecast is the prior-predictive section (forecast.go), "" without.
+	Forecast template.HTML
 	Answers                                 []answer
 	Comparisons                             []string
 	CompareNote                             string
@@ -71,6 +73,7 @@ func (m *model) html(charts []chart, svgs map[string][]byte) ([]byte, error) {
 		Statistics:  statisticsNote,
 		Method:      m.method(),
 		OneVariant:  len(s.Variants) <= 1,
+		Forecast:    m.forecastHTML(m.data),
 	}
 	for _, c := range charts {
 		svg, err := inlineSVG(svgs[c.name], c.title)

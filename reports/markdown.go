@@ -37,6 +37,7 @@ func (m *model) markdown(charts []chart) []byte {
 	if w := m.partial(); w != "" {
 		p("> **Warning:** %s\n\n", md(w))
 	}
+	b.WriteString(m.forecastMarkdown())
 	p("## The answer\n\n")
 	for _, a := range m.answers {
 		p("- **%s**: %s\n", md(a.Name), a.Sentence)

@@ -53,6 +53,7 @@ func Files(d *Data) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.data = d
 	charts := m.charts(d)
 	// Charts are independent, so they render in parallel; each result has
 	// its slot, so the output does not depend on the schedule.
@@ -92,6 +93,7 @@ type model struct {
 	fans    []observable
 	groups  map[seriesKey][]metrics.SeriesPoint
 	missing []string // variants without a saved interop graph
+	data    *Data    // for the forecast section's scatter
 }
 
 // answer is the headline of one variant.
