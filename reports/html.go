@@ -42,17 +42,17 @@ type page struct {
 	Title, Scenario, Meta, Partial, Version string
 	OneVariant                              bool // fan charts are single panels, shown two abreast
 	// Forecast is the prior-predictive section (forecast.go), "" without.
-	Forecast template.HTML
-	Answers                                 []answer
-	Comparisons                             []string
-	CompareNote                             string
-	Headline                                *figure
-	Lego, Fans, Graphs                      []figure
-	MissingGraphs                           string
-	Parameters                              []metrics.Parameter
-	Changes                                 []change
-	Detector, Statistics                    string
-	Method                                  [][2]string
+	Forecast             template.HTML
+	Answers              []answer
+	Comparisons          []string
+	CompareNote          string
+	Headline             *figure
+	Lego, Fans, Graphs   []figure
+	MissingGraphs        string
+	Parameters           []metrics.Parameter
+	Changes              []change
+	Detector, Statistics string
+	Method               [][2]string
 }
 
 // html renders report.html with the charts' SVG inlined.
