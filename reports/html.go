@@ -41,18 +41,19 @@ type figure struct {
 type page struct {
 	Title, Scenario, Meta, Partial, Version string
 	OneVariant                              bool // fan charts are single panels, shown two abreast
+	Answers                                 []answer
+	Comparisons                             []string
+	CompareNote                             string
+	Headline                                *figure
+	Lego, Fans, Graphs                      []figure
+	MissingGraphs                           string
+	Parameters                              []metrics.Parameter
+	Changes                                 []change
+	Detector, Statistics                    string
+	Method                                  [][2]string
+
 	// Forecast is the prior-predictive section (forecast.go), "" without.
-	Forecast             template.HTML
-	Answers              []answer
-	Comparisons          []string
-	CompareNote          string
-	Headline             *figure
-	Lego, Fans, Graphs   []figure
-	MissingGraphs        string
-	Parameters           []metrics.Parameter
-	Changes              []change
-	Detector, Statistics string
-	Method               [][2]string
+	Forecast template.HTML
 }
 
 // html renders report.html with the charts' SVG inlined.
@@ -73,8 +74,8 @@ func (m *model) html(charts []chart, svgs map[string][]byte) ([]byte, error) {
 		Statistics:  statisticsNote,
 		Method:      m.method(),
 		OneVariant:  len(s.Variants) <= 1,
-		Forecast:    m.forecastHTML(m.data),
 	}
+	pg.Forecast = m.forecastHTML(m.data)
 	for _, c := range charts {
 		svg, err := inlineSVG(svgs[c.name], c.title)
 		if err != nil {
