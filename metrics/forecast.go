@@ -52,7 +52,8 @@ type VariantForecast struct {
 	ReachedVariance *VarianceShare `json:"reached_variance"`
 	VarianceNote    string         `json:"variance_note"`
 	// Importance is the PRCC of each numeric θ key with the truncated Lego
-	// day, largest |coefficient| first.
+	// day (averaged over a θ draw's inner replications), largest
+	// |coefficient| first.
 	Importance []Importance `json:"importance"`
 	// ImportanceNote says why Importance is empty, if it is.
 	ImportanceNote string `json:"importance_note"`
@@ -320,13 +321,26 @@ func (f *ForecastRuns) variant(v int, name string, thetas int, start time.Time, 
 		}
 	}
 
-	// PRCC on the numeric keys this variant draws that vary.
+	// PRCC on the numeric keys this variant draws that vary, one row per
+	// θ draw: its K inner replications share θ, so their mean truncated
+	// day is the outcome (K = 1: the run's own).
 	cols := f.usableKeys(v, n)
 	if len(cols) == 0 {
 		vf.ImportanceNote = "no numeric prior varies in this variant"
 	} else {
 		x := f.matrix(v, n, cols)
-		pr, err := stats.PartialRankCorrelation(x, trunc)
+		gx := make([][]float64, thetas)
+		gy := make([]float64, thetas)
+		for g := range thetas {
+			gx[g] = x[g*f.inner]
+			for k := range f.inner {
+				gy[g] += trunc[g*f.inner+k] / float64(f.inner)
+			}
+		}
+		pr, err := stats.PartialRankCorrelation(gx, gy)
+		if err != nil && thetas < len(cols)+3 {
+			err = fmt.Errorf("%d varying priors need at least %d θ draws, this run has %d", len(cols), len(cols)+3, thetas)
+		}
 		if err != nil {
 			vf.ImportanceNote = "no importance: " + err.Error()
 		} else {
