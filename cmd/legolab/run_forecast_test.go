@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRunForecastFlags checks the prior-predictive flags: a run of a
+// scenario with priors prints the forecast and relabels the CIs as Monte
+// Carlo precision, --fixed prints the table as before, and --inner must
+// divide --runs.
+func TestRunForecastFlags(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join("..", "..", "examples", "priors.toml")
+	code, stdout, stderr := legolab(context.Background(), "run", file, "--runs", "4", "--inner", "2", "--jobs", "2", "--out", filepath.Join(root, "p"), "--no-report", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"95% MC precision", "Prior-predictive forecast: 2 θ draws of 6 priors × 2 replications each", "predictive 5–95%", "variance due to θ", "Leading pathway:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, stderr = legolab(context.Background(), "run", file, "--runs", "4", "--fixed", "--out", filepath.Join(root, "f"), "--no-report", "--quiet")
+	if code != 0 {
+		t.Fatalf("--fixed: exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout, "Prior-predictive") || strings.Contains(stdout, "MC precision") || !strings.Contains(stdout, "[95% CI]") {
+		t.Errorf("--fixed stdout is not the plain table:\n%s", stdout)
+	}
+	code, _, stderr = legolab(context.Background(), "run", file, "--runs", "5", "--inner", "2", "--out", filepath.Join(root, "bad"), "--quiet")
+	if code != 1 || !strings.Contains(stderr, "not a multiple of --inner 2") {
+		t.Errorf("--runs 5 --inner 2: exit %d, stderr %q; want 1 and the reason", code, stderr)
+	}
+	code, _, stderr = legolab(context.Background(), "run", file, "--inner", "0", "--out", filepath.Join(root, "bad0"), "--quiet")
+	if code != 1 || !strings.Contains(stderr, "--inner must be at least 1") {
+		t.Errorf("--inner 0: exit %d, stderr %q", code, stderr)
+	}
+}
