@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"regexp"
@@ -376,5 +378,42 @@ func TestPriorMarkersListed(t *testing.T) {
 	// fewer means the parser no longer reads them.
 	if n < 25 {
 		t.Errorf("found %d PRIOR rows in docs/model.md; want at least 25", n)
+	}
+}
+
+// BenchmarkBuiltinPriors measures θ for the built-ins' priors (55 in
+// deai-2025, 53 in subnets-128, 41 in scale-1000): a draw, and a draw
+// applied to the variant (WithTheta clones and validates), the cost per
+// replication a prior-predictive run adds.
+func BenchmarkBuiltinPriors(b *testing.B) {
+	for _, name := range []string{"deai-2025", "subnets-128", "scale-1000"} {
+		s, err := Builtin(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := s.VariantNames()[len(s.VariantNames())-1]
+		w, err := s.Variant(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sm, err := s.Sampler(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		b.Run(fmt.Sprintf("%s/priors=%d/draw", name, sm.Len()), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sm.Draw(r)
+			}
+		})
+		b.Run(fmt.Sprintf("%s/priors=%d/draw+apply", name, sm.Len()), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := w.WithTheta(sm.Draw(r)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
