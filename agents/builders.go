@@ -20,37 +20,84 @@ import (
 // incentives x ≡ 1 and the process is Bass amplified by composition.
 //
 // Arrivals are drawn exactly by thinning (Lewis & Shedler 1979): candidates
-// at the bound λ̄ = (p + q(1+η)N/M)(M − N)·x(t₀), fixed when the candidate
-// is scheduled at t₀, each accepted with probability λ(t)/λ̄. c ≤ 1, and
-// between events that can raise x (an app's death, a launch, a builder
-// share switching on) x only falls (emissions decay, apps accrue), so
-// λ ≤ λ̄; those events redraw the pending candidate, which the memoryless
-// exponential allows. With η = 0 and no incentives every candidate is
+// at the bound λ̄ = (p + q(1 + η·c̄)N/M)(M − N)·x(t₀), fixed when the
+// candidate is scheduled at t₀, each accepted with probability λ(t)/λ̄.
+// c̄ = min(1, c(t₀) + thinMargin) is the composed share at t₀ plus a margin.
+// Between events x only falls (emissions decay, apps accrue) and c, N stay
+// put, so λ ≤ λ̄ holds as long as no event raises c above c̄ or raises x.
+// The events that can (an app's start or death, a launch, a builder share
+// or emissions switching on) redraw the pending candidate, which the
+// memoryless exponential allows, when λ now exceeds its bound. A candidate
+// that stands keeps the streams of a variant
+// whose pools are still 0 equal to those of one without incentives (common
+// random numbers). With η = 0 and no incentives every candidate is
 // accepted and the process is the stochastic Bass diffusion, whose mean
 // follows M·F(t).
+
+// thinMargin is the margin of the composed share in the thinning bound. A
+// larger margin rejects more candidates (the acceptance ratio is at least
+// 1/(1 + η·thinMargin)); a smaller one redraws more often, each redraw one
+// exponential draw.
+const thinMargin = 0.05
 
 // scheduleArrival schedules the next candidate arrival, if any builder is
 // left in the market, and supersedes any pending one.
 func (m *Model) scheduleArrival() {
 	m.arrGen++
-	left := m.mPot - float64(m.nBuilders)
-	if left <= 0 {
-		return
-	}
-	n := float64(m.nBuilders)
-	m.arrBound = (m.pDay + m.qDay*(1+math.Max(m.eta, 0))*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	m.arrBound = m.arrivalBound()
 	if m.arrBound <= 0 {
+		m.arrBound = 0 // no candidate pending
 		return
 	}
 	m.eng.After(m.rArr.ExpFloat64()/m.arrBound, prioArrival, m.actArrival, int64(m.arrGen))
 }
 
+// arrivalBound is the thinning bound λ̄ at the current time, 0 when no
+// builder is left in the market.
+func (m *Model) arrivalBound() float64 {
+	left := m.mPot - float64(m.nBuilders)
+	if left <= 0 {
+		return 0
+	}
+	n := float64(m.nBuilders)
+	c := 1.0
+	if !m.looseThinning {
+		c = math.Min(1, m.composedShareLive()+thinMargin)
+	}
+	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0)*c)*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+}
+
 // redrawArrival reschedules the pending candidate after an event that may
-// have raised the incentive factor x(t).
+// have raised the incentive factor x(t), when it did raise the bound above
+// the pending candidate's. Otherwise the pending bound still holds and the
+// candidate stands: redrawing it anyway would consume arrival draws and
+// break common random numbers with a variant whose incentives are off (as
+// an app's death, or a launch, while every builder pool is still 0).
 func (m *Model) redrawArrival() {
-	if m.incentives {
+	if m.incentives && m.boundExceeded() {
 		m.scheduleArrival()
 	}
+}
+
+// appsChanged redraws the pending candidate after an app's death changed
+// the composed share c(t) and, with builder incentives, x(t), when the
+// pending bound no longer holds.
+func (m *Model) appsChanged() {
+	if (m.incentives || (m.eta > 0 && !m.looseThinning)) && m.boundExceeded() {
+		m.scheduleArrival()
+	}
+}
+
+// boundExceeded reports whether the pending candidate's bound no longer
+// holds after an event. λ only falls between events, so the bound holds
+// until the next one exactly when λ(now) ≤ λ̄. The loose bound of before
+// issue 15 redrew when the recomputed bound exceeded the pending one, a
+// stricter test kept so that its streams stay reachable.
+func (m *Model) boundExceeded() bool {
+	if m.looseThinning {
+		return m.arrivalBound() > m.arrBound
+	}
+	return m.arrivalRate() > m.arrBound
 }
 
 func (m *Model) arrivalRate() float64 {
@@ -231,7 +278,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	m.util = m.util[:0]
 	best := m.outsideUtil
 	for _, c := range m.sel {
-		u := ch.QualityWeight*m.quality[int(c)*m.D+d] + ch.NetworkWeight*m.prot[c].lnApps
+		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*m.prot[c].lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
@@ -243,16 +290,19 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 			}
 		}
 		m.util = append(m.util, u)
-		best = math.Max(best, u)
+		if u > best {
+			best = u // utilities are finite: no NaN, and ±0 weigh alike
+		}
 	}
 	if m.tr != nil {
 		m.traceChoice(d)
 	}
-	// Logit draw, shifted by the maximum for numerical safety.
+	// Logit draw, shifted by the maximum for numerical safety. The best
+	// option's weight is e^0 = 1 exactly, so its exponential is skipped.
 	beta := ch.Beta
-	sum := math.Exp(beta * (m.outsideUtil - best))
+	sum := expShift(beta, m.outsideUtil, best)
 	for i, u := range m.util {
-		w := math.Exp(beta * (u - best))
+		w := expShift(beta, u, best)
 		m.util[i] = w
 		sum += w
 	}
@@ -272,6 +322,15 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 }
 
 func indexOfPos(s []int32, v int32) int { return firstIndex(s, v) }
+
+// expShift returns e^{β(u − best)}, exactly as math.Exp would, without
+// calling it when u is the best utility.
+func expShift(beta, u, best float64) float64 {
+	if u == best {
+		return 1
+	}
+	return math.Exp(beta * (u - best))
+}
 
 // integrationCost is the cost of joining candidate c (on dimension d) to
 // the distinct protocols already chosen.
@@ -327,7 +386,7 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 		}
 	}
 	a.composed = len(m.distinct) >= 2
-	a.fullStack = covered == (uint64(1)<<m.D)-1 || (m.D == 64 && covered == ^uint64(0))
+	a.fullStack = covered == (uint64(1)<<m.nDim)-1 || (m.nDim == 64 && covered == ^uint64(0))
 	m.appsLive++
 	if a.composed {
 		m.composedLive++
@@ -348,17 +407,35 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 func (m *Model) appsOnChanged(p, delta int) {
 	pr := &m.prot[p]
 	pr.appsOn += delta
-	pr.lnApps = math.Log1p(float64(pr.appsOn))
+	pr.lnApps = ln1p(pr.appsOn)
+}
+
+// ln1pTable holds math.Log1p(n) for small n, built with math.Log1p itself
+// so that a lookup gives the very same bits.
+var ln1pTable = func() []float64 {
+	t := make([]float64, 1<<12)
+	for n := range t {
+		t[n] = math.Log1p(float64(n))
+	}
+	return t
+}()
+
+// ln1p returns ln(1 + n) for n ≥ 0, exactly as math.Log1p(float64(n)).
+func ln1p(n int) float64 {
+	if uint(n) < uint(len(ln1pTable)) {
+		return ln1pTable[n]
+	}
+	return math.Log1p(float64(n))
 }
 
 // linkChanged updates the usage counters of one app-provider link.
 func (m *Model) linkChanged(p, d int, delta int32) {
-	m.usageDim[p*m.D+d] += delta
+	m.usageDim[p*m.nDim+d] += delta
 	m.prot[p].usage += int(delta)
 	m.linksDim[d] += int(delta)
 	m.protoLinks += int(delta)
-	if s := m.std[p*m.D+d]; s >= 0 {
-		m.stdUsage[int(s)*m.D+d] += delta
+	if s := m.std[p*m.nDim+d]; s >= 0 {
+		m.stdUsage[int(s)*m.nDim+d] += delta
 	}
 	for mask := m.prot[p].members; mask != 0; mask &= mask - 1 {
 		m.hubs[trailingZeros(mask)].usage += int(delta)
@@ -401,7 +478,7 @@ func (m *Model) endApp(slot int32) {
 	a.alive = false
 	m.free = append(m.free, slot)
 	m.trace1("app_end", int(slot))
-	m.redrawArrival()
+	m.appsChanged()
 }
 
 // flushFees integrates fees paid since the last change of the link counts.

@@ -28,17 +28,17 @@ func bruteComposability(m *Model) float64 {
 	num, den := 0.0, 0.0
 	for _, jp := range m.joinPairs {
 		da, db := jp[0], jp[1]
-		for a := range m.P {
+		for a := range m.nProt {
 			if !m.isLive(a) || m.prot[a].serves&(1<<da) == 0 {
 				continue
 			}
-			for b := range m.P {
+			for b := range m.nProt {
 				if a == b || !m.isLive(b) || m.prot[b].serves&(1<<db) == 0 {
 					continue
 				}
-				w := (1 + float64(m.usageDim[a*m.D+da])) * (1 + float64(m.usageDim[b*m.D+db]))
+				w := (1 + float64(m.usageDim[a*m.nDim+da])) * (1 + float64(m.usageDim[b*m.nDim+db]))
 				den += w
-				if (in.SameStandardCost <= cmax && m.std[a*m.D+da] == m.std[b*m.D+db]) ||
+				if (in.SameStandardCost <= cmax && m.std[a*m.nDim+da] == m.std[b*m.nDim+db]) ||
 					(in.BridgeCost <= cmax && m.hasBridge(a, b)) || cheapHub(a, b) {
 					num += w
 				}

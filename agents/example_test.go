@@ -42,5 +42,5 @@ needs = ["model", "compute"]
 	var o agents.Observation
 	m.Observe(&o)
 	fmt.Printf("builders %d, live apps %d, composed %d, composability %.2f\n", o.BuildersCum, o.AppsLive, o.ComposedLive, o.Composability)
-	// Output: builders 781, live apps 349, composed 250, composability 1.00
+	// Output: builders 685, live apps 336, composed 242, composability 1.00
 }

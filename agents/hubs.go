@@ -27,12 +27,12 @@ type hub struct {
 }
 
 func (m *Model) setupHubs(stream func(string) *rand.Rand) error {
-	m.H = len(m.spec.Hubs)
-	if m.H > MaxHubs {
-		return fmt.Errorf("agents: hubs: %d declared, the model handles at most %d", m.H, MaxHubs)
+	m.nHub = len(m.spec.Hubs)
+	if m.nHub > MaxHubs {
+		return fmt.Errorf("agents: hubs: %d declared, the model handles at most %d", m.nHub, MaxHubs)
 	}
 	m.coverMask = make([]uint64, m.nVerif)
-	m.trust = make([]float64, m.P*m.H)
+	m.trust = make([]float64, m.nProt*m.nHub)
 	for i := range m.trust {
 		m.trust[i] = 1
 	}
@@ -79,7 +79,7 @@ func (m *Model) onHubLaunch(arg int64) {
 	m.liveHubs |= 1 << h
 	m.traceHub("hub_launch", h, -1)
 	if hb.review > 0 {
-		m.eng.After(hb.r.ExpFloat64()*hb.review/float64(m.P), prioHub, m.actHubReview, arg)
+		m.eng.After(hb.r.ExpFloat64()*hb.review/float64(m.nProt), prioHub, m.actHubReview, arg)
 	}
 	if hb.exploitRate > 0 {
 		m.eng.After(hb.r.ExpFloat64()/hb.exploitRate, prioHub, m.actHubExploit, arg)
@@ -116,7 +116,7 @@ func (m *Model) joinValue(p, h int) float64 {
 	hb := &m.hubs[h]
 	pr := &m.prot[p]
 	v := m.spec.Builders.FeePerDay*daysPerYear*(1+float64(pr.usage))*m.reach(p, h) + hb.incentive
-	return pr.open * m.trust[p*m.H+h] * v
+	return pr.open * m.trust[p*m.nHub+h] * v
 }
 
 // onHubReview is one join review of hub h, by a protocol drawn uniformly
@@ -124,7 +124,7 @@ func (m *Model) joinValue(p, h int) float64 {
 func (m *Model) onHubReview(arg int64) {
 	h := int(arg)
 	hb := &m.hubs[h]
-	p := hb.r.IntN(m.P)
+	p := hb.r.IntN(m.nProt)
 	pr := &m.prot[p]
 	if m.isLive(p) && pr.members&(1<<h) == 0 && m.coverMask[pr.verif]&(1<<h) != 0 {
 		v := m.joinValue(p, h)
@@ -134,7 +134,7 @@ func (m *Model) onHubReview(arg int64) {
 		}
 		m.traceJoin(p, h, v, joined)
 	}
-	m.eng.After(hb.r.ExpFloat64()*hb.review/float64(m.P), prioHub, m.actHubReview, arg)
+	m.eng.After(hb.r.ExpFloat64()*hb.review/float64(m.nProt), prioHub, m.actHubReview, arg)
 }
 
 func (m *Model) joinHub(p, h int) {
@@ -183,10 +183,10 @@ func (m *Model) exploit(h int) {
 		m.liveHubs &^= 1 << h
 		m.eng.At(until, prioHub, m.actHubResume, int64(h))
 	}
-	for p := range m.P {
-		m.trust[p*m.H+h] *= 1 - hb.trustLoss
+	for p := range m.nProt {
+		m.trust[p*m.nHub+h] *= 1 - hb.trustLoss
 	}
-	for p := range m.P {
+	for p := range m.nProt {
 		if m.prot[p].members&(1<<h) != 0 && hb.r.Float64() < hb.trustLoss {
 			m.leaveHub(p, h)
 		}

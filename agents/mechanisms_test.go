@@ -214,18 +214,18 @@ func TestShocks(t *testing.T) {
 	beta, gamma := 1, 2
 	compute := m.dimIndex("compute")
 	run(t, m, 299)
-	if m.listPos[beta*m.D+compute] < 0 {
+	if m.listPos[beta*m.nDim+compute] < 0 {
 		t.Fatalf("beta not a provider before its outage")
 	}
 	if m.hubs[0].members == 0 {
 		t.Fatalf("nobody joined the hub despite its incentive")
 	}
 	run(t, m, 300)
-	if m.listPos[beta*m.D+compute] >= 0 || !m.isLive(beta) {
-		t.Errorf("during the outage: provider position %d, live %v; want absent but live", m.listPos[beta*m.D+compute], m.isLive(beta))
+	if m.listPos[beta*m.nDim+compute] >= 0 || !m.isLive(beta) {
+		t.Errorf("during the outage: provider position %d, live %v; want absent but live", m.listPos[beta*m.nDim+compute], m.isLive(beta))
 	}
 	run(t, m, 350)
-	if m.listPos[beta*m.D+compute] < 0 {
+	if m.listPos[beta*m.nDim+compute] < 0 {
 		t.Errorf("beta not back after its outage")
 	}
 	members := m.hubs[0].members
@@ -233,7 +233,7 @@ func TestShocks(t *testing.T) {
 	if m.liveHubs&1 != 0 || m.exploits != 1 {
 		t.Errorf("after the exploit: live hubs %b, exploits %d; want suspended, 1", m.liveHubs, m.exploits)
 	}
-	if m.trust[0*m.H] != 0.5 {
+	if m.trust[0*m.nHub] != 0.5 {
 		t.Errorf("trust after the exploit = %g; want 0.5", m.trust[0])
 	}
 	// Routes through the hub are unusable while it is suspended.
@@ -353,7 +353,7 @@ review_every_days = 5
 		off := m.stdIndex["offerer"]
 		for _, p := range []int{1, 2} {
 			d := m.prot[p].mainDim
-			if got := m.std[p*m.D+d]; got != off {
+			if got := m.std[p*m.nDim+d]; got != off {
 				t.Errorf("%s: %s speaks %q at day 400; want the offered standard", rule, m.prot[p].name, m.stdNames[got])
 			}
 		}

@@ -99,11 +99,11 @@ type app struct {
 // Model is one replication of a scenario on a sim.Engine. It is not safe
 // for concurrent use; replications run in parallel each own a Model.
 type Model struct {
-	spec *scenarios.Spec
-	eng  *sim.Engine
-	D    int
-	H    int
-	P    int
+	spec  *scenarios.Spec
+	eng   *sim.Engine
+	nDim  int // dimensions
+	nHub  int // hubs
+	nProt int // protocols, declared and generated
 
 	rArr, rChoice, rLife, rStd *rand.Rand
 
@@ -153,6 +153,7 @@ type Model struct {
 	// Builders and apps.
 	pDay, qDay, eta, mPot float64
 	arrBound              float64 // thinning bound of the pending candidate
+	looseThinning         bool    // test switch: the bound with c̄ = 1 of before issue 15
 	arrGen                uint32  // generation of the pending candidate
 	incentives            bool    // some protocol offers builders incentives
 	emitters              []int32 // protocols with a builder incentive pool
@@ -202,12 +203,12 @@ type Model struct {
 	ciTouched []int32
 	compAcc   []float64
 
-	// Actions, created once.
-	actArrival, actDeath, actLaunch, actOutageEnd sim.Action
-	actStdReview, actHubLaunch, actHubReview      sim.Action
-	actHubExploit, actHubResume, actShock         sim.Action
-	actShockScheduled, actBuilderShare            sim.Action
-	actEmissionStart                              sim.Action
+	// Actions, registered once with the engine.
+	actArrival, actDeath, actLaunch, actOutageEnd sim.ActionID
+	actStdReview, actHubLaunch, actHubReview      sim.ActionID
+	actHubExploit, actHubResume, actShock         sim.ActionID
+	actShockScheduled, actBuilderShare            sim.ActionID
+	actEmissionStart                              sim.ActionID
 
 	tr *tracer
 }
@@ -285,19 +286,19 @@ func (m *Model) Choices() uint64 { return m.choices }
 func (m *Model) Spec() *scenarios.Spec { return m.spec }
 
 func (m *Model) bindActions() {
-	m.actArrival = m.onArrival
-	m.actDeath = m.onDeath
-	m.actLaunch = m.onLaunch
-	m.actOutageEnd = m.onOutageEnd
-	m.actStdReview = m.onStdReview
-	m.actHubLaunch = m.onHubLaunch
-	m.actHubReview = m.onHubReview
-	m.actHubExploit = m.onHubExploit
-	m.actHubResume = m.onHubResume
-	m.actShock = m.onRandomShock
-	m.actShockScheduled = m.onScheduledShock
-	m.actBuilderShare = m.onBuilderShare
-	m.actEmissionStart = m.onEmissionStart
+	m.actArrival = m.eng.Register(m.onArrival)
+	m.actDeath = m.eng.Register(m.onDeath)
+	m.actLaunch = m.eng.Register(m.onLaunch)
+	m.actOutageEnd = m.eng.Register(m.onOutageEnd)
+	m.actStdReview = m.eng.Register(m.onStdReview)
+	m.actHubLaunch = m.eng.Register(m.onHubLaunch)
+	m.actHubReview = m.eng.Register(m.onHubReview)
+	m.actHubExploit = m.eng.Register(m.onHubExploit)
+	m.actHubResume = m.eng.Register(m.onHubResume)
+	m.actShock = m.eng.Register(m.onRandomShock)
+	m.actShockScheduled = m.eng.Register(m.onScheduledShock)
+	m.actBuilderShare = m.eng.Register(m.onBuilderShare)
+	m.actEmissionStart = m.eng.Register(m.onEmissionStart)
 }
 
 // schedule puts the initial events on the engine: protocol launches, the
@@ -332,12 +333,12 @@ func (m *Model) schedule() {
 }
 
 func (m *Model) setupDimensions() error {
-	m.D = len(m.spec.Dimensions)
-	if m.D == 0 {
+	m.nDim = len(m.spec.Dimensions)
+	if m.nDim == 0 {
 		return fmt.Errorf("agents: dimensions: none declared")
 	}
-	if m.D > MaxDimensions {
-		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.D, MaxDimensions)
+	if m.nDim > MaxDimensions {
+		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.nDim, MaxDimensions)
 	}
 	return nil
 }
@@ -420,8 +421,8 @@ func (m *Model) internStd(name string) int32 {
 
 func (m *Model) setupStandards() error {
 	nStd := len(m.stdNames)
-	m.stdUsage = make([]int32, nStd*m.D)
-	m.speakers = make([]int32, nStd*m.D)
+	m.stdUsage = make([]int32, nStd*m.nDim)
+	m.speakers = make([]int32, nStd*m.nDim)
 	m.stdOfferer = make([]int32, nStd)
 	for i := range m.stdOfferer {
 		m.stdOfferer[i] = -1
@@ -434,8 +435,8 @@ func (m *Model) setupStandards() error {
 			return fmt.Errorf("agents: standards.offered_by[%d]: unknown protocol %q", k, name)
 		}
 		m.prot[p].offerer = true
-		for d := range m.D {
-			s := m.std[p*m.D+d]
+		for d := range m.nDim {
+			s := m.std[p*m.nDim+d]
 			if s < 0 || m.stdOfferer[s] >= 0 {
 				continue
 			}
@@ -474,8 +475,8 @@ func (m *Model) setupBuilders() error {
 	if len(m.spec.AppTypes) == 0 {
 		return fmt.Errorf("agents: app_types: none declared")
 	}
-	m.joins = make([]bool, m.D*m.D)
-	m.linksDim = make([]int, m.D)
+	m.joins = make([]bool, m.nDim*m.nDim)
+	m.linksDim = make([]int, m.nDim)
 	total := 0.0
 	for k, t := range m.spec.AppTypes {
 		at := appType{name: t.Name}
@@ -498,8 +499,8 @@ func (m *Model) setupBuilders() error {
 				if a > c {
 					a, c = c, a
 				}
-				if !m.joins[a*m.D+c] {
-					m.joins[a*m.D+c] = true
+				if !m.joins[a*m.nDim+c] {
+					m.joins[a*m.nDim+c] = true
 					m.joinPairs = append(m.joinPairs, [2]int{a, c})
 				}
 			}

@@ -91,13 +91,13 @@ func (m *Model) Observe(o *Observation) {
 	o.FeesCum = m.feesCum + m.spec.Builders.FeePerDay*float64(m.protoLinks)*(now-m.feeT)
 	o.HubFeesCum = m.hubFeesCum
 	o.Exploits = m.exploits
-	o.HHI = resize(o.HHI, m.D)
-	o.LiveStandards = resizeInt(o.LiveStandards, m.D)
-	for d := range m.D {
+	o.HHI = resize(o.HHI, m.nDim)
+	o.LiveStandards = resizeInt(o.LiveStandards, m.nDim)
+	for d := range m.nDim {
 		o.HHI[d] = m.hhi(d)
 		o.LiveStandards[d] = m.liveStandards(d)
 	}
-	o.HubMembers = resizeInt(o.HubMembers, m.H)
+	o.HubMembers = resizeInt(o.HubMembers, m.nHub)
 	for h := range m.hubs {
 		o.HubMembers[h] = m.hubs[h].members
 	}
@@ -125,7 +125,7 @@ func (m *Model) hhi(d int) float64 {
 	}
 	h := 0.0
 	for _, p := range m.live {
-		if u := m.usageDim[int(p)*m.D+d]; u > 0 {
+		if u := m.usageDim[int(p)*m.nDim+d]; u > 0 {
 			s := float64(u) / float64(tot)
 			h += s * s
 		}
@@ -138,7 +138,7 @@ func (m *Model) hhi(d int) float64 {
 func (m *Model) liveStandards(d int) int {
 	n := 0
 	for s := range m.stdNames {
-		if m.speakers[s*m.D+d] > 0 {
+		if m.speakers[s*m.nDim+d] > 0 {
 			n++
 		}
 	}
@@ -185,7 +185,7 @@ func (m *Model) Composability() float64 {
 			if m.prot[p].serves&(1<<da) == 0 {
 				continue
 			}
-			w := 1 + float64(m.usageDim[p*m.D+da])
+			w := 1 + float64(m.usageDim[p*m.nDim+da])
 			wa += w
 			mk := mask(p)
 			i := indexU64(m.ciMasks, mk)
@@ -211,11 +211,11 @@ func (m *Model) Composability() float64 {
 				if m.prot[p].serves&(1<<da) == 0 {
 					continue
 				}
-				j := int(m.std[p*m.D+da])*K + indexU64(m.ciMasks, mask(p))
+				j := int(m.std[p*m.nDim+da])*K + indexU64(m.ciMasks, mask(p))
 				if acc[j] == 0 {
 					m.ciTouched = append(m.ciTouched, int32(j))
 				}
-				acc[j] += 1 + float64(m.usageDim[p*m.D+da])
+				acc[j] += 1 + float64(m.usageDim[p*m.nDim+da])
 			}
 		}
 		// Pass 2 over db.
@@ -225,10 +225,10 @@ func (m *Model) Composability() float64 {
 			if m.prot[p].serves&(1<<db) == 0 {
 				continue
 			}
-			w := 1 + float64(m.usageDim[p*m.D+db])
+			w := 1 + float64(m.usageDim[p*m.nDim+db])
 			wb += w
 			mk := mask(p)
-			s := int(m.std[p*m.D+db])
+			s := int(m.std[p*m.nDim+db])
 			for i, x := range m.ciMasks {
 				if x&mk != 0 {
 					continue
@@ -239,14 +239,14 @@ func (m *Model) Composability() float64 {
 				}
 			}
 			if m.prot[p].serves&(1<<da) != 0 {
-				w2 := 1 + float64(m.usageDim[p*m.D+da])
+				w2 := 1 + float64(m.usageDim[p*m.nDim+da])
 				wself += w * w2
 				// The pair (p, p) is in "disjoint" when p has no usable
 				// hub, and in "sameStd" when it speaks one standard on
 				// both dimensions; remove it.
 				if mk == 0 {
 					disjoint -= w * w2
-					if useStd && m.std[p*m.D+da] == m.std[p*m.D+db] {
+					if useStd && m.std[p*m.nDim+da] == m.std[p*m.nDim+db] {
 						sameStd -= w * w2
 					}
 				}
@@ -289,13 +289,13 @@ func (m *Model) badPair(x, da, y, db int, useStd bool, mask func(int) uint64) fl
 	if m.prot[x].serves&(1<<da) == 0 || m.prot[y].serves&(1<<db) == 0 {
 		return 0
 	}
-	if useStd && m.std[x*m.D+da] == m.std[y*m.D+db] {
+	if useStd && m.std[x*m.nDim+da] == m.std[y*m.nDim+db] {
 		return 0
 	}
 	if mask(x)&mask(y) != 0 {
 		return 0
 	}
-	return (1 + float64(m.usageDim[x*m.D+da])) * (1 + float64(m.usageDim[y*m.D+db]))
+	return (1 + float64(m.usageDim[x*m.nDim+da])) * (1 + float64(m.usageDim[y*m.nDim+db]))
 }
 
 func indexU64(s []uint64, v uint64) int {
@@ -328,7 +328,7 @@ type GraphEdge struct {
 // first one in protocol order), so a standard shared by n protocols gives
 // n−1 edges rather than n(n−1)/2; bridges are listed as they are.
 func (m *Model) Graph() ([]GraphNode, []GraphEdge) {
-	idx := make([]int, m.P)
+	idx := make([]int, m.nProt)
 	var nodes []GraphNode
 	for p := range m.prot {
 		idx[p] = -1
@@ -348,8 +348,8 @@ func (m *Model) Graph() ([]GraphNode, []GraphEdge) {
 			continue
 		}
 		seen := map[int32]bool{}
-		for d := range m.D {
-			s := m.std[p*m.D+d]
+		for d := range m.nDim {
+			s := m.std[p*m.nDim+d]
 			if s < 0 || seen[s] {
 				continue
 			}

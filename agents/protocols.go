@@ -24,7 +24,7 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 		p.origStd = own
 		p.mainDim = -1
 		best := -1.0
-		for d := range m.D {
+		for d := range m.nDim {
 			m.quality = append(m.quality, 0)
 			m.std = append(m.std, -1)
 			q, ok := quality[d]
@@ -32,12 +32,12 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 				continue
 			}
 			p.serves |= 1 << d
-			m.quality[idx*m.D+d] = q
+			m.quality[idx*m.nDim+d] = q
 			s := own
 			if name, ok := standards[d]; ok && name != "" {
 				s = m.internStd(name)
 			}
-			m.std[idx*m.D+d] = s
+			m.std[idx*m.nDim+d] = s
 			if q > best {
 				best = q
 				p.mainDim = d
@@ -96,9 +96,9 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 				return fmt.Errorf("agents: %s.%s.dist: unknown distribution %q", key, f.name, f.d.Dist)
 			}
 		}
-		dims := make([]int, 0, m.D)
+		dims := make([]int, 0, m.nDim)
 		if len(pop.Dimensions) == 0 {
-			for d := range m.D {
+			for d := range m.nDim {
 				dims = append(dims, d)
 			}
 		}
@@ -160,18 +160,18 @@ func (m *Model) setupProtocols(r *rand.Rand) error {
 			}
 		}
 	}
-	m.P = len(m.prot)
-	m.usageDim = make([]int32, m.P*m.D)
-	m.listPos = make([]int32, m.P*m.D)
+	m.nProt = len(m.prot)
+	m.usageDim = make([]int32, m.nProt*m.nDim)
+	m.listPos = make([]int32, m.nProt*m.nDim)
 	for i := range m.listPos {
 		m.listPos[i] = -1
 	}
-	m.providers = make([][]int32, m.D)
-	for d := range m.D {
-		m.providers[d] = make([]int32, 0, m.P)
+	m.providers = make([][]int32, m.nDim)
+	for d := range m.nDim {
+		m.providers[d] = make([]int32, 0, m.nProt)
 	}
-	m.live = make([]int32, 0, m.P)
-	m.livePos = make([]int32, m.P)
+	m.live = make([]int32, 0, m.nProt)
+	m.livePos = make([]int32, m.nProt)
 	for i := range m.livePos {
 		m.livePos[i] = -1
 	}
@@ -259,9 +259,9 @@ func (m *Model) onLaunch(arg int64) {
 	pr.poolT = -1
 	m.livePos[p] = int32(len(m.live))
 	m.live = append(m.live, int32(p))
-	for d := range m.D {
-		if s := m.std[p*m.D+d]; s >= 0 {
-			m.speakers[int(s)*m.D+d]++
+	for d := range m.nDim {
+		if s := m.std[p*m.nDim+d]; s >= 0 {
+			m.speakers[int(s)*m.nDim+d]++
 			m.ufUnion(p, m.stdNode(s))
 			if o := m.stdOfferer[s]; o >= 0 && int(o) != p {
 				m.adoptionChanged(int(o), +1)
@@ -288,28 +288,28 @@ func (m *Model) isLive(p int) bool { return m.prot[p].launched && !m.prot[p].exi
 
 // addProvider puts p in the provider list of each dimension it serves.
 func (m *Model) addProvider(p int) {
-	for d := range m.D {
-		if m.prot[p].serves&(1<<d) == 0 || m.listPos[p*m.D+d] >= 0 {
+	for d := range m.nDim {
+		if m.prot[p].serves&(1<<d) == 0 || m.listPos[p*m.nDim+d] >= 0 {
 			continue
 		}
-		m.listPos[p*m.D+d] = int32(len(m.providers[d]))
+		m.listPos[p*m.nDim+d] = int32(len(m.providers[d]))
 		m.providers[d] = append(m.providers[d], int32(p))
 	}
 }
 
 // removeProvider takes p out of its provider lists (swap-remove, O(1)).
 func (m *Model) removeProvider(p int) {
-	for d := range m.D {
-		i := m.listPos[p*m.D+d]
+	for d := range m.nDim {
+		i := m.listPos[p*m.nDim+d]
 		if i < 0 {
 			continue
 		}
 		list := m.providers[d]
 		last := list[len(list)-1]
 		list[i] = last
-		m.listPos[int(last)*m.D+d] = i
+		m.listPos[int(last)*m.nDim+d] = i
 		m.providers[d] = list[:len(list)-1]
-		m.listPos[p*m.D+d] = -1
+		m.listPos[p*m.nDim+d] = -1
 	}
 }
 

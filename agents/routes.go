@@ -39,7 +39,7 @@ func (m *Model) route(a, da, b, db int) (float64, int8, int8) {
 	pa, pb := &m.prot[a], &m.prot[b]
 	best := in.BespokeCost + m.verifCost[pa.verif*m.nVerif+pb.verif] + m.settleCost[pa.incent*m.nIncent+pb.incent]
 	kind, hub := routeBespoke, int8(-1)
-	if in.SameStandardCost < best && m.std[a*m.D+da] == m.std[b*m.D+db] {
+	if in.SameStandardCost < best && m.std[a*m.nDim+da] == m.std[b*m.nDim+db] {
 		best, kind = in.SameStandardCost, routeStandard
 	}
 	if in.BridgeCost < best && m.hasBridge(a, b) {
@@ -88,7 +88,7 @@ func (m *Model) addBridge(a, b int) {
 // successful bespoke integration would. It exists for validation (random
 // bilateral integration graphs) and panics on bad indices.
 func (m *Model) AddBridge(a, b int) {
-	if a < 0 || b < 0 || a >= m.P || b >= m.P || a == b {
+	if a < 0 || b < 0 || a >= m.nProt || b >= m.nProt || a == b {
 		panic("agents: AddBridge: bad protocol indices")
 	}
 	m.addBridge(a, b)
@@ -103,11 +103,11 @@ func (m *Model) AddBridge(a, b int) {
 // structure dirty: it is rebuilt in O(P + standards + hubs + bridges) when
 // next read, never per sample unless something was removed.
 
-func (m *Model) stdNode(s int32) int { return m.P + int(s) }
-func (m *Model) hubNode(h int) int   { return m.P + len(m.stdNames) + h }
+func (m *Model) stdNode(s int32) int { return m.nProt + int(s) }
+func (m *Model) hubNode(h int) int   { return m.nProt + len(m.stdNames) + h }
 
 func (m *Model) ufInit() {
-	n := m.P + len(m.stdNames) + len(m.hubs)
+	n := m.nProt + len(m.stdNames) + len(m.hubs)
 	if cap(m.uf) < n {
 		m.uf = make([]int32, n)
 		m.ufSize = make([]int32, n)
@@ -153,8 +153,8 @@ func (m *Model) ufRebuild() {
 	m.ufInit()
 	for _, p32 := range m.live {
 		p := int(p32)
-		for d := range m.D {
-			if s := m.std[p*m.D+d]; s >= 0 {
+		for d := range m.nDim {
+			if s := m.std[p*m.nDim+d]; s >= 0 {
 				m.ufUnion(p, m.stdNode(s))
 			}
 		}

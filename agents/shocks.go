@@ -181,12 +181,12 @@ func (m *Model) exitProtocol(p int) {
 	pr := &m.prot[p]
 	m.flushEmissions(p)
 	m.removeProvider(p)
-	for d := range m.D {
-		s := m.std[p*m.D+d]
+	for d := range m.nDim {
+		s := m.std[p*m.nDim+d]
 		if s < 0 {
 			continue
 		}
-		m.speakers[int(s)*m.D+d]--
+		m.speakers[int(s)*m.nDim+d]--
 		if o := m.stdOfferer[s]; o >= 0 && int(o) != p {
 			m.adoptionChanged(int(o), -1)
 		}

@@ -9,12 +9,12 @@ import "math"
 // same law and keeps one pending event instead of P.
 
 func (m *Model) scheduleStdReview() {
-	rate := float64(m.P) / m.spec.Standards.ReviewEveryDays
+	rate := float64(m.nProt) / m.spec.Standards.ReviewEveryDays
 	m.eng.After(m.rStd.ExpFloat64()/rate, prioReview, m.actStdReview, 0)
 }
 
 func (m *Model) onStdReview(int64) {
-	p := m.rStd.IntN(m.P)
+	p := m.rStd.IntN(m.nProt)
 	if m.isLive(p) {
 		if m.urn {
 			m.reviewUrn(p)
@@ -33,13 +33,13 @@ func (m *Model) stdValue(p, d int, s int32) float64 {
 	st := &m.spec.Standards
 	v := 0.0
 	if tot := m.linksDim[d]; tot > 0 {
-		v = st.BenefitPerShare * float64(m.stdUsage[int(s)*m.D+d]) / float64(tot)
+		v = st.BenefitPerShare * float64(m.stdUsage[int(s)*m.nDim+d]) / float64(tot)
 	}
 	if o := m.stdOfferer[s]; o >= 0 && int(o) != p && m.isLive(int(o)) {
 		sub := m.prot[o].token.AdoptionSubsidyPerDay
 		if sub > 0 {
 			n := m.prot[o].adoptSlots
-			if m.std[p*m.D+d] != s {
+			if m.std[p*m.nDim+d] != s {
 				n++
 			}
 			v += sub * daysPerYear / float64(n)
@@ -62,8 +62,8 @@ func (m *Model) reviewThreshold(p int) {
 		return
 	}
 	st := &m.spec.Standards
-	for d := range m.D {
-		cur := m.std[p*m.D+d]
+	for d := range m.nDim {
+		cur := m.std[p*m.nDim+d]
 		if cur < 0 {
 			continue
 		}
@@ -119,8 +119,8 @@ func (m *Model) reviewUrn(p int) {
 		return
 	}
 	alpha := m.spec.Standards.UrnExponent
-	for d := range m.D {
-		cur := m.std[p*m.D+d]
+	for d := range m.nDim {
+		cur := m.std[p*m.nDim+d]
 		if cur < 0 || m.stdOfferer[cur] >= 0 {
 			continue // not served, or already on an offered standard
 		}
@@ -177,25 +177,25 @@ func (m *Model) urnWeight(s int32, d int, alpha float64) float64 {
 	if !m.offerOpen(s) {
 		return 0
 	}
-	return math.Pow(float64(m.speakers[int(s)*m.D+d]), alpha)
+	return math.Pow(float64(m.speakers[int(s)*m.nDim+d]), alpha)
 }
 
 // switchStd moves p's dimension d from its current standard to s, carrying
 // its usage, speaker count and adoption subsidies along.
 func (m *Model) switchStd(p, d int, s int32) {
-	old := m.std[p*m.D+d]
-	u := m.usageDim[p*m.D+d]
-	m.stdUsage[int(old)*m.D+d] -= u
-	m.stdUsage[int(s)*m.D+d] += u
-	m.speakers[int(old)*m.D+d]--
-	m.speakers[int(s)*m.D+d]++
+	old := m.std[p*m.nDim+d]
+	u := m.usageDim[p*m.nDim+d]
+	m.stdUsage[int(old)*m.nDim+d] -= u
+	m.stdUsage[int(s)*m.nDim+d] += u
+	m.speakers[int(old)*m.nDim+d]--
+	m.speakers[int(s)*m.nDim+d]++
 	if o := m.stdOfferer[old]; o >= 0 && int(o) != p {
 		m.adoptionChanged(int(o), -1)
 	}
 	if o := m.stdOfferer[s]; o >= 0 && int(o) != p {
 		m.adoptionChanged(int(o), +1)
 	}
-	m.std[p*m.D+d] = s
+	m.std[p*m.nDim+d] = s
 	// Leaving a standard others still speak may split a component.
 	if m.speakersAll(old) > 0 {
 		m.ufDirty = true
@@ -206,8 +206,8 @@ func (m *Model) switchStd(p, d int, s int32) {
 // speakersAll counts live (protocol, dimension) slots speaking s.
 func (m *Model) speakersAll(s int32) int {
 	n := 0
-	for d := range m.D {
-		n += int(m.speakers[int(s)*m.D+d])
+	for d := range m.nDim {
+		n += int(m.speakers[int(s)*m.nDim+d])
 	}
 	return n
 }

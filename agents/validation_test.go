@@ -105,7 +105,7 @@ needs = ["x"]
 	run(t, m, spec.HorizonDays)
 	want := 1.0 / n
 	tol := 4 * math.Sqrt(want*(1-want)/apps)
-	for i := range m.P {
+	for i := range m.nProt {
 		if got := float64(m.prot[i].usage) / apps; math.Abs(got-want) > tol {
 			t.Errorf("provider %d: frequency %.4f; want %.4f ± %.4f", i, got, want, tol)
 		}
@@ -264,8 +264,8 @@ needs = ["x"]
 		for r := range R {
 			m := newModel(t, spec, r)
 			run(t, m, spec.HorizonDays)
-			sa := m.speakers[int(m.stdIndex["A"])*m.D]
-			sb := m.speakers[int(m.stdIndex["B"])*m.D]
+			sa := m.speakers[int(m.stdIndex["A"])*m.nDim]
+			sb := m.speakers[int(m.stdIndex["B"])*m.nDim]
 			total := int32(n + tc.a + 1)
 			if sa+sb != total {
 				t.Fatalf("%s replication %d: %d + %d speakers; want all %d adopted", tc.name, r, sa, sb, total)

@@ -3,6 +3,7 @@ package lab
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,9 +31,16 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 		rows []*PointRow
 	}
 	var shards []shardDir
-	var errs []error
+	var errs, absent []error
 	for _, d := range dirs {
 		id, rows, err := readCheckpointFile(filepath.Join(d, CheckpointFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			// A task that never started leaves an empty folder, or none:
+			// reported with the unfinished shards below, so that one
+			// failed merge names every shard to re-run.
+			absent = append(absent, fmt.Errorf("%s: no %s: this shard has not started (or the folder is not a shard's); run it with `legolab sweep ... --shard K/N --out %s --resume`", d, CheckpointFile, d))
+			continue
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", d, err))
 			continue
@@ -41,6 +49,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(shards) == 0 {
+		return nil, errors.Join(absent...)
 	}
 	ref := shards[0]
 	byIndex := map[int]string{}
@@ -70,8 +81,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 			missing = append(missing, fmt.Sprintf("%d/%d", k, ref.id.Shards))
 		}
 	}
+	errs = absent
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: missing shard %s (given %d of %d shard folders)", strings.Join(missing, ", "), len(shards), ref.id.Shards)
+		errs = append(errs, fmt.Errorf("merge: missing shard %s (given %d of %d shard folders)", strings.Join(missing, ", "), len(shards), ref.id.Shards))
 	}
 
 	rows := make([]*PointRow, ref.id.Points)

@@ -99,6 +99,22 @@ type sampler interface {
 	Quantile(p float64) float64
 }
 
+// clamped keeps a sampler's values in [lo, hi], the key's valid range:
+// a beta's open support can round to its ends, which an open end of the
+// range (quality in (0, 1]) excludes.
+type clamped struct {
+	sampler
+	lo, hi float64
+}
+
+func (c clamped) Rand(r *rand.Rand) float64 {
+	return math.Min(math.Max(c.sampler.Rand(r), c.lo), c.hi)
+}
+
+func (c clamped) Quantile(p float64) float64 {
+	return math.Min(math.Max(c.sampler.Quantile(p), c.lo), c.hi)
+}
+
 // resolvedPrior is a prior checked against the scenario it applies to.
 type resolvedPrior struct {
 	prior *Prior
@@ -496,6 +512,10 @@ func resolvePrior(w *Spec, p *Prior, at path) (resolvedPrior, problems) {
 	if len(ps) > n0 {
 		return fail()
 	}
+	if rp.dist != nil {
+		klo, khi := info.window()
+		rp.dist = clamped{rp.dist, klo, khi}
+	}
 	return rp, ps
 }
 
@@ -706,10 +726,14 @@ func (c *checker) checkPriors() {
 					if pr.p.disp == rp.key {
 						msg = pr.p.disp + " " + pr.msg
 					}
-					k := pb.at.idx + "\x00" + msg
+					// One problem whatever the value (a key the world
+					// rejects) is reported once, at the prior.
+					k := rp.at.idx + "\x00" + msg
 					if hits[k] == nil {
 						hits[k] = &hit{at: pb.at, msg: msg}
 						order = append(order, k)
+					} else if hits[k].at != pb.at {
+						hits[k].at = rp.at
 					}
 					if h := hits[k]; w.name != "" && !slices.Contains(h.variants, w.name) {
 						h.variants = append(h.variants, w.name)

@@ -246,6 +246,31 @@ key = "hub.fee_per_use"
 dist = "lognormal"
 mu = 0
 sd = 1`, []string{"a lognormal takes mu and sigma (of the logarithm) or mean and sd (of the value), not both"}},
+		{"a key the world rejects, once", `
+[[priors]]
+key = "protocols.A.serves.energy"
+dist = "uniform"
+min = 0.1
+max = 1`, []string{`p.toml:12:3: priors[0]: protocols.A.serves.energy "energy" is not a declared dimension`}},
+		{"a table, a name, an array value", `
+[[priors]]
+key = "protocols.A.serves"
+dist = "uniform"
+min = 0
+max = 1
+
+[[priors]]
+key = "protocols.A.name"
+dist = "choice"
+values = ["X"]
+
+[[priors]]
+key = "standards.offered_by"
+dist = "choice"
+values = [[], ["A"], ["C"]]`, []string{
+			"priors[0].key: protocols.A.serves is a table: a prior is on one value",
+			"priors[1].key: protocols.A.name names an element and cannot have a prior",
+			`priors[2].values[2]: at standards.offered_by = ["C"], standards.offered_by[0] "C" is not a protocol`}},
 		{"a variant fixes a key with a prior", `
 [[priors]]
 key = "hub.adapter_cost"
@@ -510,6 +535,28 @@ set."priors[0].max" = 50
 `))
 	if err == nil || !strings.Contains(err.Error(), "variants.sneaky.set: changes priors[0].max: a variant replaces a prior with [[variants.priors]], not through set") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A beta on a key open at an end (quality in (0, 1]) is valid: its draws
+// are kept inside the range.
+func TestBetaOnOpenRange(t *testing.T) {
+	s := mustParse(t, priorBase+`
+[[priors]]
+key = "protocols.A.serves.model"
+dist = "beta"
+a = 0.01
+b = 0.01
+`)
+	sm, err := s.Sampler("base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	for range 2000 {
+		if x := sm.Draw(r)[0].Value.(float64); !(x > 0 && x <= 1) {
+			t.Fatalf("draw %v outside (0, 1]", x)
+		}
 	}
 }
 

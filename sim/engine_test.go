@@ -12,6 +12,7 @@ import (
 // recorder records the arguments of the events it runs, with their times.
 type recorder struct {
 	e    *Engine
+	id   ActionID // act, registered
 	args []int64
 	at   []float64
 }
@@ -21,13 +22,17 @@ func (r *recorder) act(arg int64) {
 	r.at = append(r.at, r.e.Now())
 }
 
-func newRecorder() *recorder { return &recorder{e: New(16)} }
+func newRecorder() *recorder {
+	r := &recorder{e: New(16)}
+	r.id = r.e.Register(r.act)
+	return r
+}
 
 func TestOrdering(t *testing.T) {
 	r := newRecorder()
 	times := []float64{5, 1, 3, 2, 4, 0.5, 10, 7}
 	for i, tm := range times {
-		r.e.At(tm, 0, r.act, int64(i))
+		r.e.At(tm, 0, r.id, int64(i))
 	}
 	if err := r.e.Run(context.Background(), math.Inf(1)); err != nil {
 		t.Fatal(err)
@@ -48,7 +53,7 @@ func TestFIFOTiesAndPriority(t *testing.T) {
 	// 200 events at the same time: FIFO within a priority, lower priority
 	// first, negative priorities before zero.
 	for i := 0; i < 200; i++ {
-		r.e.At(1, i%2-1, r.act, int64(i))
+		r.e.At(1, i%2-1, r.id, int64(i))
 	}
 	r.e.Run(context.Background(), 2)
 	var want []int64
@@ -66,15 +71,15 @@ func TestFIFOTiesAndPriority(t *testing.T) {
 func TestTiesScheduledDuringRun(t *testing.T) {
 	e := New(4)
 	var got []int64
-	var act Action
-	act = func(arg int64) {
+	var act ActionID
+	act = e.Register(func(arg int64) {
 		got = append(got, arg)
 		if arg < 3 {
 			// Scheduled at the current time: runs after the events already
 			// pending at this time.
 			e.After(0, 0, act, arg+10)
 		}
-	}
+	})
 	for i := int64(0); i < 3; i++ {
 		e.At(0, 0, act, i)
 	}
@@ -89,7 +94,7 @@ func TestCancel(t *testing.T) {
 	r := newRecorder()
 	var ids []ID
 	for i := 0; i < 10; i++ {
-		ids = append(ids, r.e.At(float64(i), 0, r.act, int64(i)))
+		ids = append(ids, r.e.At(float64(i), 0, r.id, int64(i)))
 	}
 	r.e.Cancel(ids[3])
 	r.e.Cancel(ids[7])
@@ -103,7 +108,7 @@ func TestCancel(t *testing.T) {
 	}
 	// Cancelling an event that already ran does nothing.
 	r.e.Cancel(ids[0])
-	r.e.At(200, 0, r.act, 42)
+	r.e.At(200, 0, r.id, 42)
 	r.e.Run(context.Background(), 300)
 	if r.args[len(r.args)-1] != 42 {
 		t.Errorf("event after cancel of a past one did not run: %v", r.args)
@@ -113,7 +118,7 @@ func TestCancel(t *testing.T) {
 func TestRunUntil(t *testing.T) {
 	r := newRecorder()
 	for i := 1; i <= 10; i++ {
-		r.e.At(float64(i), 0, r.act, int64(i))
+		r.e.At(float64(i), 0, r.id, int64(i))
 	}
 	r.e.Run(context.Background(), 5)
 	if len(r.args) != 5 {
@@ -135,12 +140,12 @@ func TestRunUntil(t *testing.T) {
 func TestStop(t *testing.T) {
 	e := New(4)
 	n := 0
-	act := func(arg int64) {
+	act := e.Register(func(arg int64) {
 		n++
 		if arg == 3 {
 			e.Stop()
 		}
-	}
+	})
 	for i := 0; i < 10; i++ {
 		e.At(float64(i), 0, act, int64(i))
 	}
@@ -154,14 +159,14 @@ func TestContextCancel(t *testing.T) {
 	e := New(4)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	var act Action
-	act = func(int64) {
+	var act ActionID
+	act = e.Register(func(int64) {
 		n++
 		if n == 1000 {
 			cancel()
 		}
 		e.After(1, 0, act, 0)
-	}
+	})
 	e.At(0, 0, act, 0)
 	err := e.Run(ctx, math.Inf(1))
 	if !errors.Is(err, context.Canceled) {
@@ -173,7 +178,7 @@ func TestContextCancel(t *testing.T) {
 }
 
 func TestMisusePanics(t *testing.T) {
-	noop := func(int64) {}
+	var noop ActionID // registered on each case's engine
 	cases := []struct {
 		name string
 		f    func(e *Engine)
@@ -181,7 +186,13 @@ func TestMisusePanics(t *testing.T) {
 	}{
 		{"past", func(e *Engine) { e.At(1, 0, noop, 0) }, "Engine.At: time 1 is before now"},
 		{"nan", func(e *Engine) { e.At(math.NaN(), 0, noop, 0) }, "Engine.At: time is NaN"},
-		{"nil action", func(e *Engine) { e.At(10, 0, nil, 0) }, "Engine.At: nil action"},
+		{"nil action", func(e *Engine) { e.Register(nil) }, "Engine.Register: nil action"},
+		{"unregistered", func(e *Engine) { e.At(10, 0, noop+1, 0) }, "Engine.At: action 1 not registered"},
+		{"too many actions", func(e *Engine) {
+			for range 1 << actBits {
+				e.Register(func(int64) {})
+			}
+		}, "Engine.Register: more than 256 actions"},
 		{"negative delay", func(e *Engine) { e.After(-1, 0, noop, 0) }, "Engine.After: delay -1"},
 		{"nan delay", func(e *Engine) { e.After(math.NaN(), 0, noop, 0) }, "Engine.After: delay NaN"},
 		{"priority", func(e *Engine) { e.At(10, 1<<20, noop, 0) }, "Engine.At: priority 1048576 outside"},
@@ -189,6 +200,7 @@ func TestMisusePanics(t *testing.T) {
 	}
 	for _, c := range cases {
 		e := New(1)
+		noop = e.Register(func(int64) {})
 		e.At(2, 0, noop, 0)
 		e.Run(context.Background(), 2)
 		func() {
@@ -206,8 +218,8 @@ func TestMisusePanics(t *testing.T) {
 
 func TestStep(t *testing.T) {
 	r := newRecorder()
-	id := r.e.At(1, 0, r.act, 1)
-	r.e.At(2, 0, r.act, 2)
+	id := r.e.At(1, 0, r.id, 1)
+	r.e.At(2, 0, r.id, 2)
 	r.e.Cancel(id)
 	if !r.e.Step() || r.e.Now() != 2 || len(r.args) != 1 || r.args[0] != 2 {
 		t.Errorf("step: now %g args %v", r.e.Now(), r.args)
@@ -223,15 +235,15 @@ func hold(seed uint64, n, events int) []string {
 	e := New(n)
 	rng := NewStream(seed, 0, StreamID("hold"))
 	var out []string
-	var act Action
-	act = func(arg int64) {
+	var act ActionID
+	act = e.Register(func(arg int64) {
 		out = append(out, fmt.Sprintf("%.12g:%d", e.Now(), arg))
 		if len(out) < events {
 			e.After(rng.ExpFloat64(), 0, act, arg)
 		} else {
 			e.Stop()
 		}
-	}
+	})
 	for i := 0; i < n; i++ {
 		e.At(rng.ExpFloat64(), 0, act, int64(i))
 	}
@@ -264,7 +276,7 @@ func TestHeapAgainstSort(t *testing.T) {
 		}
 		var keys []key
 		var got []int64
-		act := func(arg int64) { got = append(got, arg) }
+		act := e.Register(func(arg int64) { got = append(got, arg) })
 		n := 1 + rng.IntN(300)
 		for i := 0; i < n; i++ {
 			k := key{float64(rng.IntN(20)), rng.IntN(3), i}
@@ -289,5 +301,26 @@ func TestHeapAgainstSort(t *testing.T) {
 				t.Fatalf("trial %d: position %d: got %d; want %d", trial, i, got[i], ref[i].seq)
 			}
 		}
+	}
+}
+
+// TestActions checks that each event runs the action it was scheduled with
+// and that the action's bits in the key never change the order.
+func TestActions(t *testing.T) {
+	e := New(8)
+	var got []string
+	var ids [3]ActionID
+	for k := range ids {
+		ids[k] = e.Register(func(arg int64) { got = append(got, fmt.Sprintf("%d:%d", k, arg)) })
+	}
+	// Same time and priority: FIFO, whatever the action ids.
+	e.At(1, 0, ids[2], 0)
+	e.At(1, 0, ids[0], 1)
+	e.At(1, 0, ids[1], 2)
+	e.At(0.5, 0, ids[2], 3)
+	e.Run(context.Background(), 2)
+	want := "[2:3 2:0 0:1 1:2]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("got %v; want %s", got, want)
 	}
 }

@@ -2,22 +2,20 @@ package sim
 
 import "math/rand/v2"
 
-// Streams derive independent random generators from a master seed.
+// NewStream returns the generator of stream id for the given master seed and
+// replication. Streams derive independent generators from one master seed.
 //
-// The mapping from (seed, replication, stream) to a PCG generator is fixed,
-// because changing it changes every published result:
+// The mapping from (seed, replication, stream) to a PCG generator is a
+// contract, fixed because changing it changes every published result:
 //
 //	k1 = mix64(seed ^ mix64(replication + 0x9E3779B97F4A7C15))
 //	k2 = mix64(k1 ^ mix64(stream + 0xD1B54A32D192ED03))
 //	generator = rand.New(rand.NewPCG(k1, k2))
 //
-// where mix64 is the SplitMix64 finaliser (Steele, Lea & Flood 2014). Both
-// PCG state words depend on all three inputs, so streams of different
-// replications or ids start at unrelated points of the 2^128 sequence.
-// Golden-value tests pin this mapping.
-
-// NewStream returns the generator of stream id for the given master seed and
-// replication.
+// where mix64 is the SplitMix64 finaliser (Steele, Lea & Flood 2014) and
+// stream is usually StreamID(name). Both PCG state words depend on all three
+// inputs, so streams of different replications or ids start at unrelated
+// points of the 2^128 sequence. Golden-value tests pin this mapping.
 func NewStream(seed, replication, stream uint64) *rand.Rand {
 	k1, k2 := StreamKeys(seed, replication, stream)
 	return rand.New(rand.NewPCG(k1, k2))

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package sim
+
+import (
+	"testing"
+	"time"
+)
+
+func cpuTime() time.Duration { return 0 }
+
+func reportCPU(*testing.B, time.Duration, int) {}
