@@ -164,7 +164,7 @@ type Model struct {
 	joinPairs             [][2]int
 	lifeMean              float64
 	apps                  []app
-	legs                  []int32 // maxLegsPerApp per slot; -1 = outside option
+	legs                  []int32 // legsPerApp per slot; -1 = outside option
 	legsPerApp            int
 	free                  []int32
 	appsLive              int

@@ -215,7 +215,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 		}
 		return nil, err
 	}
-	sum, err := ReadSweepSummary(data)
+	sum, err := metrics.ReadSweepSummary(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
 	}
@@ -249,7 +249,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 }
 
 // sweepMeasure evaluates a term on a sweep's outputs.
-func sweepMeasure(sum *SweepSummary, id *sweepIdentity, rows []*PointRow, t scenarios.Term) (Measure, error) {
+func sweepMeasure(sum *metrics.SweepSummary, id *sweepIdentity, rows []*PointRow, t scenarios.Term) (Measure, error) {
 	m := Measure{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	val := func(p *float64, inf bool) float64 {
 		if p == nil {

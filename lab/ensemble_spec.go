@@ -18,7 +18,7 @@ import (
 // scenario's declaration order). The resolved scenario written to
 // scenario.toml records runs, seed and the chosen variants, so that
 // `legolab run DIR/scenario.toml` alone reproduces the run. The caller
-// sets Out, Jobs and the rest.
+// sets Jobs and the rest, and passes a Sink to Run.
 func NewEnsemble(spec *scenarios.Spec, variants []string, runs int, seed uint64) (*Ensemble, error) {
 	all := spec.VariantNames()
 	for i, name := range variants {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 )
@@ -21,7 +22,7 @@ import (
 // duplicated shard, and a shard that has not finished (resume it first).
 // With plots false the charts and report.html are left out. An out that
 // is not empty is refused unless force is set and it is a sweep folder.
-func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, error) {
+func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}
@@ -119,31 +120,30 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
 	for _, sd := range shards {
 		if same, _ := sameDir(sd.dir, out); same {
 			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
 		}
 	}
-	if err := prepareSweepDir(out, force, "use --force to replace it"); err != nil {
-		return nil, err
-	}
-	// A killed merge may have left temporary files of its outputs.
-	if err := RemoveStaleTemp(out); err != nil {
+	// Checked now, with the messages a sweep gives; the folder is replaced
+	// at once at the end.
+	if _, err := checkSweepDir(out, force, "use --force to replace it"); err != nil {
 		return nil, err
 	}
 	id := *ref.id
 	id.Shard, id.Shards = 1, 1
-	if err := writeCheckpoint(filepath.Join(out, CheckpointFile), id, rows, Shard{}); err != nil {
-		return nil, err
-	}
 	o := &sweepOutput{
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
 		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots,
 	}
-	return o.write(out)
+	files, sum, err := o.files()
+	if err != nil {
+		return nil, err
+	}
+	if err := commitFiles(&DirSink{Dir: out, Force: force}, false, files); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }
 
 // sweepFromFolder rebuilds a Sweep from a sweep or shard folder: its

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
@@ -53,16 +55,13 @@ type Sweep struct {
 	// Jobs is the number of replications run at once; < 1 means 1. The
 	// outputs do not depend on it.
 	Jobs int
-	// Out is the output directory.
-	Out string
 	// Shard selects the points this process runs; the zero value runs all.
 	Shard Shard
-	// Resume continues the checkpoint in Out instead of starting over.
+	// Resume continues the checkpoint in the sink's folder instead of
+	// starting over. Without it, the DirSink's Force allows starting over
+	// in a folder that holds a sweep already; a non-empty folder that is
+	// not a sweep folder is always refused.
 	Resume bool
-	// Force allows starting over in an Out that holds a sweep already
-	// (without Resume); a non-empty Out that is not a sweep folder is
-	// always refused.
-	Force bool
 	// NoReport leaves out the charts (plots/) and report.html; the data
 	// files and report.md are written all the same.
 	NoReport bool
@@ -91,13 +90,13 @@ type Sweep struct {
 // SweepResult is what Sweep.Run produced.
 type SweepResult struct {
 	// Summary is the content of summary.json; nil for a shard of several.
-	Summary *SweepSummary
+	Summary *metrics.SweepSummary
 	// Rows are the outcome rows of the points this process holds, by index.
 	Rows []*PointRow
 	// Computed counts the points computed in this run, Resumed those read
 	// back from the checkpoint.
 	Computed, Resumed int
-	// Dir is the output directory.
+	// Dir is the output directory; "" for a sink that is not a folder.
 	Dir string
 }
 
@@ -136,7 +135,11 @@ func ReadSweep(src []byte, path string) (*Sweep, error) {
 	base, berr := scenarios.Open(name)
 	if berr != nil {
 		at := file.ErrorAt("scenario", "cannot open the base scenario")
-		return nil, swJoinAfter(swJoin(ferr, at), at, berr)
+		var pe *scenarios.Error
+		if !errors.As(at, &pe) {
+			panic("lab: Sweep.ErrorAt did not return a *scenarios.Error")
+		}
+		return nil, swJoinAfter(swJoin(ferr, at), pe, berr)
 	}
 	return newSweep(file, src, base, ferr)
 }
@@ -205,11 +208,11 @@ func newSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec, ferr erro
 // is none.
 func swJoin(errs ...error) error {
 	var list []*scenarios.Error
-	seen := map[string]bool{}
+	seen := map[scenarios.Error]bool{}
 	for _, err := range errs {
 		for _, pe := range scenarios.Errors(err) {
-			if k := pe.Error(); !seen[k] {
-				seen[k] = true
+			if !seen[*pe] {
+				seen[*pe] = true
 				list = append(list, pe)
 			}
 		}
@@ -240,11 +243,11 @@ func swJoin(errs ...error) error {
 // swJoinAfter returns the problems of joined with those of extra placed
 // right after the problem at (whose lines they explain: the base
 // scenario's own problems, placed in another file).
-func swJoinAfter(joined, at, extra error) error {
+func swJoinAfter(joined error, at *scenarios.Error, extra error) error {
 	var out []error
 	for _, pe := range scenarios.Errors(joined) {
 		out = append(out, pe)
-		if pe.Error() == at.Error() {
+		if *pe == *at {
 			for _, x := range scenarios.Errors(extra) {
 				out = append(out, x)
 			}
@@ -329,11 +332,14 @@ func swHash(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Run runs the sweep's points of this shard that the checkpoint in Out
-// does not hold yet, appending each to the checkpoint as it completes, and
-// then writes the outputs (see docs/sweeps.md): for the whole sweep,
-// points.csv, sensitivity.csv, summary.json and the report; for one shard
-// of several, its points.csv, for `legolab merge`.
+// Run runs the sweep's points of this shard that the checkpoint in the
+// sink's folder does not hold yet, appending each to the checkpoint as it
+// completes, and then writes the outputs into sink (see docs/sweeps.md):
+// for the whole sweep, points.csv, sensitivity.csv, summary.json and the
+// report; for one shard of several, its points.csv, for `legolab merge`.
+// A DirSink's folder is then replaced as a whole by the finished outputs,
+// checkpoint included. A sink that is not a folder (MemorySink) keeps no
+// checkpoint, so the sweep cannot resume.
 //
 // Replications run in parallel, Jobs at a time, dispatched point-major so
 // that points complete roughly in order and only the points in flight hold
@@ -341,12 +347,12 @@ func swHash(b []byte) string {
 // points × replications. When ctx is cancelled Run returns an error
 // wrapping ctx.Err() and leaves the checkpoint holding every point that
 // completed.
-func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
+func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	if s.File == nil || s.Base == nil {
 		return nil, errors.New("lab: sweep without a sweep file or base scenario")
 	}
-	if s.Out == "" {
-		return nil, errors.New("lab: no output directory")
+	if sink == nil {
+		return nil, errors.New("lab: sweep without a sink")
 	}
 	if err := s.Shard.Valid(); err != nil {
 		return nil, err
@@ -389,21 +395,36 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		s.warn(w)
 	}
 
-	if err := os.MkdirAll(s.Out, 0o755); err != nil {
-		return nil, err
-	}
-	// A killed sweep may have left temporary files of its outputs.
-	if err := RemoveStaleTemp(s.Out); err != nil {
-		return nil, err
-	}
 	rows := make([]*PointRow, len(points))
-	ckpt, resumed, err := openCheckpoint(s.Out, id, s.Resume, s.Force, rows)
-	if err != nil {
-		return nil, err
+	dir, force := "", false
+	if f, ok := sink.(folderSink); ok {
+		dir, force = f.Folder(), f.force()
 	}
-	defer ckpt.Close()
-	if resumed > 0 {
-		s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
+	var ckpt *checkpoint
+	resumed := 0
+	switch {
+	case dir != "":
+		// A kill in the middle of the last commit may have left the
+		// folder, checkpoint and all, under a hidden name.
+		if err := outdir.Recover(filepath.Clean(dir)); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		// A killed sweep may have left temporary files of its checkpoint.
+		if err := outdir.RemoveStaleTemp(dir); err != nil {
+			return nil, err
+		}
+		if ckpt, resumed, err = openCheckpoint(dir, id, s.Resume, force, rows); err != nil {
+			return nil, err
+		}
+		defer ckpt.Close()
+		if resumed > 0 {
+			s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
+		}
+	case s.Resume:
+		return nil, fmt.Errorf("lab: cannot resume into a %T: it keeps no checkpoint", sink)
 	}
 	var todo []int
 	mine := 0
@@ -419,7 +440,7 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	if err := s.execute(ctx, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err
 	}
-	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: s.Out}
+	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: dir}
 	for i, r := range rows {
 		if shard.Has(i) {
 			res.Rows = append(res.Rows, r)
@@ -429,14 +450,19 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
 		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport,
 	}
-	if err := ckpt.finish(rows, shard); err != nil {
+	if err := ckpt.Close(); err != nil {
 		return nil, err
 	}
+	// The folder holds this sweep's checkpoint now, checked or started
+	// above: the finished outputs replace all of it at once.
 	if shard.Count > 1 {
-		return res, out.writeShard(s.Out, shard)
+		return res, commitFiles(sink, dir != "", out.shardFiles(shard))
 	}
-	sum, err := out.write(s.Out)
+	files, sum, err := out.files()
 	if err != nil {
+		return nil, err
+	}
+	if err := commitFiles(sink, dir != "", files); err != nil {
 		return nil, err
 	}
 	res.Summary = sum
@@ -519,6 +545,9 @@ dispatch:
 	}
 	err := g.Wait()
 	if ctx.Err() != nil {
+		if ckpt == nil {
+			return fmt.Errorf("lab: sweep interrupted: %w", context.Cause(ctx))
+		}
 		return fmt.Errorf("lab: sweep interrupted; the %s holds every completed point: %w", ckpt.path, context.Cause(ctx))
 	}
 	return err
