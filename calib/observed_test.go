@@ -43,7 +43,7 @@ func TestReadObservedErrors(t *testing.T) {
 	const head = "series,date,value,unit,kind,source,note\n"
 	cases := []struct {
 		name, in string
-		want []string
+		want     []string
 	}{
 		{"bad kind", head + "a,2020-01-01,1,u,bogus,http://x,\n", []string{"x.csv:2:18: column kind"}},
 		{"bad date and value", head + "a,2020-13-01,abc,u,point,http://x,\n", []string{"x.csv:2:3: column date", "x.csv:2:14: column value"}},

@@ -111,8 +111,8 @@ func SBC(ctx context.Context, prior Independent, sim Simulator, targetsOf func(s
 	}
 	out := make([]one, s.Histories)
 	hist := func(h int) one {
-		truth := prior.Sample(stream(s.Seed, h, 0, 3))
-		x, err := sim(ctx, truth, stream(s.Seed, h, 0, 4))
+		truth := prior.Sample(stream(s.Seed, h, 0, streamSBCTruth))
+		x, err := sim(ctx, truth, stream(s.Seed, h, 0, streamSBCHistory))
 		if err != nil {
 			return one{err: err}
 		}
@@ -124,7 +124,7 @@ func SBC(ctx context.Context, prior Independent, sim Simulator, targetsOf func(s
 		if err != nil {
 			return one{err: fmt.Errorf("history %d: %w", h, err)}
 		}
-		draws := res.Final.Draw(stream(s.Seed, h, 0, 5), s.Draws)
+		draws := res.Final.Draw(stream(s.Seed, h, 0, streamSBCDraws), s.Draws)
 		o := one{ranks: make([]int, d), covered: make([][]bool, d), stop: res.Stop}
 		for k := range d {
 			for _, th := range draws {

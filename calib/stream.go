@@ -13,7 +13,11 @@ import "math/rand/v2"
 const (
 	streamProposal = 0
 	streamSimulate = 1
-	streamDraws    = 2 // posterior draws (Population.Draw callers pass their own)
+	// SBC history h: the true θ, its synthetic history, the posterior draws
+	// it is ranked among, each from stream(seed, h, 0, kind).
+	streamSBCTruth   = 3
+	streamSBCHistory = 4
+	streamSBCDraws   = 5
 )
 
 func mix64(z uint64) uint64 {
