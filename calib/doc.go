@@ -16,7 +16,8 @@
 // ABC-SMC: Run is population Monte Carlo (Beaumont et al. 2009) with the adaptive tolerance of
 // Del Moral, Doucet & Jasra (2012): an N(0, 2Σ) perturbation kernel, importance weights
 // π(θ)/Σ w K, ESS, stop rules that cannot stall (Settings), byte-identical results for any
-// worker count, and Checkpoint/Resume per generation.
+// worker count, and Checkpoint/Resume per generation. State.RegressionAdjust is Beaumont,
+// Zhang & Balding's (2002) local-linear adjustment.
 //
 // Validation: Bass is a cheap stand-in simulator (Bass 1969 with Poisson yearly adopters) and
 // SBC is simulation-based calibration (Talts et al. 2018) with χ² rank uniformity (Holm) and
