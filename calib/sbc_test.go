@@ -13,7 +13,7 @@ var sbcFull = flag.Bool("sbc.full", false, "run the full simulation-based calibr
 // sbcBassSettings are the ABC-SMC settings both SBC runs calibrate each
 // Bass history with.
 func sbcBassSettings() Settings {
-	return Settings{Particles: 200, MaxGenerations: 12, MaxSimulations: 50_000, MinEpsDecrease: 0.05}
+	return Settings{Particles: 200, MaxGenerations: 14, MaxSimulations: 60_000, MinEpsDecrease: 0.05}
 }
 
 func logSBC(t *testing.T, r *SBCResult, took time.Duration) {
@@ -25,7 +25,9 @@ func logSBC(t *testing.T, r *SBCResult, took time.Duration) {
 }
 
 // TestSBCBass runs a small simulation-based calibration of the 3-parameter
-// Bass stand-in: 40 histories, 19 posterior draws, 5 rank bins. If the ABC
+// Bass stand-in, fitted to the three Reduce summaries (with the ten yearly
+// counts as summaries ε stalls at their noise floor, and the full check
+// fails on the over-wide posterior; see docs/calibration.md): 40 histories, 19 posterior draws, 5 rank bins. If the ABC
 // posterior were exact, the test would fail falsely with probability at
 // most 0.005 (Holm's family-wise level over the three χ² tests) + 12 ×
 // 0.0005 (each coverage check's two-sided exact binomial level) = 1.1%, by
@@ -39,7 +41,7 @@ func TestSBCBass(t *testing.T) {
 	}
 	start := time.Now()
 	b := Bass{Years: 10}
-	r, err := SBC(context.Background(), BassPrior(), b.Simulate, b.Targets, SBCSettings{
+	r, err := SBC(context.Background(), BassPrior(), b.SimulateReduced, b.ReducedTargets, SBCSettings{
 		Histories: 40, Draws: 19, Bins: 5, Alpha: 0.005, CoverageAlpha: 0.0005,
 		Workers: 2, Seed: 2026, Calibration: sbcBassSettings(),
 	})
@@ -64,7 +66,7 @@ func TestSBCFull(t *testing.T) {
 	}
 	start := time.Now()
 	b := Bass{Years: 10}
-	r, err := SBC(context.Background(), BassPrior(), b.Simulate, b.Targets, SBCSettings{
+	r, err := SBC(context.Background(), BassPrior(), b.SimulateReduced, b.ReducedTargets, SBCSettings{
 		Histories: 200, Workers: 2, Seed: 1969, Calibration: sbcBassSettings(),
 		Progress: func(done int) {
 			if done%20 == 0 {
@@ -131,7 +133,9 @@ func BenchmarkBassSimulate(b *testing.B) {
 func BenchmarkCalibrateBass(b *testing.B) {
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			p, _ := bassProblem(3)
+			bass := Bass{Years: 10}
+			x, _ := bass.SimulateReduced(context.Background(), []float64{0.02, 0.45, 1500}, stream(3, 0, 0, 0))
+			p := Problem{Prior: BassPrior(), Simulator: bass.SimulateReduced, Targets: bass.ReducedTargets(x)}
 			s := sbcBassSettings()
 			s.Workers = w
 			b.ReportAllocs()
