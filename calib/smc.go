@@ -51,6 +51,14 @@ type Settings struct {
 	// generation may achieve (ε_next measured with the generation's own
 	// scales); below it the run stops after that generation. Default 0.01.
 	MinEpsDecrease float64
+	// Kernel is the perturbation kernel: KernelStandard (the default), one
+	// N(0, 2Σ) for every particle, Σ the weighted covariance of the previous
+	// generation (Beaumont et al. 2009); or KernelOLCM, Filippi, Barnes,
+	// Cornebise & Stumpf's (2013) optimal local covariance matrix: for
+	// ancestor θ_j, Σ_j = Σ_k w̃_k (θ_k − θ_j)(θ_k − θ_j)ᵀ over the previous
+	// particles k already within the new ε (w̃ their renormalised weights),
+	// falling back to the standard kernel when fewer than two are.
+	Kernel KernelKind
 	// Workers is the number of simulations run at once. Default 1. The
 	// result does not depend on it.
 	Workers int
@@ -99,6 +107,9 @@ func (s Settings) withDefaults() Settings {
 	if s.Batch == 0 {
 		s.Batch = s.Particles
 	}
+	if s.Kernel == "" {
+		s.Kernel = KernelStandard
+	}
 	return s
 }
 
@@ -128,8 +139,20 @@ func (s Settings) validate() error {
 	if s.Batch < 1 {
 		errs = append(errs, fmt.Errorf("calib: settings.batch: must be >= 1, got %d", s.Batch))
 	}
+	if s.Kernel != KernelStandard && s.Kernel != KernelOLCM {
+		errs = append(errs, fmt.Errorf("calib: settings.kernel: %q; want standard or olcm", s.Kernel))
+	}
 	return joinErrs(errs)
 }
+
+// KernelKind names a perturbation kernel (Settings.Kernel).
+type KernelKind string
+
+// The kernels.
+const (
+	KernelStandard KernelKind = "standard"
+	KernelOLCM     KernelKind = "olcm"
+)
 
 // StopRule says why a run ended.
 type StopRule string
@@ -301,7 +324,11 @@ type attempt struct {
 type kernel struct {
 	prev *State
 	cum  []float64 // cumulative weights
-	chol []float64 // lower Cholesky factor of 2Σ, row-major dim×dim
+	// chol[j] is the lower Cholesky factor (row-major dim×dim) of ancestor
+	// j's covariance, and logDet[j] = ln det of that factor; with the
+	// standard kernel every j shares one.
+	chol   [][]float64
+	logDet []float64
 }
 
 func (r *runner) newKernel(prev *State) *kernel {
@@ -333,7 +360,63 @@ func (r *runner) newKernel(prev *State) *kernel {
 		c += v
 		cum[i] = c
 	}
-	return &kernel{prev: prev, cum: cum, chol: cholesky(cov, d)}
+	k := &kernel{prev: prev, cum: cum, chol: make([][]float64, len(w)), logDet: make([]float64, len(w))}
+	std := cholesky(cov, d)
+	for j := range k.chol {
+		k.chol[j] = std
+	}
+	if r.s.Kernel == KernelOLCM {
+		r.olcm(k, prev)
+	}
+	for j, l := range k.chol {
+		for a := range d {
+			k.logDet[j] += math.Log(l[a*d+a])
+		}
+	}
+	return k
+}
+
+// olcm sets each ancestor's covariance to Filippi et al.'s (2013) optimal
+// local one: Σ_j = C + (m − θ_j)(m − θ_j)ᵀ, with m and C the weighted mean
+// and covariance of the previous particles within the next ε.
+func (r *runner) olcm(k *kernel, prev *State) {
+	d := r.dim
+	dist := &Distance{Targets: r.p.Targets, Scales: prev.NextScales}
+	var in []int
+	tot := 0.0
+	for i, x := range prev.Summaries {
+		if dist.Of(x) <= prev.NextEps && prev.Weights[i] > 0 {
+			in = append(in, i)
+			tot += prev.Weights[i]
+		}
+	}
+	if len(in) < 2 {
+		return
+	}
+	m := make([]float64, d)
+	for _, i := range in {
+		for a := range d {
+			m[a] += prev.Weights[i] / tot * prev.Particles[i][a]
+		}
+	}
+	c := make([]float64, d*d)
+	for _, i := range in {
+		w := prev.Weights[i] / tot
+		for a := range d {
+			for b := range d {
+				c[a*d+b] += w * (prev.Particles[i][a] - m[a]) * (prev.Particles[i][b] - m[b])
+			}
+		}
+	}
+	sj := make([]float64, d*d)
+	for j, th := range prev.Particles {
+		for a := range d {
+			for b := range d {
+				sj[a*d+b] = c[a*d+b] + (m[a]-th[a])*(m[b]-th[b])
+			}
+		}
+		k.chol[j] = cholesky(sj, d)
+	}
 }
 
 // cholesky returns the lower factor of the symmetric d×d matrix a, adding a
@@ -397,17 +480,19 @@ func (k *kernel) propose(rp *rand.Rand, d int) []float64 {
 		z[i] = rp.NormFloat64()
 	}
 	th := slices.Clone(k.prev.Particles[j])
+	l := k.chol[j]
 	for a := range d {
 		for b := 0; b <= a; b++ {
-			th[a] += k.chol[a*d+b] * z[b]
+			th[a] += l[a*d+b] * z[b]
 		}
 	}
 	return th
 }
 
-// logDensitySum is ln Σ_j w_j exp(−½|L⁻¹(θ − θ_j)|²), the kernel mixture
-// density at θ up to the constant that is the same for every particle of
-// the generation (and so cancels in the normalised weights).
+// logDensitySum is ln Σ_j w_j exp(−½|L_j⁻¹(θ − θ_j)|²)/det L_j, the kernel
+// mixture density at θ up to the factor (2π)^{−d/2}, which is the same for
+// every particle of the generation (and so cancels in the normalised
+// weights).
 func (k *kernel) logDensitySum(th []float64, d int, z []float64) float64 {
 	maxv := math.Inf(-1)
 	vals := make([]float64, len(k.prev.Particles))
@@ -417,15 +502,16 @@ func (k *kernel) logDensitySum(th []float64, d int, z []float64) float64 {
 			continue
 		}
 		q := 0.0
+		l := k.chol[j]
 		for a := range d {
 			s := th[a] - tj[a]
 			for b := range a {
-				s -= k.chol[a*d+b] * z[b]
+				s -= l[a*d+b] * z[b]
 			}
-			z[a] = s / k.chol[a*d+a]
+			z[a] = s / l[a*d+a]
 			q += z[a] * z[a]
 		}
-		vals[j] = math.Log(k.prev.Weights[j]) - 0.5*q
+		vals[j] = math.Log(k.prev.Weights[j]) - 0.5*q - k.logDet[j]
 		maxv = math.Max(maxv, vals[j])
 	}
 	s := 0.0

@@ -53,6 +53,12 @@ func poissonProblem(prior gammaPrior, n, sum int) Problem {
 // (a near-normal posterior). The tolerances are 4 of those sds: a false
 // failure has probability below 1e-4 per check at a random seed.
 func TestExactPosteriorPoissonGamma(t *testing.T) {
+	for _, k := range []KernelKind{KernelStandard, KernelOLCM} {
+		t.Run(string(k), func(t *testing.T) { exactPoissonGamma(t, k) })
+	}
+}
+
+func exactPoissonGamma(t *testing.T, kernel KernelKind) {
 	prior := gammaPrior{A: 3, B: 0.5}
 	r := rand.New(rand.NewPCG(1, 2))
 	const n, lambda = 10, 4.0
@@ -69,7 +75,7 @@ func TestExactPosteriorPoissonGamma(t *testing.T) {
 	// |ΔS| ≤ 1 instead of reaching the exact match.
 	var errs []float64 // |var − exact| / exact per generation
 	res, err := Run(context.Background(), poissonProblem(prior, n, sum), Settings{
-		Particles: 1000, MaxGenerations: 15, Seed: 7, Workers: 2, Alpha: 0.25,
+		Particles: 1000, MaxGenerations: 15, Seed: 7, Workers: 2, Alpha: 0.25, Kernel: kernel,
 		Checkpoint: func(st *State) error {
 			errs = append(errs, math.Abs(st.Var()[0]-wantVar)/wantVar)
 			return nil
@@ -122,8 +128,14 @@ func marshal(t *testing.T, v any) []byte {
 // for 1 and 3 workers, and after resuming from every generation's
 // checkpoint decoded from JSON.
 func TestWorkersAndResumeSameBytes(t *testing.T) {
+	for _, k := range []KernelKind{KernelStandard, KernelOLCM} {
+		t.Run(string(k), func(t *testing.T) { sameBytes(t, k) })
+	}
+}
+
+func sameBytes(t *testing.T, kernel KernelKind) {
 	p, _ := bassProblem(3)
-	base := Settings{Particles: 100, MaxGenerations: 5, Seed: 11, Batch: 64}
+	base := Settings{Particles: 100, MaxGenerations: 5, Seed: 11, Batch: 64, Kernel: kernel}
 	var checkpoints [][]byte
 	var progress []Generation
 	s1 := base
