@@ -103,11 +103,11 @@ func ReadObserved(r io.Reader, name string) ([]Observation, error) {
 	seen := map[string]int{} // series + date -> line
 	for row := 1; ; row++ {
 		rec, err := cr.Read()
+		if lr.N <= 0 { // the limit was reached: whatever was read may be cut short
+			return nil, fmt.Errorf("calib: %s: larger than %d bytes", name, MaxObservedBytes)
+		}
 		if errors.Is(err, io.EOF) {
 			break
-		}
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("calib: %s: larger than %d bytes", name, MaxObservedBytes)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("calib: %s: %w", name, err))
