@@ -39,6 +39,10 @@ type Collector struct {
 	days   []float64
 	values [][]float64
 	obs    agents.Observation
+	// r is the reading the reporters see. It is a field, not a local of
+	// Sample, because a local whose address reaches an indirect call
+	// (rep.report) escapes: one heap allocation per sample.
+	r reading
 	// Cumulative counts at the previous sample, for composed_share_new.
 	prevBuilders, prevComposed int
 }
@@ -78,7 +82,7 @@ func (c *Collector) Sample() {
 	o := &c.obs
 	c.model.Observe(o)
 	c.days = append(c.days, o.Day)
-	r := reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
+	c.r = reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
 	k := 0
 	for i := range observables {
@@ -91,7 +95,7 @@ func (c *Collector) Sample() {
 			n = c.nHubs
 		}
 		for j := range n {
-			c.values[k] = append(c.values[k], rep.report(&r, j))
+			c.values[k] = append(c.values[k], rep.report(&c.r, j))
 			k++
 		}
 	}
