@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/stats"
 )
 
 // setupProtocols resolves the named protocols, then draws every population
@@ -197,7 +198,9 @@ func (m *Model) mechanisms(verif, incent, key string) (int, int, error) {
 }
 
 // draw samples a population parameter. lo and hi are the default uniform
-// range used when the distribution is entirely unset.
+// range used when the distribution is entirely unset. A truncated normal
+// is sampled by inverse CDF (stats.Normal), so a window far from the mean
+// still gets values spread as the truncated distribution says.
 func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
 	switch d.Dist {
 	case "", "const":
@@ -209,7 +212,7 @@ func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
 		}
 		return d.Value
 	case "uniform":
-		return d.Min + (d.Max-d.Min)*r.Float64()
+		return stats.Uniform{Min: d.Min, Max: d.Max}.Rand(r)
 	case "beta":
 		a, b := d.Min, d.Max
 		if a == 0 && b == 0 {
@@ -218,15 +221,7 @@ func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
 		return a + (b-a)*betaVariate(r, d.A, d.B)
 	case "normal":
 		if d.Min < d.Max {
-			// Truncation by rejection, with a bounded number of tries and a
-			// clamp so a far-off window cannot loop forever.
-			for range 1000 {
-				x := d.Mean + d.SD*r.NormFloat64()
-				if x >= d.Min && x <= d.Max {
-					return x
-				}
-			}
-			return clamp(d.Mean, d.Min, d.Max)
+			return stats.Normal{Mu: d.Mean, Sigma: d.SD, Min: d.Min, Max: d.Max}.Rand(r)
 		}
 		return d.Mean + d.SD*r.NormFloat64()
 	case "lognormal":
@@ -235,39 +230,10 @@ func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
 	panic(fmt.Sprintf("agents: unknown distribution %q", d.Dist))
 }
 
-// betaVariate draws Beta(a, b) as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b).
+// betaVariate draws Beta(a, b) on [0, 1] (stats.Beta: in log space when a
+// shape is below 1, so tiny shapes give values near 0 or 1, not 0.5).
 func betaVariate(r *rand.Rand, a, b float64) float64 {
-	x := gammaVariate(r, a)
-	y := gammaVariate(r, b)
-	if x+y == 0 {
-		return 0.5
-	}
-	return x / (x + y)
-}
-
-// gammaVariate draws Gamma(k, 1) by Marsaglia & Tsang (2000), with the
-// k < 1 boost Gamma(k) = Gamma(k+1)·U^{1/k}.
-func gammaVariate(r *rand.Rand, k float64) float64 {
-	if k <= 0 {
-		return 0
-	}
-	if k < 1 {
-		return gammaVariate(r, k+1) * math.Pow(r.Float64(), 1/k)
-	}
-	d := k - 1.0/3
-	c := 1 / math.Sqrt(9*d)
-	for {
-		x := r.NormFloat64()
-		v := 1 + c*x
-		if v <= 0 {
-			continue
-		}
-		v = v * v * v
-		u := r.Float64()
-		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
-			return d * v
-		}
-	}
+	return stats.Beta{A: a, B: b, Min: 0, Max: 1}.Rand(r)
 }
 
 func clamp(x, lo, hi float64) float64 {

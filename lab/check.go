@@ -13,6 +13,7 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // CheckResult is one [[expect]] assertion evaluated on a run or sweep
@@ -215,7 +216,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 		}
 		return nil, err
 	}
-	sum, err := ReadSweepSummary(data)
+	sum, err := metrics.ReadSweepSummary(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
 	}
@@ -223,7 +224,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	}
 	rows = byIndex
 	sample := rows
-	if sum.Design == scenarios.DesignSobol {
+	if sum.Design == sweeps.DesignSobol {
 		sample = rows[:2*sum.Samples]
 	}
 	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {
@@ -249,7 +250,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 }
 
 // sweepMeasure evaluates a term on a sweep's outputs.
-func sweepMeasure(sum *SweepSummary, id *sweepIdentity, rows []*PointRow, t scenarios.Term) (Measure, error) {
+func sweepMeasure(sum *metrics.SweepSummary, id *sweepIdentity, rows []*PointRow, t scenarios.Term) (Measure, error) {
 	m := Measure{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	val := func(p *float64, inf bool) float64 {
 		if p == nil {

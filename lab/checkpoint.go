@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/legolab/legolab/internal/outdir"
 )
 
 // CheckpointFile is the name of a sweep's checkpoint in its output folder.
@@ -93,13 +95,9 @@ type checkpoint struct {
 	id   sweepIdentity
 }
 
-// sweepOutputs are the files a sweep folder may hold besides the
-// checkpoint; a fresh start removes stale ones.
-var sweepOutputs = []string{PointsFile, SensitivityFile, SweepSummaryFile, SweepFile, "scenario.toml", "report.md", "report.html", "plots"}
-
 // openCheckpoint opens dir's checkpoint for a run of id. Without resume it
 // starts a fresh one, after checking that dir is empty, or a sweep folder
-// and force is set, and removing the previous outputs. With resume it reads the points
+// and force is set, and emptying it. With resume it reads the points
 // already there into rows (by index), ignoring a truncated last line, and
 // returns how many it read; a checkpoint of another computation is
 // refused, saying what differs.
@@ -122,7 +120,7 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := WriteFileAtomic(path, func(w io.Writer) error {
+	if err := outdir.WriteFile(path, func(w io.Writer) error {
 		_, err := w.Write(append(header, '\n'))
 		return err
 	}); err != nil {
@@ -133,28 +131,40 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 }
 
 // prepareSweepDir refuses a non-empty dir that is not a sweep folder, and
-// a sweep folder unless force, saying hint; with force it removes the
-// sweep folder's previous outputs.
+// a sweep folder unless force, saying hint; with force it empties the
+// sweep folder, whatever its files are called, so that nothing of the
+// previous sweep can be mistaken for the new one's.
 func prepareSweepDir(dir string, force bool, hint string) error {
-	entries, err := os.ReadDir(dir)
+	entries, err := checkSweepDir(dir, force, hint)
 	if err != nil {
 		return err
 	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
-		return fmt.Errorf("%s is not empty and is not a sweep folder (no %s); choose another --out", dir, CheckpointFile)
-	}
-	if !force {
-		return fmt.Errorf("%s already holds a sweep; %s", dir, hint)
-	}
-	for _, name := range append([]string{CheckpointFile}, sweepOutputs...) {
-		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkSweepDir refuses a non-empty dir that is not a sweep folder, and a
+// sweep folder unless force, saying hint. It returns dir's entries; a
+// missing dir has none.
+func checkSweepDir(dir string, force bool, hint string) ([]os.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil || len(entries) == 0 {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
+		return nil, fmt.Errorf("%s is not empty and is not a sweep folder (no %s); choose another --out", dir, CheckpointFile)
+	}
+	if !force {
+		return nil, fmt.Errorf("%s already holds a sweep; %s", dir, hint)
+	}
+	return entries, nil
 }
 
 // resume reads an existing checkpoint into rows. ok is false when there is
@@ -255,8 +265,12 @@ func swStrictJSON(b []byte, v any) error {
 	return nil
 }
 
-// append writes one completed point and fsyncs it.
+// append writes one completed point and fsyncs it; a nil checkpoint (a
+// sweep into a sink that is not a folder) keeps nothing.
 func (c *checkpoint) append(row *PointRow) error {
+	if c == nil {
+		return nil
+	}
 	b, err := json.Marshal(row)
 	if err != nil {
 		return err
@@ -267,37 +281,27 @@ func (c *checkpoint) append(row *PointRow) error {
 	return c.f.Sync()
 }
 
-// finish rewrites the checkpoint with its rows in index order, atomically,
-// so that a finished sweep's folder does not depend on the order points
-// completed in.
-func (c *checkpoint) finish(rows []*PointRow, sh Shard) error {
-	if err := c.Close(); err != nil {
+// writeCheckpoint writes a complete checkpoint of the rows of shard sh, in
+// index order, so that a finished sweep's folder does not depend on the
+// order points completed in.
+func writeCheckpoint(w io.Writer, id sweepIdentity, rows []*PointRow, sh Shard) error {
+	id.Format = checkpointFormat
+	enc := json.NewEncoder(w)
+	if err := enc.Encode(id); err != nil {
 		return err
 	}
-	return writeCheckpoint(c.path, c.id, rows, sh)
-}
-
-// writeCheckpoint writes a complete checkpoint of the rows of shard sh.
-func writeCheckpoint(path string, id sweepIdentity, rows []*PointRow, sh Shard) error {
-	id.Format = checkpointFormat
-	return WriteFileAtomic(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		if err := enc.Encode(id); err != nil {
+	for i, r := range rows {
+		if !sh.Has(i) {
+			continue
+		}
+		if r == nil {
+			return fmt.Errorf("lab: point %d missing from a finished checkpoint", i)
+		}
+		if err := enc.Encode(r); err != nil {
 			return err
 		}
-		for i, r := range rows {
-			if !sh.Has(i) {
-				continue
-			}
-			if r == nil {
-				return fmt.Errorf("lab: point %d missing from a finished checkpoint", i)
-			}
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Close closes the checkpoint file; it is safe to call twice.

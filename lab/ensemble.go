@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -64,10 +65,6 @@ type Ensemble struct {
 	// Jobs is the number of replications run at once; < 1 means 1. The
 	// outputs do not depend on it.
 	Jobs int
-	// Out is the output directory. Force allows replacing a non-empty one
-	// (see StageDir).
-	Out   string
-	Force bool
 	// Version is the legolab version recorded in the summary.
 	Version string
 	// Trace, when not nil, receives the event trace of replication 0 of the
@@ -78,8 +75,9 @@ type Ensemble struct {
 	Progress func(done, total int)
 	// Replicate runs one replication. Nil means the model's Replicate.
 	Replicate ReplicateFunc
-	// Report, when not nil, renders the report from the saved data; its
-	// files are written into Out next to the data.
+	// Report, when not nil, renders the report from the saved data, read
+	// back from the sink (which must then implement fs.FS, as DirSink and
+	// MemorySink do); its files are written next to the data.
 	Report ReportFunc
 }
 
@@ -87,7 +85,7 @@ type Ensemble struct {
 type Result struct {
 	// Summary is the content of summary.json.
 	Summary *metrics.Summary
-	// Dir is the output directory.
+	// Dir is the output directory; "" for a sink that is not a folder.
 	Dir string
 }
 
@@ -100,9 +98,9 @@ func modelReplicate(ctx context.Context, spec *scenarios.Spec, variant string, i
 	return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
 }
 
-// Run runs the ensemble and writes its outputs into e.Out: summary.json,
+// Run runs the ensemble and writes its outputs into sink: summary.json,
 // runs.csv, series.csv, scenario.toml, graphs.json and the report's files,
-// each atomically, all swapped into place at once at the end.
+// all committed at once at the end (a DirSink swaps them into place).
 //
 // Replications run in parallel, Jobs at a time, and are consumed in
 // replication order through a bounded reorder buffer, so every output is
@@ -113,30 +111,27 @@ func modelReplicate(ctx context.Context, spec *scenarios.Spec, variant string, i
 // results for the replications that finished in order (the same count for
 // every variant), with the summary marked partial; it then returns the
 // Result and an error wrapping ctx.Err(). If no replication finished,
-// nothing is written. Any other error leaves the previous contents of Out
+// nothing is written. Any other error leaves the sink's previous contents
 // untouched.
-func (e *Ensemble) Run(ctx context.Context) (*Result, error) {
+func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	if err := e.check(); err != nil {
 		return nil, err
+	}
+	if sink == nil {
+		return nil, errors.New("lab: ensemble without a sink")
 	}
 	replicate := e.Replicate
 	if replicate == nil {
 		replicate = modelReplicate
 	}
-	out, err := StageDir(e.Out, e.Force)
+	if err := sink.Begin(reports.SummaryFile, false); err != nil {
+		return nil, err
+	}
+	defer sink.Abort()
+	runsFile, err := sink.Create(reports.RunsFile)
 	if err != nil {
 		return nil, err
 	}
-	defer out.Abort()
-	runsPath, err := out.Path(reports.RunsFile)
-	if err != nil {
-		return nil, err
-	}
-	runsFile, err := CreateAtomic(runsPath)
-	if err != nil {
-		return nil, err
-	}
-	defer runsFile.Abort()
 	names := make([]string, len(e.Variants))
 	for v, vr := range e.Variants {
 		names[v] = vr.Name
@@ -187,7 +182,7 @@ func (e *Ensemble) Run(ctx context.Context) (*Result, error) {
 	if err := runs.Flush(); err != nil {
 		return nil, err
 	}
-	if err := runsFile.Commit(); err != nil {
+	if err := runsFile.Close(); err != nil {
 		return nil, err
 	}
 
@@ -212,23 +207,23 @@ func (e *Ensemble) Run(ctx context.Context) (*Result, error) {
 		{reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, graphs) }},
 	}
 	for _, f := range writes {
-		if err := out.WriteFile(f.name, f.write); err != nil {
+		if err := writeTo(sink, f.name, f.write); err != nil {
 			return nil, err
 		}
 	}
 	var reportErr error
 	if e.Report != nil {
-		reportErr = e.writeReport(out)
+		reportErr = e.writeReport(sink)
 	}
-	if err := out.Commit(); err != nil {
+	if err := sink.Commit(); err != nil {
 		return nil, err
 	}
-	res := &Result{Summary: sum, Dir: out.Target}
+	res := &Result{Summary: sum, Dir: sinkFolder(sink)}
 	switch {
 	case interrupted:
 		return res, fmt.Errorf("lab: interrupted after %d of %d replications per variant: %w", completed, e.Runs, context.Cause(ctx))
 	case reportErr != nil:
-		return res, fmt.Errorf("%w: %v (the data files are in %s)", ErrReport, reportErr, out.Target)
+		return res, fmt.Errorf("%w: %v (the data files are in %s)", ErrReport, reportErr, res.Dir)
 	}
 	return res, nil
 }
@@ -244,8 +239,6 @@ func (e *Ensemble) check() error {
 		return fmt.Errorf("lab: runs must be at least 1, got %d", e.Runs)
 	case !(e.Scenario.HorizonDays > 0):
 		return fmt.Errorf("lab: horizon must be positive, got %g days", e.Scenario.HorizonDays)
-	case e.Out == "":
-		return errors.New("lab: no output directory")
 	}
 	for _, v := range e.Variants {
 		if v.Spec == nil {
@@ -436,8 +429,16 @@ func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *met
 
 // writeReport renders the report from the staged data, read back as
 // `legolab report` would, and writes its files next to the data.
-func (e *Ensemble) writeReport(out *Dir) error {
-	d, err := reports.ReadDir(out.Staging)
+func (e *Ensemble) writeReport(sink Sink) error {
+	fsys, ok := sink.(fs.FS)
+	if !ok {
+		return fmt.Errorf("lab: a %T cannot read back the data for the report", sink)
+	}
+	name := sinkFolder(sink)
+	if d, ok := sink.(*DirSink); ok && d.out != nil {
+		name = d.out.Staging
+	}
+	d, err := reports.ReadFS(fsys, name)
 	if err != nil {
 		return err
 	}
@@ -446,9 +447,21 @@ func (e *Ensemble) writeReport(out *Dir) error {
 		return err
 	}
 	for _, f := range files {
-		if err := out.WriteFile(f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
+		if err := writeTo(sink, f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeTo writes the file name into sink.
+func writeTo(sink Sink, name string, write func(io.Writer) error) error {
+	f, err := sink.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		return err // the sink's Abort removes it
+	}
+	return f.Close()
 }

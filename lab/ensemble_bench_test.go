@@ -35,8 +35,7 @@ func BenchmarkEnsemble(b *testing.B) {
 					b.Fatal(err)
 				}
 				e.Jobs = jobs
-				e.Out = filepath.Join(root, fmt.Sprint(i))
-				if _, err := e.Run(context.Background()); err != nil {
+				if _, err := e.Run(context.Background(), &DirSink{Dir: filepath.Join(root, fmt.Sprint(i))}); err != nil {
 					b.Fatal(err)
 				}
 				reps += runs * len(e.Variants)
@@ -79,9 +78,8 @@ func BenchmarkEnsembleOverhead(b *testing.B) {
 					b.Fatal(err)
 				}
 				e.Jobs = 2
-				e.Out = filepath.Join(root, fmt.Sprint(i))
 				e.Replicate = canned
-				if _, err := e.Run(context.Background()); err != nil {
+				if _, err := e.Run(context.Background(), &DirSink{Dir: filepath.Join(root, fmt.Sprint(i))}); err != nil {
 					b.Fatal(err)
 				}
 				reps += runs * len(e.Variants)

@@ -8,15 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -95,7 +98,7 @@ func (f *fake) replicate(ctx context.Context, spec *scenarios.Spec, variant stri
 
 // fakeEnsemble returns an ensemble of two variants of a three-year weekly
 // scenario, writing into dir.
-func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
+func fakeEnsemble(f *fake, dir string, runs int, jobs int) *testEnsemble {
 	base := &scenarios.Spec{
 		Name: "fake", Start: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
 		HorizonDays: 3 * 365, SampleEveryDays: 7, Runs: runs, Seed: 7,
@@ -104,7 +107,7 @@ func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
 	slow, quick := *base, *base
 	slow.Builders.QPerYear = 0.4
 	quick.Builders.QPerYear = 0.7
-	return &Ensemble{
+	return &testEnsemble{Out: dir, Ensemble: &Ensemble{
 		Scenario: base,
 		Variants: []Variant{
 			{Name: "defacto", Description: "slow", Spec: &slow},
@@ -113,9 +116,20 @@ func fakeEnsemble(f *fake, dir string, runs int, jobs int) *Ensemble {
 		Observables:  fakeObservables,
 		ScenarioTOML: []byte("name = \"fake\"\n"),
 		Parameters:   []metrics.Parameter{{Key: "horizon_days", Value: "1095"}},
-		Runs:         runs, Seed: 7, Jobs: jobs, Out: dir, Version: "test",
+		Runs:         runs, Seed: 7, Jobs: jobs, Version: "test",
 		Replicate: f.replicate,
-	}
+	}}
+}
+
+// testEnsemble is an ensemble with the folder it runs into.
+type testEnsemble struct {
+	*Ensemble
+	Out   string
+	Force bool
+}
+
+func (e *testEnsemble) Run(ctx context.Context) (*Result, error) {
+	return e.Ensemble.Run(ctx, &DirSink{Dir: e.Out, Force: e.Force})
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -355,7 +369,7 @@ func TestEnsembleForce(t *testing.T) {
 		t.Errorf("empty dir: %v", err)
 	}
 	// A second run into it is refused without force, and leaves it alone.
-	if err := run(empty, false); !errors.Is(err, ErrNotEmpty) {
+	if err := run(empty, false); !errors.Is(err, outdir.ErrNotEmpty) {
 		t.Errorf("non-empty dir without force: err %v; want ErrNotEmpty", err)
 	}
 	// With force the old contents go, the new ones come.
@@ -491,5 +505,42 @@ func TestEnsembleMemory(t *testing.T) {
 	t.Logf("peak live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
 	if ratio > 1.3 {
 		t.Errorf("peak heap ratio %.2f; want <= 1.3", ratio)
+	}
+}
+
+// TestMemorySinkSameFiles checks that an ensemble kept in memory holds the
+// same files, byte for byte, as one written to a folder, report included.
+func TestMemorySinkSameFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	e := fakeEnsemble(newFake(), dir, 6, 2)
+	e.Report = reports.Files
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mem := &MemorySink{}
+	res, err := e.Ensemble.Run(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Dir != "" {
+		t.Errorf("Dir %q; want \"\" for a memory sink", res.Dir)
+	}
+	var onDisk []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			onDisk = append(onDisk, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	names := mem.Names()
+	slices.Sort(names)
+	if !slices.Equal(names, onDisk) {
+		t.Fatalf("memory sink files %v; folder has %v", names, onDisk)
+	}
+	for _, n := range names {
+		if !bytes.Equal(mem.File(n), readFile(t, filepath.Join(dir, filepath.FromSlash(n)))) {
+			t.Errorf("%s differs between the memory sink and the folder", n)
+		}
 	}
 }

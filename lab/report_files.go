@@ -7,8 +7,37 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
 )
+
+// RegenerateReport rewrites the report of the run or sweep folder dir
+// from its saved outputs, as `legolab run` or `legolab sweep` wrote it,
+// and returns the names of the files written. A folder holding sweep.toml
+// is a sweep's (see RegenerateSweepReport); any other is read as a run's.
+func RegenerateReport(dir string) ([]string, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SweepFile)); err == nil {
+		return RegenerateSweepReport(dir)
+	}
+	d, err := reports.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files, err := reports.Files(d)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	return names, WriteReport(dir, files)
+}
 
 // WriteReport writes a report's files under dir, each atomically
 // (temporary file, then rename) and creating subfolders such as plots/,
@@ -25,7 +54,7 @@ func WriteReport(dir string, files []reports.File) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := WriteFileAtomic(path, func(w io.Writer) error {
+		if err := outdir.WriteFile(path, func(w io.Writer) error {
 			_, err := w.Write(f.Data)
 			return err
 		}); err != nil {

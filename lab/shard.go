@@ -63,19 +63,25 @@ func ParseShard(text string) (Shard, error) {
 
 // ShardFromEnv finds this process's shard in the environment of the batch
 // engine that started it, for `--shard auto`; getenv is os.Getenv in
-// production. It returns the shard and where it came from. In order:
+// production. count is --shard-count (0 when not given); an exported
+// LEGOLAB_SHARD_COUNT gives the count too, and the two must agree. It returns
+// the shard and where it came from. In order:
 //
 //   - Kubernetes Indexed Job: JOB_COMPLETION_INDEX (0-based); the count is
 //     the Job's completions, which the pod cannot see, so it must be passed
-//     as count (--shard-count).
-//   - Slurm job array: SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT and
-//     SLURM_ARRAY_TASK_MIN (and SLURM_ARRAY_TASK_STEP when the array has a
-//     step): shard (ID − MIN)/STEP + 1 of COUNT.
+//     (--shard-count or LEGOLAB_SHARD_COUNT).
+//   - Slurm job array, with a count given: the task ID is the shard K
+//     itself, so the array must be numbered 1..N (sbatch --array=1-N), and a
+//     task resubmitted alone (sbatch --array=5) or a few at a time keeps its
+//     shard. deploy/slurm/ exports LEGOLAB_SHARD_COUNT for this.
+//   - Slurm job array, without a count: SLURM_ARRAY_TASK_ID,
+//     SLURM_ARRAY_TASK_COUNT and SLURM_ARRAY_TASK_MIN (and
+//     SLURM_ARRAY_TASK_STEP when the array has a step): shard
+//     (ID − MIN)/STEP + 1 of COUNT. A one-task array is refused: it is
+//     almost always one task of a larger array resubmitted alone, and its
+//     count of 1 says nothing about the sweep's.
 //   - GitHub Actions matrix, or anything else: LEGOLAB_SHARD_INDEX (0-based,
-//     e.g. ${{ strategy.job-index }}) and LEGOLAB_SHARD_COUNT (e.g.
-//     ${{ strategy.job-total }}).
-//
-// A count given as an argument (> 0) must agree with the environment's.
+//     e.g. ${{ strategy.job-index }}) and the count.
 func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) {
 	num := func(name string) (int, bool, error) {
 		v := strings.TrimSpace(getenv(name))
@@ -88,17 +94,30 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		}
 		return n, true, nil
 	}
-	agree := func(src string, n int) error {
-		if count > 0 && count != n {
-			return fmt.Errorf("--shard-count %d disagrees with %s (%d shards)", count, src, n)
-		}
-		return nil
-	}
 	finish := func(s Shard, src string) (Shard, string, error) {
 		if err := s.Valid(); err != nil {
 			return Shard{}, src, fmt.Errorf("%s: %v", src, err)
 		}
 		return s, src, nil
+	}
+
+	// The count the user gave, from the flag or LEGOLAB_SHARD_COUNT; 0 if
+	// neither.
+	if count < 0 {
+		return Shard{}, "--shard-count", fmt.Errorf("--shard-count %d: want at least 1", count)
+	}
+	envCount, okCount, err := num("LEGOLAB_SHARD_COUNT")
+	if err != nil {
+		return Shard{}, "LEGOLAB_SHARD_COUNT", err
+	}
+	if okCount {
+		if envCount < 1 {
+			return Shard{}, "LEGOLAB_SHARD_COUNT", fmt.Errorf("LEGOLAB_SHARD_COUNT=%d: want at least 1", envCount)
+		}
+		if count > 0 && count != envCount {
+			return Shard{}, "LEGOLAB_SHARD_COUNT", fmt.Errorf("--shard-count %d disagrees with LEGOLAB_SHARD_COUNT=%d", count, envCount)
+		}
+		count = envCount
 	}
 
 	if idx, ok, err := num("JOB_COMPLETION_INDEX"); ok || err != nil {
@@ -107,7 +126,7 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 			return Shard{}, src, err
 		}
 		if count < 1 {
-			return Shard{}, src, fmt.Errorf("%s: pass the Job's completions as --shard-count", src)
+			return Shard{}, src, fmt.Errorf("%s: pass the Job's completions as --shard-count or LEGOLAB_SHARD_COUNT", src)
 		}
 		return finish(Shard{Index: idx + 1, Count: count}, src)
 	}
@@ -120,15 +139,31 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		if err != nil {
 			return Shard{}, src, err
 		}
-		if !okN {
-			return Shard{}, src, fmt.Errorf("%s: SLURM_ARRAY_TASK_COUNT is not set", src)
-		}
 		lo, okMin, err := num("SLURM_ARRAY_TASK_MIN")
 		if err != nil {
 			return Shard{}, src, err
 		}
+		if count > 0 {
+			// The task ID is the shard: a resubmitted task keeps it.
+			if okMin && lo == 0 {
+				return Shard{}, src, fmt.Errorf("%s: the array starts at task 0; with a shard count (%d) its task IDs are the shards, so number it 1..%d (sbatch --array=1-%d)", src, count, count, count)
+			}
+			if okN && n > count {
+				return Shard{}, src, fmt.Errorf("%s: the array of %d tasks (SLURM_ARRAY_TASK_COUNT) disagrees with the sweep's %d shards", src, n, count)
+			}
+			if id < 1 || id > count {
+				return Shard{}, src, fmt.Errorf("%s: task %d is not a shard 1..%d; with a shard count the array's task IDs are the shards (sbatch --array=1-%d)", src, id, count, count)
+			}
+			return finish(Shard{Index: id, Count: count}, src)
+		}
+		if !okN {
+			return Shard{}, src, fmt.Errorf("%s: SLURM_ARRAY_TASK_COUNT is not set", src)
+		}
 		if !okMin {
 			return Shard{}, src, fmt.Errorf("%s: SLURM_ARRAY_TASK_MIN is not set", src)
+		}
+		if n == 1 {
+			return Shard{}, src, fmt.Errorf("%s: a one-task array (task %d) cannot tell the sweep's shard count; export LEGOLAB_SHARD_COUNT or pass --shard-count, and the task ID is then the shard", src, id)
 		}
 		step, okStep, err := num("SLURM_ARRAY_TASK_STEP")
 		if err != nil {
@@ -137,11 +172,8 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		if !okStep || step < 1 {
 			step = 1
 		}
-		if (id-lo)%step != 0 {
+		if id < lo || (id-lo)%step != 0 {
 			return Shard{}, src, fmt.Errorf("%s: task %d is not on the array's step %d from %d", src, id, step, lo)
-		}
-		if err := agree(src, n); err != nil {
-			return Shard{}, src, err
 		}
 		return finish(Shard{Index: (id-lo)/step + 1, Count: n}, src)
 	}
@@ -150,20 +182,13 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		if err != nil {
 			return Shard{}, src, err
 		}
-		n, okN, err := num("LEGOLAB_SHARD_COUNT")
-		if err != nil {
-			return Shard{}, src, err
+		if count < 1 {
+			return Shard{}, src, fmt.Errorf("%s: set LEGOLAB_SHARD_COUNT or --shard-count", src)
 		}
-		if !okN {
-			if count < 1 {
-				return Shard{}, src, fmt.Errorf("%s: set LEGOLAB_SHARD_COUNT or --shard-count", src)
-			}
-			n = count
+		if idx < 0 || idx >= count {
+			return Shard{}, src, fmt.Errorf("%s=%d is outside 0..%d for %d shards (the index is 0-based)", src, idx, count-1, count)
 		}
-		if err := agree(src, n); err != nil {
-			return Shard{}, src, err
-		}
-		return finish(Shard{Index: idx + 1, Count: n}, src)
+		return finish(Shard{Index: idx + 1, Count: count}, src)
 	}
 	return Shard{}, "", fmt.Errorf("--shard auto: no shard in the environment (looked for JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, LEGOLAB_SHARD_INDEX)")
 }

@@ -3,13 +3,16 @@ package lab
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // MergeSweep combines the folders of a sweep's shards (each written by
@@ -20,7 +23,7 @@ import (
 // duplicated shard, and a shard that has not finished (resume it first).
 // With plots false the charts and report.html are left out. An out that
 // is not empty is refused unless force is set and it is a sweep folder.
-func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, error) {
+func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}
@@ -30,9 +33,16 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 		rows []*PointRow
 	}
 	var shards []shardDir
-	var errs []error
+	var errs, absent []error
 	for _, d := range dirs {
 		id, rows, err := readCheckpointFile(filepath.Join(d, CheckpointFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			// A task that never started leaves an empty folder, or none:
+			// reported with the unfinished shards below, so that one
+			// failed merge names every shard to re-run.
+			absent = append(absent, fmt.Errorf("%s: no %s: this shard has not started (or the folder is not a shard's); run it with `legolab sweep ... --shard K/N --out %s --resume`", d, CheckpointFile, d))
+			continue
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", d, err))
 			continue
@@ -41,6 +51,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(shards) == 0 {
+		return nil, errors.Join(absent...)
 	}
 	ref := shards[0]
 	byIndex := map[int]string{}
@@ -70,8 +83,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 			missing = append(missing, fmt.Sprintf("%d/%d", k, ref.id.Shards))
 		}
 	}
+	errs = absent
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: missing shard %s (given %d of %d shard folders)", strings.Join(missing, ", "), len(shards), ref.id.Shards)
+		errs = append(errs, fmt.Errorf("merge: missing shard %s (given %d of %d shard folders)", strings.Join(missing, ", "), len(shards), ref.id.Shards))
 	}
 
 	rows := make([]*PointRow, ref.id.Points)
@@ -107,31 +121,30 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
 	for _, sd := range shards {
 		if same, _ := sameDir(sd.dir, out); same {
 			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
 		}
 	}
-	if err := prepareSweepDir(out, force, "use --force to replace it"); err != nil {
-		return nil, err
-	}
-	// A killed merge may have left temporary files of its outputs.
-	if err := RemoveStaleTemp(out); err != nil {
+	// Checked now, with the messages a sweep gives; the folder is replaced
+	// at once at the end.
+	if _, err := checkSweepDir(out, force, "use --force to replace it"); err != nil {
 		return nil, err
 	}
 	id := *ref.id
 	id.Shard, id.Shards = 1, 1
-	if err := writeCheckpoint(filepath.Join(out, CheckpointFile), id, rows, Shard{}); err != nil {
-		return nil, err
-	}
 	o := &sweepOutput{
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
 		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots,
 	}
-	return o.write(out)
+	files, sum, err := o.files()
+	if err != nil {
+		return nil, err
+	}
+	if err := commitFiles(&DirSink{Dir: out, Force: force}, false, files); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }
 
 // sweepFromFolder rebuilds a Sweep from a sweep or shard folder: its
@@ -139,7 +152,7 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*SweepSummary, er
 // with the checkpoint's name, seed and replications (which the command line
 // may have overridden). It returns the design's points too, checked to
 // number n, the checkpoint's row count.
-func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []scenarios.SweepPoint, error) {
+func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []sweeps.Point, error) {
 	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, nil, err
@@ -154,7 +167,7 @@ func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []scenarios.
 	if swHash(baseTOML) != id.ScenarioSHA256 {
 		return nil, nil, fmt.Errorf("%s: %s does not match the checkpoint's base scenario (sha256 differs)", dir, reports.ScenarioFile)
 	}
-	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +20,14 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/sweeps"
 )
 
-// Sweep runs a parameter sweep: every point of a scenarios.Sweep design,
+// Sweep runs a parameter sweep: every point of a sweeps.File design,
 // each variant at each point replicated on common random numbers, reduced
 // point by point to one outcome row; then sensitivity indices from the rows.
 //
@@ -36,7 +39,7 @@ import (
 type Sweep struct {
 	// File is the parsed sweep file; its Seed and Replications are the ones
 	// that run (the CLI's --seed and --replications write them here).
-	File *scenarios.Sweep
+	File *sweeps.File
 	// Source is the sweep file's text: hashed into the sweep's identity and
 	// copied to sweep.toml.
 	Source []byte
@@ -53,16 +56,13 @@ type Sweep struct {
 	// Jobs is the number of replications run at once; < 1 means 1. The
 	// outputs do not depend on it.
 	Jobs int
-	// Out is the output directory.
-	Out string
 	// Shard selects the points this process runs; the zero value runs all.
 	Shard Shard
-	// Resume continues the checkpoint in Out instead of starting over.
+	// Resume continues the checkpoint in the sink's folder instead of
+	// starting over. Without it, the DirSink's Force allows starting over
+	// in a folder that holds a sweep already; a non-empty folder that is
+	// not a sweep folder is always refused.
 	Resume bool
-	// Force allows starting over in an Out that holds a sweep already
-	// (without Resume); a non-empty Out that is not a sweep folder is
-	// always refused.
-	Force bool
 	// NoReport leaves out the charts (plots/) and report.html; the data
 	// files and report.md are written all the same.
 	NoReport bool
@@ -91,13 +91,13 @@ type Sweep struct {
 // SweepResult is what Sweep.Run produced.
 type SweepResult struct {
 	// Summary is the content of summary.json; nil for a shard of several.
-	Summary *SweepSummary
+	Summary *metrics.SweepSummary
 	// Rows are the outcome rows of the points this process holds, by index.
 	Rows []*PointRow
 	// Computed counts the points computed in this run, Resumed those read
 	// back from the checkpoint.
 	Computed, Resumed int
-	// Dir is the output directory.
+	// Dir is the output directory; "" for a sink that is not a folder.
 	Dir string
 }
 
@@ -117,7 +117,7 @@ func OpenSweep(path string) (*Sweep, error) {
 
 // ReadSweep is OpenSweep on a sweep file's contents; path names the file
 // in messages and resolves a relative base scenario. It reports the file's
-// own problems (scenarios.DecodeSweep), those against the base scenario
+// own problems (sweeps.Decode), those against the base scenario
 // (Sweep.CheckBase: unknown variants, key paths, ranges the scenario
 // rejects) and the lab's (outcomes and [[expect]] assertions) together, so
 // that one problem does not hide the others; legolab validate and legolab
@@ -125,7 +125,7 @@ func OpenSweep(path string) (*Sweep, error) {
 // or names no base scenario, stops at its own problems; a base scenario
 // that does not open is reported after the line that names it.
 func ReadSweep(src []byte, path string) (*Sweep, error) {
-	file, ferr := scenarios.DecodeSweep(src, path)
+	file, ferr := sweeps.Decode(src, path)
 	if file == nil || file.Scenario == "" {
 		return nil, ferr // a syntax or type error, or no scenario (DecodeSweep says it is required)
 	}
@@ -136,7 +136,11 @@ func ReadSweep(src []byte, path string) (*Sweep, error) {
 	base, berr := scenarios.Open(name)
 	if berr != nil {
 		at := file.ErrorAt("scenario", "cannot open the base scenario")
-		return nil, swJoinAfter(swJoin(ferr, at), at, berr)
+		var pe *scenarios.Error
+		if !errors.As(at, &pe) {
+			panic("lab: Sweep.ErrorAt did not return a *scenarios.Error")
+		}
+		return nil, swJoinAfter(swJoin(ferr, at), pe, berr)
 	}
 	return newSweep(file, src, base, ferr)
 }
@@ -144,13 +148,13 @@ func ReadSweep(src []byte, path string) (*Sweep, error) {
 // NewSweep checks a parsed sweep file against its base scenario and
 // returns the Sweep that runs it; the caller sets Out, Jobs and the rest.
 // Every problem is reported at once, as ReadSweep does.
-func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, error) {
+func NewSweep(file *sweeps.File, src []byte, base *scenarios.Spec) (*Sweep, error) {
 	return newSweep(file, src, base, nil)
 }
 
 // newSweep is NewSweep for a file whose own problems, ferr, are already
 // known: those of the base scenario and the lab are added to them.
-func newSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec, ferr error) (*Sweep, error) {
+func newSweep(file *sweeps.File, src []byte, base *scenarios.Spec, ferr error) (*Sweep, error) {
 	s := &Sweep{File: file, Source: src, Base: base}
 	// Unknown variants and parameters that cannot be set (at either end of
 	// their range) are CheckBase's to report.
@@ -205,11 +209,11 @@ func newSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec, ferr erro
 // is none.
 func swJoin(errs ...error) error {
 	var list []*scenarios.Error
-	seen := map[string]bool{}
+	seen := map[scenarios.Error]bool{}
 	for _, err := range errs {
 		for _, pe := range scenarios.Errors(err) {
-			if k := pe.Error(); !seen[k] {
-				seen[k] = true
+			if !seen[*pe] {
+				seen[*pe] = true
 				list = append(list, pe)
 			}
 		}
@@ -240,11 +244,11 @@ func swJoin(errs ...error) error {
 // swJoinAfter returns the problems of joined with those of extra placed
 // right after the problem at (whose lines they explain: the base
 // scenario's own problems, placed in another file).
-func swJoinAfter(joined, at, extra error) error {
+func swJoinAfter(joined error, at *scenarios.Error, extra error) error {
 	var out []error
 	for _, pe := range scenarios.Errors(joined) {
 		out = append(out, pe)
-		if pe.Error() == at.Error() {
+		if *pe == *at {
 			for _, x := range scenarios.Errors(extra) {
 				out = append(out, x)
 			}
@@ -257,7 +261,7 @@ func swJoinAfter(joined, at, extra error) error {
 // ends of its range, the variant's resolved scenario is the same, so the
 // sweep does not move it there (for any spelling of the key, aliases
 // included).
-func maskedParams(base *scenarios.Spec, file *scenarios.Sweep, variants []string) []string {
+func maskedParams(base *scenarios.Spec, file *sweeps.File, variants []string) []string {
 	var out []string
 	for j := range file.Params {
 		p := &file.Params[j]
@@ -288,7 +292,7 @@ func maskedParams(base *scenarios.Spec, file *scenarios.Sweep, variants []string
 
 // sweepLiteral writes a parameter value as the TOML value Spec.Set takes:
 // strings quoted, so that "true" or "30" in a list of strings stay strings.
-func sweepLiteral(p *scenarios.SweepParam, text string) string {
+func sweepLiteral(p *sweeps.Param, text string) string {
 	if len(p.Values) > 0 {
 		if _, ok := p.Values[0].(string); ok {
 			return strconv.Quote(text)
@@ -329,11 +333,14 @@ func swHash(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Run runs the sweep's points of this shard that the checkpoint in Out
-// does not hold yet, appending each to the checkpoint as it completes, and
-// then writes the outputs (see docs/sweeps.md): for the whole sweep,
-// points.csv, sensitivity.csv, summary.json and the report; for one shard
-// of several, its points.csv, for `legolab merge`.
+// Run runs the sweep's points of this shard that the checkpoint in the
+// sink's folder does not hold yet, appending each to the checkpoint as it
+// completes, and then writes the outputs into sink (see docs/sweeps.md):
+// for the whole sweep, points.csv, sensitivity.csv, summary.json and the
+// report; for one shard of several, its points.csv, for `legolab merge`.
+// A DirSink's folder is then replaced as a whole by the finished outputs,
+// checkpoint included. A sink that is not a folder (MemorySink) keeps no
+// checkpoint, so the sweep cannot resume.
 //
 // Replications run in parallel, Jobs at a time, dispatched point-major so
 // that points complete roughly in order and only the points in flight hold
@@ -341,12 +348,12 @@ func swHash(b []byte) string {
 // points × replications. When ctx is cancelled Run returns an error
 // wrapping ctx.Err() and leaves the checkpoint holding every point that
 // completed.
-func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
+func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	if s.File == nil || s.Base == nil {
 		return nil, errors.New("lab: sweep without a sweep file or base scenario")
 	}
-	if s.Out == "" {
-		return nil, errors.New("lab: no output directory")
+	if sink == nil {
+		return nil, errors.New("lab: sweep without a sink")
 	}
 	if err := s.Shard.Valid(); err != nil {
 		return nil, err
@@ -356,7 +363,7 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	specs := func(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
+	specs := func(pt sweeps.Point) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
 	// Every point's scenario must be valid: find out before any CPU is
 	// spent, and report the bad points at once (the first ten).
 	var bad []error
@@ -389,21 +396,36 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		s.warn(w)
 	}
 
-	if err := os.MkdirAll(s.Out, 0o755); err != nil {
-		return nil, err
-	}
-	// A killed sweep may have left temporary files of its outputs.
-	if err := RemoveStaleTemp(s.Out); err != nil {
-		return nil, err
-	}
 	rows := make([]*PointRow, len(points))
-	ckpt, resumed, err := openCheckpoint(s.Out, id, s.Resume, s.Force, rows)
-	if err != nil {
-		return nil, err
+	dir, force := "", false
+	if f, ok := sink.(folderSink); ok {
+		dir, force = f.Folder(), f.force()
 	}
-	defer ckpt.Close()
-	if resumed > 0 {
-		s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
+	var ckpt *checkpoint
+	resumed := 0
+	switch {
+	case dir != "":
+		// A kill in the middle of the last commit may have left the
+		// folder, checkpoint and all, under a hidden name.
+		if err := outdir.Recover(filepath.Clean(dir)); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		// A killed sweep may have left temporary files of its checkpoint.
+		if err := outdir.RemoveStaleTemp(dir); err != nil {
+			return nil, err
+		}
+		if ckpt, resumed, err = openCheckpoint(dir, id, s.Resume, force, rows); err != nil {
+			return nil, err
+		}
+		defer ckpt.Close()
+		if resumed > 0 {
+			s.warn(fmt.Sprintf("resuming: %d points already in %s", resumed, ckpt.path))
+		}
+	case s.Resume:
+		return nil, fmt.Errorf("lab: cannot resume into a %T: it keeps no checkpoint", sink)
 	}
 	var todo []int
 	mine := 0
@@ -419,7 +441,7 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 	if err := s.execute(ctx, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err
 	}
-	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: s.Out}
+	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: dir}
 	for i, r := range rows {
 		if shard.Has(i) {
 			res.Rows = append(res.Rows, r)
@@ -429,14 +451,19 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
 		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport,
 	}
-	if err := ckpt.finish(rows, shard); err != nil {
+	if err := ckpt.Close(); err != nil {
 		return nil, err
 	}
+	// The folder holds this sweep's checkpoint now, checked or started
+	// above: the finished outputs replace all of it at once.
 	if shard.Count > 1 {
-		return res, out.writeShard(s.Out, shard)
+		return res, commitFiles(sink, dir != "", out.shardFiles(shard))
 	}
-	sum, err := out.write(s.Out)
+	files, sum, err := out.files()
 	if err != nil {
+		return nil, err
+	}
+	if err := commitFiles(sink, dir != "", files); err != nil {
 		return nil, err
 	}
 	res.Summary = sum
@@ -446,8 +473,8 @@ func (s *Sweep) Run(ctx context.Context) (*SweepResult, error) {
 // execute computes the points todo (ascending), done of total replications
 // being already done, and records each completed point in rows and in the
 // checkpoint.
-func (s *Sweep) execute(ctx context.Context, points []scenarios.SweepPoint, todo []int, donePoints, mine int,
-	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(scenarios.SweepPoint) ([]*scenarios.Spec, error)) error {
+func (s *Sweep) execute(ctx context.Context, points []sweeps.Point, todo []int, donePoints, mine int,
+	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(sweeps.Point) ([]*scenarios.Spec, error)) error {
 	replicate := s.Replicate
 	if replicate == nil {
 		replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
@@ -520,6 +547,9 @@ dispatch:
 	}
 	err := g.Wait()
 	if ctx.Err() != nil {
+		if ckpt == nil {
+			return fmt.Errorf("lab: sweep interrupted: %w", context.Cause(ctx))
+		}
 		return fmt.Errorf("lab: sweep interrupted; the %s holds every completed point: %w", ckpt.path, context.Cause(ctx))
 	}
 	return err
@@ -527,7 +557,7 @@ dispatch:
 
 // pointSpecs returns the variants' resolved scenarios at one point: the
 // base with the point's values set, then each variant's overrides.
-func (s *Sweep) pointSpecs(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) {
+func (s *Sweep) pointSpecs(pt sweeps.Point) ([]*scenarios.Spec, error) {
 	spec := s.Base.Clone()
 	for j := range s.File.Params {
 		p := &s.File.Params[j]
@@ -547,7 +577,7 @@ func (s *Sweep) pointSpecs(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) {
 }
 
 // swPointText describes a point's values for messages: "a=1, b=x".
-func swPointText(f *scenarios.Sweep, pt scenarios.SweepPoint) string {
+func swPointText(f *sweeps.File, pt sweeps.Point) string {
 	parts := make([]string, len(f.Params))
 	for j, p := range f.Params {
 		parts[j] = p.Key + "=" + pt.Values[j]

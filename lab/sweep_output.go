@@ -1,10 +1,9 @@
 package lab
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"io"
 	"math"
 	"os"
@@ -12,9 +11,11 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // The files of a sweep folder, documented in docs/sweeps.md.
@@ -25,78 +26,14 @@ const (
 	SweepFile        = "sweep.toml"
 )
 
-// SweepSummary is a sweep's result, as written to summary.json. It holds
-// nothing that depends on how the work was split, so a whole run, merged
-// shards and a resumed run write the same bytes.
-type SweepSummary struct {
-	// Kind is "sweep", telling a sweep's summary.json from a run's.
-	Kind        string `json:"kind"`
-	Sweep       string `json:"sweep"`
-	Description string `json:"description"`
-	// SHA256 is the hex SHA-256 of the sweep file (sweep.toml),
-	// ScenarioSHA256 that of the resolved base scenario (scenario.toml).
-	SHA256         string `json:"sha256"`
-	Scenario       string `json:"scenario"`
-	ScenarioSHA256 string `json:"scenario_sha256"`
-	Version        string `json:"version"`
-	Seed           uint64 `json:"seed"`
-	CommonSeed     bool   `json:"common_seed"`
-	// Design is the design kind; Samples, Trajectories, Levels, Scramble
-	// and Bootstrap its settings (zero when unused).
-	Design       string           `json:"design"`
-	Samples      int              `json:"samples,omitempty"`
-	Trajectories int              `json:"trajectories,omitempty"`
-	Levels       int              `json:"levels,omitempty"`
-	Scramble     bool             `json:"scramble,omitempty"`
-	Bootstrap    int              `json:"bootstrap,omitempty"`
-	Replications int              `json:"replications"`
-	Points       int              `json:"points"`
-	HorizonDays  float64          `json:"horizon_days"`
-	Start        string           `json:"start"`
-	Variants     []string         `json:"variants"`
-	Params       []SweepParamInfo `json:"params"`
-	Outcomes     []string         `json:"outcomes"`
-	Stats        []OutcomeStats   `json:"stats"`
-	Sensitivity  []SensitivityRow `json:"sensitivity"`
-	Warnings     []string         `json:"warnings"`
-}
-
-// SweepParamInfo describes one swept parameter.
-type SweepParamInfo struct {
-	Key    string   `json:"key"`
-	Values []string `json:"values,omitempty"`
-	Min    *float64 `json:"min,omitempty"`
-	Max    *float64 `json:"max,omitempty"`
-	Scale  string   `json:"scale,omitempty"`
-	Type   string   `json:"type,omitempty"`
-}
-
-// OutcomeStats summarises one outcome over the sweep's points (for sobol,
-// over the A and B blocks, its independent samples): the mean with a
-// normal 95% interval, and the median with a distribution-free 95%
-// interval (order statistics). A median day not reached by the horizon
-// counts as +∞: the mean is then nil, as are medians and bounds beyond the
-// horizon.
-type OutcomeStats struct {
-	Outcome    string      `json:"outcome"`
-	Points     int         `json:"points"`
-	NotReached int         `json:"not_reached,omitempty"`
-	Mean       *float64    `json:"mean"`
-	MeanCI95   [2]*float64 `json:"mean_ci95"`
-	Median     *float64    `json:"median"`
-	MedianCI95 [2]*float64 `json:"median_ci95"`
-	Min        *float64    `json:"min"`
-	Max        *float64    `json:"max"`
-}
-
 // sweepOutput is everything the outputs are made from.
 type sweepOutput struct {
-	file     *scenarios.Sweep
+	file     *sweeps.File
 	source   []byte
 	baseTOML []byte
 	base     *scenarios.Spec
 	id       sweepIdentity
-	points   []scenarios.SweepPoint
+	points   []sweeps.Point
 	rows     []*PointRow
 	outcomes []string
 	warnings []string
@@ -121,9 +58,9 @@ func (o *sweepOutput) statsOutcomes() []string {
 }
 
 // summary builds the sweep's summary.
-func (o *sweepOutput) summary() (*SweepSummary, error) {
+func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 	f := o.file
-	s := &SweepSummary{
+	s := &metrics.SweepSummary{
 		Kind: "sweep", Sweep: o.id.Sweep, Description: f.Description,
 		SHA256: o.id.SHA256, Scenario: o.base.Name, ScenarioSHA256: o.id.ScenarioSHA256,
 		Version: o.id.Version, Seed: f.Seed, CommonSeed: f.CommonSeed,
@@ -132,22 +69,22 @@ func (o *sweepOutput) summary() (*SweepSummary, error) {
 		Start: o.base.Start.Format("2006-01-02"), Variants: o.id.Variants, Outcomes: o.outcomes,
 		Warnings: o.warnings,
 	}
-	if f.Design == scenarios.DesignSobol {
+	if f.Design == sweeps.DesignSobol {
 		s.Scramble, s.Bootstrap = f.Scramble, f.Bootstrap
 	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
 	for _, p := range f.Params {
-		info := SweepParamInfo{Key: p.Key, Min: p.Min, Max: p.Max, Scale: p.Scale, Type: p.Type}
+		info := metrics.SweepParamInfo{Key: p.Key, Min: p.Min, Max: p.Max, Scale: p.Scale, Type: p.Type}
 		for _, v := range p.Values {
-			text, _ := (&scenarios.SweepParam{Values: []any{v}}).At(0)
+			text, _ := (&sweeps.Param{Values: []any{v}}).At(0)
 			info.Values = append(info.Values, text)
 		}
 		s.Params = append(s.Params, info)
 	}
 	sample := o.rows
-	if f.Design == scenarios.DesignSobol {
+	if f.Design == sweeps.DesignSobol {
 		sample = o.rows[:2*f.Samples]
 	}
 	for _, name := range o.statsOutcomes() {
@@ -167,14 +104,14 @@ func (o *sweepOutput) summary() (*SweepSummary, error) {
 	}
 	s.Sensitivity = sensitivityOf(f, o.points, o.rows, refs, o.base.HorizonDays)
 	if s.Sensitivity == nil {
-		s.Sensitivity = []SensitivityRow{}
+		s.Sensitivity = []metrics.SensitivityRow{}
 	}
 	return s, nil
 }
 
 // swStatsOf summarises one outcome over rows.
-func swStatsOf(ref swOutcome, rows []*PointRow) OutcomeStats {
-	st := OutcomeStats{Outcome: ref.name, Points: len(rows)}
+func swStatsOf(ref swOutcome, rows []*PointRow) metrics.OutcomeStats {
+	st := metrics.OutcomeStats{Outcome: ref.name, Points: len(rows)}
 	ys := make([]float64, len(rows))
 	for i, r := range rows {
 		ys[i] = ref.value(r)
@@ -218,24 +155,48 @@ func (o swOutcome) isProbability() bool {
 	return false
 }
 
-// write writes a whole sweep's outputs into dir and returns its summary.
-func (o *sweepOutput) write(dir string) (*SweepSummary, error) {
+// files returns a whole sweep's output files, checkpoint first, and its
+// summary.
+func (o *sweepOutput) files() ([]namedWrite, *metrics.SweepSummary, error) {
 	sum, err := o.summary()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files := []namedWrite{
+		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, Shard{}) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
 	}
-	files = append(files, o.reportFiles(sum)...)
-	if err := writeNamed(dir, files); err != nil {
-		return nil, err
+	return append(files, o.reportFiles(sum)...), sum, nil
+}
+
+// shardFiles returns one shard's output files: its checkpoint, the sweep
+// and base scenario, for merge, and the shard's points.
+func (o *sweepOutput) shardFiles(sh Shard) []namedWrite {
+	return []namedWrite{
+		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, sh) }},
+		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
 	}
-	return sum, nil
+}
+
+// commit writes files into sink as one result; owned says the sink's
+// folder holds this sweep's own checkpoint, and may be replaced.
+func commitFiles(sink Sink, owned bool, files []namedWrite) error {
+	if err := sink.Begin(CheckpointFile, owned); err != nil {
+		return err
+	}
+	defer sink.Abort()
+	for _, f := range files {
+		if err := writeTo(sink, f.name, f.write); err != nil {
+			return err
+		}
+	}
+	return sink.Commit()
 }
 
 // namedWrite is one output file: its slash-separated name in the folder
@@ -247,49 +208,31 @@ type namedWrite struct {
 
 // reportFiles are the sweep's report: the charts and report.html (unless
 // plots is false) and report.md.
-func (o *sweepOutput) reportFiles(sum *SweepSummary) []namedWrite {
+func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) []namedWrite {
 	var files []namedWrite
-	var charts []sweepChart
+	var charts []reports.SweepChart
 	if o.plots {
 		charts = o.charts(sum)
 		for _, c := range charts {
-			for _, pf := range c.files {
+			for _, pf := range c.Files {
 				data := pf.Data
 				files = append(files, namedWrite{pf.Name, func(w io.Writer) error { _, err := w.Write(data); return err }})
 			}
 		}
-		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return writeSweepHTML(w, sum, charts) }})
+		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return reports.WriteSweepHTML(w, sum, charts) }})
 	}
-	return append(files, namedWrite{"report.md", func(w io.Writer) error { return writeSweepMarkdown(w, sum, charts) }})
+	return append(files, namedWrite{"report.md", func(w io.Writer) error { return reports.WriteSweepMarkdown(w, sum, charts) }})
 }
 
-// writeNamed writes each file under dir atomically, creating subfolders.
+// writeNamed writes each file under dir in place, atomically, creating
+// subfolders: a finished sweep folder's report, regenerated.
 func writeNamed(dir string, files []namedWrite) error {
 	for _, f := range files {
 		path := filepath.Join(dir, filepath.FromSlash(f.name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		if err := WriteFileAtomic(path, f.write); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeShard writes one shard's outputs: the sweep and base scenario, for
-// merge, and the shard's points.
-func (o *sweepOutput) writeShard(dir string, sh Shard) error {
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
-		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
-		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
-	}
-	for _, f := range files {
-		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := outdir.WriteFile(path, f.write); err != nil {
 			return err
 		}
 	}
@@ -350,7 +293,7 @@ func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
 
 // swWriteSensitivity writes sensitivity.csv; empty cells are indices the
 // method does not give.
-func swWriteSensitivity(w io.Writer, rows []SensitivityRow) error {
+func swWriteSensitivity(w io.Writer, rows []metrics.SensitivityRow) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"outcome", "param", "method", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "mu_star", "mu", "sigma", "note"}); err != nil {
 		return err
@@ -378,28 +321,4 @@ func writeSweepJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// ReadSweepSummary reads a sweep folder's summary.json.
-func ReadSweepSummary(data []byte) (*SweepSummary, error) {
-	var s SweepSummary
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, err
-	}
-	if s.Kind != "sweep" {
-		return nil, fmt.Errorf("not a sweep summary (kind %q)", s.Kind)
-	}
-	return &s, nil
-}
-
-// Top returns the sensitivity rows of outcome ranked by ST (sobol), μ*
-// (morris) or S1 (main-effect), highest first, at most n (all when n <= 0).
-func (s *SweepSummary) Top(outcome string, n int) []SensitivityRow {
-	rows := swTopParams(s.Sensitivity, outcome)
-	if n > 0 && len(rows) > n {
-		rows = rows[:n]
-	}
-	return rows
 }

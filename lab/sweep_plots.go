@@ -2,23 +2,16 @@ package lab
 
 import (
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/legolab/legolab/reports"
-	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
-
-// sweepChart is one chart of the sweep report: its files and caption.
-type sweepChart struct {
-	title, caption string
-	files          []reports.File
-	// outcome is the chart's outcome, 1-based in the sweep's order.
-	outcome int
-}
 
 // charts draws the sweep's charts with the reports package: for each
 // outcome, plots/sensitivity-SLUG (the indices with their intervals,
@@ -27,25 +20,25 @@ type sweepChart struct {
 // where SLUG names the outcome (outcomeSlugs). A chart that cannot be
 // drawn (e.g. no finite value) is left out; the tables still say
 // everything.
-func (o *sweepOutput) charts(sum *SweepSummary) []sweepChart {
-	var out []sweepChart
+func (o *sweepOutput) charts(sum *metrics.SweepSummary) []reports.SweepChart {
+	var out []reports.SweepChart
 	slugs := outcomeSlugs(o.outcomes)
 	for k, name := range o.outcomes {
 		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
 		if err != nil {
 			continue
 		}
-		add := func(c sweepChart, ok bool) {
+		add := func(c reports.SweepChart, ok bool) {
 			if ok {
-				c.outcome = k + 1
+				c.Outcome = k + 1
 				out = append(out, c)
 			}
 		}
 		rows := sum.Top(name, 0)
-		add(sensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
+		add(reports.SweepSensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
 		top := 0
 		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
-			top = slices.IndexFunc(o.file.Params, func(p scenarios.SweepParam) bool { return p.Key == rows[0].Param })
+			top = slices.IndexFunc(o.file.Params, func(p sweeps.Param) bool { return p.Key == rows[0].Param })
 		}
 		add(o.responseChart(ref, top, "plots/response-"+slugs[k]))
 		add(o.heatmapChart(ref, "plots/heatmap-"+slugs[k]))
@@ -89,85 +82,31 @@ func outcomeSlugs(outcomes []string) []string {
 	return out
 }
 
-// sensitivityChart draws the ranked indices of one outcome.
-func sensitivityChart(design, outcome string, rows []SensitivityRow, base string) (sweepChart, bool) {
-	c := reports.SensitivityChart{Title: "Sensitivity of " + outcome}
-	val := func(p *float64) float64 {
-		if p == nil {
-			return math.NaN()
-		}
-		return *p
-	}
-	series := func(name string, get func(r SensitivityRow) (v, lo, hi float64)) reports.BarSeries {
-		s := reports.BarSeries{Name: name}
-		for _, r := range rows {
-			v, lo, hi := get(r)
-			s.Value, s.Lo, s.Hi = append(s.Value, v), append(s.Lo, lo), append(s.Hi, hi)
-		}
-		return s
-	}
-	for _, r := range rows {
-		c.Params = append(c.Params, r.Param)
-	}
-	caption := ""
-	switch design {
-	case scenarios.DesignSobol:
-		c.ValueLabel = "Sobol' index (share of variance)"
-		c.Series = []reports.BarSeries{
-			series("total ST", func(r SensitivityRow) (float64, float64, float64) {
-				return val(r.ST), val(r.STCI95[0]), val(r.STCI95[1])
-			}),
-			series("first-order S1", func(r SensitivityRow) (float64, float64, float64) {
-				return val(r.S1), val(r.S1CI95[0]), val(r.S1CI95[1])
-			}),
-		}
-		caption = "Total (ST) and first-order (S1) Sobol' indices with 95% bootstrap intervals, parameters ranked by ST."
-	case scenarios.DesignMorris:
-		c.ValueLabel = "elementary effect (outcome units per full range)"
-		c.Series = []reports.BarSeries{
-			series("μ*", func(r SensitivityRow) (float64, float64, float64) { return val(r.MuStar), math.NaN(), math.NaN() }),
-			series("σ", func(r SensitivityRow) (float64, float64, float64) { return val(r.Sigma), math.NaN(), math.NaN() }),
-		}
-		caption = "Morris μ* (importance) and σ (nonlinearity or interactions), parameters ranked by μ*."
-	default:
-		c.ValueLabel = "main effect S1 (share of variance)"
-		c.Series = []reports.BarSeries{
-			series("S1", func(r SensitivityRow) (float64, float64, float64) { return val(r.S1), math.NaN(), math.NaN() }),
-		}
-		caption = "Main effects (correlation ratio), parameters ranked by S1."
-	}
-	files, err := reports.SensitivityBars(base, c)
-	if err != nil {
-		return sweepChart{}, false
-	}
-	return sweepChart{title: c.Title, caption: caption, files: files}, true
-}
-
 // responseChart draws an outcome against parameter j: the points grouped
 // by the parameter's level (grids, lists) or into up to 10 equal bins of
 // its range, each group's mean with a 95% Student t interval. Sobol' designs
 // use their A and B blocks. A median not reached enters as the horizon.
-func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepChart, bool) {
+func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.SweepChart, bool) {
 	f := o.file
 	p := &f.Params[j]
 	idx := make([]int, 0, len(o.points))
 	for i := range o.points {
-		if f.Design == scenarios.DesignSobol && i >= 2*f.Samples {
+		if f.Design == sweeps.DesignSobol && i >= 2*f.Samples {
 			break
 		}
 		idx = append(idx, i)
 	}
 	if len(idx) == 0 || math.IsNaN(o.points[idx[0]].Numbers[j]) {
-		return sweepChart{}, false // a parameter of strings or booleans has no axis
+		return reports.SweepChart{}, false // a parameter of strings or booleans has no axis
 	}
 	bins := len(p.Values)
 	switch {
-	case f.Design == scenarios.DesignGrid && p.Values == nil:
+	case f.Design == sweeps.DesignGrid && p.Values == nil:
 		bins = p.Levels
 		if bins == 0 {
 			bins = f.Levels
 		}
-	case f.Design == scenarios.DesignMorris && p.Values == nil:
+	case f.Design == sweeps.DesignMorris && p.Values == nil:
 		bins = f.Levels
 	case p.Values == nil:
 		bins = min(10, max(2, int(math.Round(math.Sqrt(float64(len(idx)))))))
@@ -180,7 +119,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 	for _, i := range idx {
 		u := o.points[i].Unit[j]
 		b := int(u * float64(bins))
-		if (f.Design == scenarios.DesignGrid || f.Design == scenarios.DesignMorris) && p.Values == nil && bins > 1 {
+		if (f.Design == sweeps.DesignGrid || f.Design == sweeps.DesignMorris) && p.Values == nil && bins > 1 {
 			b = int(math.Round(u * float64(bins-1)))
 		}
 		b = min(max(b, 0), bins-1)
@@ -229,21 +168,21 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (sweepCha
 	}
 	files, err := reports.ResponseCurve(base, c)
 	if err != nil {
-		return sweepChart{}, false
+		return reports.SweepChart{}, false
 	}
 	caption := fmt.Sprintf("Mean of %s over the points at each level of %s (the other parameters averaged over the design), with 95%% intervals.", ref.name, p.Key)
-	return sweepChart{title: c.Title, caption: caption, files: files}, true
+	return reports.SweepChart{Title: c.Title, Caption: caption, Files: files}, true
 }
 
 // heatmapChart draws an outcome over a grid of two numeric parameters.
-func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (sweepChart, bool) {
+func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (reports.SweepChart, bool) {
 	f := o.file
-	if f.Design != scenarios.DesignGrid || len(f.Params) != 2 {
-		return sweepChart{}, false
+	if f.Design != sweeps.DesignGrid || len(f.Params) != 2 {
+		return reports.SweepChart{}, false
 	}
 	ny, nx := f.ParamLevels(0), f.ParamLevels(1)
 	if ny*nx != len(o.points) {
-		return sweepChart{}, false
+		return reports.SweepChart{}, false
 	}
 	c := reports.HeatmapChart{
 		Title:  ref.name,
@@ -259,7 +198,7 @@ func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (sweepChart, bool
 	}
 	for _, v := range append(slices.Clone(c.X), c.Y...) {
 		if math.IsNaN(v) {
-			return sweepChart{}, false
+			return reports.SweepChart{}, false
 		}
 	}
 	c.Z = make([][]float64, ny)
@@ -282,17 +221,7 @@ func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (sweepChart, bool
 	}
 	files, err := reports.Heatmap(base, c)
 	if err != nil {
-		return sweepChart{}, false
+		return reports.SweepChart{}, false
 	}
-	return sweepChart{title: "Heatmap of " + ref.name, caption: fmt.Sprintf("%s at each point of the %s × %s grid.", ref.name, f.Params[0].Key, f.Params[1].Key), files: files}, true
-}
-
-// fileData returns the content of the file named name among files.
-func fileData(files []reports.File, name string) []byte {
-	for _, f := range files {
-		if f.Name == name {
-			return f.Data
-		}
-	}
-	return nil
+	return reports.SweepChart{Title: "Heatmap of " + ref.name, Caption: fmt.Sprintf("%s at each point of the %s × %s grid.", ref.name, f.Params[0].Key, f.Params[1].Key), Files: files}, true
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -130,17 +131,28 @@ assert = "p_by_horizon(hub) >= p_by_horizon(siloed)"
 assert = "p_by_horizon(hub) > 0.999"
 `
 
-func openTestSweep(t testing.TB, path string, f *sweepFake, out string, jobs int) *Sweep {
+// testSweep is a sweep with the folder it runs into.
+type testSweep struct {
+	*Sweep
+	Out   string
+	Force bool
+}
+
+func (s *testSweep) Run(ctx context.Context) (*SweepResult, error) {
+	return s.Sweep.Run(ctx, &DirSink{Dir: s.Out, Force: s.Force})
+}
+
+func openTestSweep(t testing.TB, path string, f *sweepFake, out string, jobs int) *testSweep {
 	t.Helper()
 	s, err := OpenSweep(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Out, s.Jobs, s.Version, s.Replicate = out, jobs, "test", f.replicate
+	s.Jobs, s.Version, s.Replicate = jobs, "test", f.replicate
 	// Charts take most of a small sweep's time under the race detector;
 	// TestSweepSplitsAgree draws them.
 	s.NoReport = true
-	return s
+	return &testSweep{Sweep: s, Out: out}
 }
 
 func readAll(t testing.TB, dir string, names ...string) map[string][]byte {
@@ -380,15 +392,15 @@ max = 0.6
 `
 	for _, c := range []struct {
 		name, design string
-		check        func(r SensitivityRow) (got, want float64)
+		check        func(r metrics.SensitivityRow) (got, want float64)
 	}{
-		{"morris", "design = \"morris\"\ntrajectories = 4\nlevels = 4\n", func(r SensitivityRow) (float64, float64) {
+		{"morris", "design = \"morris\"\ntrajectories = 4\nlevels = 4\n", func(r metrics.SensitivityRow) (float64, float64) {
 			if r.Param == "builders.q_per_year" {
 				return *r.MuStar, 1.5
 			}
 			return *r.MuStar, 0.75
 		}},
-		{"grid", "design = \"grid\"\nlevels = 5\n", func(r SensitivityRow) (float64, float64) {
+		{"grid", "design = \"grid\"\nlevels = 5\n", func(r metrics.SensitivityRow) (float64, float64) {
 			if r.Param == "builders.q_per_year" {
 				return *r.S1, 0.8
 			}
@@ -539,7 +551,7 @@ variants = ["hubb"]
 key = "hubs.interlink.adapter_kost"
 min = 1
 max = 2
-`, []string{`sweep.toml:4:13: variants[0]: no variant "hubb" in scenario tiny`, `params[0].key:`, `adapter_kost`}},
+`, []string{`sweep.toml:4:13: variants[0]: "hubb" is not a variant of scenario tiny`, `params[0].key:`, `adapter_kost`}},
 		{"bad outcome and assertion", `scenario = "tiny.toml"
 design = "lhs"
 samples = 4
@@ -562,8 +574,8 @@ outcomes = ["speed(hub)"]
 key = "builders.q_per_year"
 min = 0.2
 max = 0.1
-`, []string{`sweep.toml:4:16: replications: must be >= 1, got 0`, `sweep.toml:5:13: variants[0]: no variant "hubb"`,
-			`sweep.toml:6:13: outcomes[0]: speed(hub): unknown measure "speed"`, `sweep.toml:10:7: params[0].max: must be greater than min`}},
+`, []string{`sweep.toml:4:1: replications: must be ≥ 1, got 0`, `sweep.toml:5:13: variants[0]: "hubb" is not a variant`,
+			`sweep.toml:6:13: outcomes[0]: speed(hub): unknown measure "speed"`, `sweep.toml:10:1: params[0].max: must be > min`}},
 		{"missing scenario", `scenario = "nothere.toml"
 design = "lhs"
 samples = 4
@@ -571,7 +583,7 @@ samples = 4
 key = "a"
 min = 1
 max = 2
-`, []string{`sweep.toml:1:12: scenario: cannot open the base scenario`}},
+`, []string{`sweep.toml:1:1: scenario: cannot open the base scenario`}},
 	} {
 		path := writeSweepFiles(t, c.sweep)
 		_, err := OpenSweep(path)
@@ -807,7 +819,7 @@ scale = "log"
 		}
 		return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
 	}
-	open := func(out string) *Sweep {
+	open := func(out string) *testSweep {
 		s := openTestSweep(t, path, &sweepFake{}, out, 2)
 		s.Replicate = model
 		return s
@@ -906,5 +918,112 @@ func TestOutcomeSlugs(t *testing.T) {
 	want := []string{"p_by_horizon-hub", "final-hub_share-both", "p_by_horizon-hub-3", "4", "median_day-a-b"}
 	if !slices.Equal(got, want) {
 		t.Errorf("outcomeSlugs = %q; want %q", got, want)
+	}
+}
+
+// TestSweepForceLeavesNoStaleFiles checks that --force replaces a sweep
+// folder whole: files the new sweep does not write, whatever their names,
+// are gone, and the new folder holds exactly what a fresh folder does.
+func TestSweepForceLeavesNoStaleFiles(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	root := t.TempDir()
+	fresh, out := filepath.Join(root, "fresh"), filepath.Join(root, "out")
+	for _, dir := range []string{fresh, out} {
+		if _, err := openTestSweep(t, path, &sweepFake{}, dir, 2).Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"plots/old-chart.svg", "extra.csv"} {
+		p := filepath.Join(out, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte("stale"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openTestSweep(t, path, &sweepFake{}, out, 2)
+	if _, err := s.Run(context.Background()); err == nil {
+		t.Fatal("a sweep folder without --force: no error")
+	}
+	s.Force = true
+	if _, err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	list := func(dir string) []string {
+		var names []string
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(dir, p)
+				names = append(names, filepath.ToSlash(rel))
+			}
+			return err
+		})
+		return names
+	}
+	if got, want := list(out), list(fresh); !slices.Equal(got, want) {
+		t.Errorf("after --force the folder holds %v; a fresh sweep writes %v", got, want)
+	}
+	// The folder's parent holds no staging or old copy either.
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 2 {
+		t.Errorf("%s holds %d entries; want the two sweep folders", root, len(entries))
+	}
+}
+
+// TestSweepMemorySink checks that a sweep into memory writes the same
+// files as one into a folder, and refuses to resume.
+func TestSweepMemorySink(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := openTestSweep(t, path, &sweepFake{}, dir, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := openTestSweep(t, path, &sweepFake{}, dir, 2)
+	mem := &MemorySink{}
+	res, err := s.Sweep.Run(context.Background(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary == nil || res.Dir != "" {
+		t.Errorf("summary %v, dir %q; want a summary and no folder", res.Summary, res.Dir)
+	}
+	for _, n := range mem.Names() {
+		if !bytes.Equal(mem.File(n), readFile(t, filepath.Join(dir, filepath.FromSlash(n)))) {
+			t.Errorf("%s differs between the memory sink and the folder", n)
+		}
+	}
+	if len(mem.Names()) < 5 {
+		t.Errorf("memory sink holds %v; want the sweep's files", mem.Names())
+	}
+	s.Resume = true
+	if _, err := s.Sweep.Run(context.Background(), &MemorySink{}); err == nil {
+		t.Error("resuming into memory: no error")
+	}
+}
+
+// TestSweepResumeAfterKilledCommit checks that a sweep killed between the
+// two renames of its final commit (its folder under a hidden .old name)
+// resumes from its checkpoint instead of starting over.
+func TestSweepResumeAfterKilledCommit(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	if _, err := openTestSweep(t, path, &sweepFake{}, out, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(out, filepath.Join(root, ".out.old-42")); err != nil {
+		t.Fatal(err)
+	}
+	f := &sweepFake{}
+	s := openTestSweep(t, path, f, out, 2)
+	s.Resume = true
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Computed != 0 || f.calls.Load() != 0 {
+		t.Errorf("computed %d points (%d replications); want 0: the checkpoint should have been recovered", res.Computed, f.calls.Load())
+	}
+	if _, err := os.Stat(filepath.Join(root, ".out.old-42")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the hidden copy is still there: %v", err)
 	}
 }

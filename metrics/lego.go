@@ -94,7 +94,7 @@ func DetectLego(days, composability, appsCum, composedCum []float64, rule scenar
 // (docs/model.md, "Two blind spots"): a Lego moment it reports on t₀ is
 // "at or before t₀", not a dated explosion, and a censored run composed
 // without the rule being able to date it. The detector's answer is left as
-// it is (it is what MODEL.md defines); this flags the run so that a report
+// it is (it is what docs/model.md defines); this flags the run so that a report
 // can say so, and a scenario where most runs are flagged switches its
 // pathway on too early. Series shorter than 2W, and the logistic rule
 // (whose first window is already comparable with none), are never flagged.

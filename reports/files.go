@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -303,11 +304,21 @@ func ReadGraphs(r io.Reader) ([]RepresentativeGraph, error) {
 // optional (Graphs entries stay nil without it). Errors name the file and,
 // where known, the line.
 func ReadDir(dir string) (*Data, error) {
+	return ReadFS(os.DirFS(dir), dir)
+}
+
+// ReadFS is ReadDir on the files of a run held by fsys (a folder, or the
+// files a run kept in memory); dir names fsys in messages.
+func ReadFS(fsys fs.FS, dir string) (*Data, error) {
 	d := &Data{}
 	read := func(name string, optional bool, decode func(io.Reader) error) error {
-		f, err := os.Open(filepath.Join(dir, name))
-		if optional && errors.Is(err, os.ErrNotExist) {
+		f, err := fsys.Open(name)
+		if optional && errors.Is(err, fs.ErrNotExist) {
 			return nil
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Path = filepath.Join(dir, name)
 		}
 		if err != nil {
 			return err

@@ -123,7 +123,7 @@ func TestFormats(t *testing.T) {
 		{pct(0), "0%"}, {pct(1), "100%"}, {pct(0.713), "71%"}, {pct(0.004), "0.4%"},
 		{pct(0.0004), "<0.1%"}, {pct(0.9962), "99.6%"}, {pct(0.99996), ">99.9%"}, {pct(math.NaN()), "n/a"},
 		{pctRange(0.54, 0.6), "54–60%"}, {pctRange(0, 0.0038), "0–0.4%"},
-		{pValue(0.0004), "p < 0.001"}, {pValue(0.0042), "p = 0.004"}, {pValue(0.2), "p = 0.20"},
+		{PValue(0.0004), "p < 0.001"}, {PValue(0.0042), "p = 0.004"}, {PValue(0.2), "p = 0.20"},
 		{thousands(0), "0"}, {thousands(999), "999"}, {thousands(1000), "1,000"}, {thousands(-1234567), "-1,234,567"},
 		{num(0.12345), "0.123"}, {num(12345), "12,345"}, {num(2e7), "2.00e+07"}, {num(math.Inf(1)), "n/a"},
 		{fnum("hub_share", 0.25), "25.0%"}, {fnum("composability_index", 0.25), "0.25"},

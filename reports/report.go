@@ -220,7 +220,7 @@ func (m *model) comparisons(esc func(string) string) []string {
 	var out []string
 	for _, c := range m.s.Comparisons {
 		verdict := "not significant at the 5% level"
-		if c.PValue < 0.05 {
+		if c.PValue < Alpha {
 			verdict = "significant at the 5% level"
 		}
 		a, b := esc(c.A), esc(c.B)
@@ -234,7 +234,7 @@ func (m *model) comparisons(esc func(string) string) []string {
 			s += fmt.Sprintf("%s reaches the Lego moment %.1f months (%s days) %s on average, over the %s paired runs where both reach it; ",
 				b, math.Abs(d)/30.44, thousands(int(math.Round(math.Abs(d)))), dir, thousands(c.Paired))
 		}
-		s += fmt.Sprintf("log-rank χ² = %.1f, %s (%s).", c.LogRankChi2, pValue(c.PValue), verdict)
+		s += fmt.Sprintf("log-rank χ² = %.1f, %s (%s).", c.LogRankChi2, PValue(c.PValue), verdict)
 		out = append(out, s)
 	}
 	return out
@@ -253,19 +253,6 @@ func fnum(metric string, x float64) string {
 		return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 	}
 	return num(x)
-}
-
-// pValue formats a p-value for a reader: "p = 0.032", "p < 0.001".
-func pValue(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "p n/a"
-	case p < 0.001:
-		return "p < 0.001"
-	case p < 0.01:
-		return fmt.Sprintf("p = %.3f", p)
-	}
-	return fmt.Sprintf("p = %.2f", p)
 }
 
 // thousands formats n with comma thousands separators: 1,000.

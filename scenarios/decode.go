@@ -338,6 +338,15 @@ func (d *decoder) decode(tree any, v reflect.Value, p path, fresh bool) bool {
 		}
 		v.SetString(s)
 		return true
+	case reflect.Interface:
+		// A value of any TOML type (a sweep parameter's values, a prior's
+		// choice values), kept as the tree has it.
+		if tree == nil {
+			d.fail(p, "expected a value, got nothing")
+			return false
+		}
+		v.Set(reflect.ValueOf(copyTreeValue(tree)))
+		return true
 	case reflect.Bool:
 		b, ok := tree.(bool)
 		if !ok {

@@ -184,7 +184,7 @@ type Parameter struct {
 	Key, Value string
 }
 
-// Parameters lists every value of the base scenario (variants and
+// Parameters lists every value of the base scenario (variants, priors and
 // expectations aside) by key path, in declaration order: map entries by
 // key, arrays of scalars as one value, elements of named arrays by name.
 // It is the parameter table of a report.
@@ -198,7 +198,7 @@ func (s *Spec) Parameters() []Parameter {
 		case t == timeType:
 		case t.Kind() == reflect.Struct:
 			for _, f := range fieldsOf(t) {
-				if t == reflect.TypeFor[Spec]() && (f.key == "variants" || f.key == "expect") {
+				if t == reflect.TypeFor[Spec]() && (f.key == "variants" || f.key == "expect" || f.key == "priors") {
 					continue
 				}
 				walk(v.Field(f.index), p.key(f.key))

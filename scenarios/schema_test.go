@@ -244,6 +244,7 @@ func reference(t testing.TB) string {
 		{"[[hubs]]", reflect.TypeFor[Hub]()},
 		{"[[shocks]]", reflect.TypeFor[Shock]()},
 		{"[lego]", reflect.TypeFor[Lego]()},
+		{"[[priors]] and [[variants.priors]]", reflect.TypeFor[Prior]()},
 		{"[[variants]]", reflect.TypeFor[Variant]()},
 		{"[[expect]]", reflect.TypeFor[Expect]()},
 	}
@@ -296,6 +297,7 @@ var contextDefaults = map[string]string{
 	"CostMatrix.cross":        "20 / 5",
 	"Hub.covers":              "all mechanisms",
 	"Dist.max":                "`0` (beta: 1)",
+	"Prior.weights":           "equal",
 }
 
 func typeName(t reflect.Type) string {
@@ -313,6 +315,8 @@ func typeName(t reflect.Type) string {
 		return "boolean"
 	case reflect.Pointer:
 		return typeName(t.Elem())
+	case reflect.Interface:
+		return "value"
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Struct {
 			return "array of tables"

@@ -14,10 +14,18 @@
 // Errors lists them.
 //
 // Set and Apply override values by key path, the syntax variants use too;
-// VariantNames and Variant give the variants a run compares. Encode writes
+// VariantNames and Variant give the variants a run compares. Priors declare
+// distributions of values by key path; Sampler, DrawTheta and Central draw
+// a θ for a variant and WithTheta applies it. Encode writes
 // the resolved scenario back as TOML that Parse reads to an equal Spec, and
 // Parameters lists its values for a report. ParseAssertion reads the
 // [[expect]] assertions that `legolab check` evaluates.
+//
+// ParseDocument and Document.Decode give other TOML files of the project
+// (sweep files, package sweeps) the same decoder, positions and messages.
+// Range checks come from the fields' jsonschema tags, the source of the
+// schema's bounds too; MaxHubs and MaxDimensions are the model's limits,
+// which agents imports.
 //
 // A Spec is safe for concurrent use by methods that do not change it
 // (Clone, Variant, VariantNames, Encode, Parameters, Validate); Set and
@@ -37,7 +45,7 @@ type Spec struct {
 	// Start is the calendar date of day 0. Default 2025-07-01.
 	Start time.Time `toml:"start"`
 	// HorizonDays is the simulated span, in (0, 36525]. Default 3650.
-	HorizonDays float64 `toml:"horizon_days" default:"3650" jsonschema:"exclusiveMinimum=0,maximum=36525"`
+	HorizonDays float64 `toml:"horizon_days" default:"3650" jsonschema:"exclusiveMinimum=0,maximum=36525" why:"100 years"`
 	// SampleEveryDays is the observation interval. Default 7.
 	SampleEveryDays float64 `toml:"sample_every_days" default:"7" jsonschema:"exclusiveMinimum=0"`
 	// Runs is the default number of replications per variant. Default 200.
@@ -77,6 +85,10 @@ type Spec struct {
 	Shocks []Shock `toml:"shocks"`
 	// Lego is the Lego-moment detector.
 	Lego Lego `toml:"lego"`
+	// Priors are distributions of values of the scenario, by key path: a
+	// prior-predictive run draws them anew for each replication. None by
+	// default: every value is fixed.
+	Priors []Prior `toml:"priors"`
 	// Variants are named overrides of the base that one run compares on
 	// common random numbers. Without variants, the base runs alone as
 	// variant "base".
@@ -254,7 +266,7 @@ type Builders struct {
 	// Default 5000.
 	MarketPotential float64 `toml:"market_potential" default:"5000" jsonschema:"minimum=1"`
 	// PPerYear is Bass's innovation coefficient p, per year. Default 0.03.
-	PPerYear float64 `toml:"p_per_year" default:"0.03" jsonschema:"exclusiveMinimum=0"`
+	PPerYear float64 `toml:"p_per_year" default:"0.03" jsonschema:"exclusiveMinimum=0" why:"with p = 0 no builder ever arrives"`
 	// QPerYear is Bass's imitation coefficient q, per year. Default 0.38.
 	QPerYear float64 `toml:"q_per_year" default:"0.38" jsonschema:"minimum=0"`
 	// Amplification η: q_eff = q·(1 + η·composed share of live apps).
@@ -398,7 +410,7 @@ type Lego struct {
 	// ComposedShareMin s* in [0,1]. Default 0.3.
 	ComposedShareMin float64 `toml:"composed_share_min" default:"0.3" jsonschema:"minimum=0,maximum=1"`
 	// GrowthMin G ≥ 1. Default 2.
-	GrowthMin float64 `toml:"growth_min" default:"2" jsonschema:"minimum=1"`
+	GrowthMin float64 `toml:"growth_min" default:"2" jsonschema:"minimum=1" why:"an explosion, not a decline"`
 	// MinComposedPerWindow guards (c) against tiny counts: the window must
 	// hold at least this many new composed apps. Default 10.
 	MinComposedPerWindow float64 `toml:"min_composed_per_window" default:"10" jsonschema:"minimum=0"`
@@ -416,6 +428,10 @@ type Variant struct {
 	// Set holds overrides by key path, as nested tables or dotted keys:
 	// `hubs.interlink.launch_day = 180`.
 	Set map[string]any `toml:"set"`
+	// Priors replace, in this variant, the base's prior on the same key,
+	// or add one. A key may not have a prior and an override in Set. None
+	// by default.
+	Priors []Prior `toml:"priors"`
 }
 
 // Expect is an assertion that `legolab check` evaluates, such as
@@ -427,4 +443,52 @@ type Expect struct {
 	Assert string `toml:"assert" jsonschema:"required"`
 	// Note says why the assertion should hold, for the check's report.
 	Note string `toml:"note"`
+}
+
+// Prior is the distribution of one value of the scenario, the θ a
+// prior-predictive run draws per replication. Draws are kept within the
+// key's valid range (a normal on openness is truncated to [0, 1]), and at
+// least half of the distribution must lie where it is drawn.
+type Prior struct {
+	// Key is the key path of the value, as Set accepts it
+	// (hubs.interlink.adapter_cost, hub.adapter_cost). Required.
+	Key string `toml:"key" jsonschema:"required"`
+	// Dist is the family: "uniform" (min, max), "loguniform" (0 < min <
+	// max), "normal" (mean, sd; min and max truncate), "lognormal" (mu and
+	// sigma of the logarithm, or mean and sd of the value; min and max
+	// truncate), "beta" (a, b, scaled to [min, max], default [0, 1]),
+	// "triangular" (min, mode, max) or "choice" (values, weights). Required.
+	Dist string `toml:"dist" jsonschema:"required,enum=uniform,enum=loguniform,enum=normal,enum=lognormal,enum=beta,enum=triangular,enum=choice"`
+	// Min is the lower end of the range or of the truncation, in the key's
+	// unit. Default: none (a normal or lognormal is then truncated only by
+	// the key's range).
+	Min *float64 `toml:"min"`
+	// Max is the upper end of the range or of the truncation. Default: none.
+	Max *float64 `toml:"max"`
+	// Mode is the peak of a "triangular". Default: none.
+	Mode *float64 `toml:"mode"`
+	// Mean of a "normal", or of a "lognormal" value (before truncation).
+	// Default: none.
+	Mean *float64 `toml:"mean"`
+	// SD is the standard deviation of a "normal", or of a "lognormal"
+	// value (before truncation), > 0. Default: none.
+	SD *float64 `toml:"sd"`
+	// Mu is the mean of the logarithm of a "lognormal". Default: none.
+	Mu *float64 `toml:"mu"`
+	// Sigma is the standard deviation of the logarithm of a "lognormal",
+	// > 0. Default: none.
+	Sigma *float64 `toml:"sigma"`
+	// A is the first shape of a "beta", > 0. Default: none.
+	A *float64 `toml:"a"`
+	// B is the second shape of a "beta", > 0. Default: none.
+	B *float64 `toml:"b"`
+	// Values are the outcomes of a "choice", each a value the key accepts
+	// (numbers, strings, booleans, arrays). Default: none.
+	Values []any `toml:"values"`
+	// Weights are the relative probabilities of a choice's values, each >
+	// 0, one per value. Default: equal weights.
+	Weights []float64 `toml:"weights"`
+	// Source says where the range comes from (docs/sources.md §..., or why
+	// it is a guess). Default "".
+	Source string `toml:"source"`
 }

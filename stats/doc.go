@@ -28,8 +28,13 @@
 // pasting as in the EMA Workbench, whose trajectory SelectByDensity and SelectByCoverage
 // choose from.
 //
+// Sampling: Uniform, LogUniform, Normal and LogNormal (truncated, by inverse CDF with the
+// tails reflected so that no probability rounds to 1), Beta (in log space at shapes below
+// 1), Triangular and Choice, each drawing from a passed *rand.Rand; the scenario
+// populations and priors draw with them.
+//
 // Randomness enters only as an explicit seed (Sobol's bootstrap) or a passed *rand.Rand
-// (BootstrapShare); the same inputs give bit-identical results. Functions panic on
-// programmer misuse (a NaN time, mismatched lengths) and return errors, prefixed "stats: ",
-// for data an estimator cannot use.
+// (BootstrapShare, the samplers); the same inputs give bit-identical results. Functions
+// panic on programmer misuse (a NaN time, mismatched lengths) and return errors, prefixed
+// "stats: ", for data an estimator cannot use.
 package stats

@@ -99,7 +99,7 @@ func usagef(format string, args ...any) error {
 // errInterrupted reports a run stopped by a signal: exit status 130.
 var errInterrupted = errors.New("interrupted")
 
-// silentError is a failure whose details were already printed: exit 1
+// errSilent is a failure whose details were already printed: exit 1
 // without another line.
 var errSilent = errors.New("failed")
 
@@ -147,6 +147,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, mk := range commands {
 		root.AddCommand(mk(e))
 	}
+	markUsage(root)
+	// Runnable, so that cobra checks the root's arguments with markUsage's
+	// check rather than its own untyped one.
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	err := root.ExecuteContext(ctx)
 	switch {
 	case err == nil:
@@ -156,7 +160,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 130
 	case errors.Is(err, errSilent):
 		return 1
-	case isUsage(err):
+	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "legolab: %v\nRun 'legolab --help' for usage.\n", err)
 		return 2
 	default:
@@ -165,18 +169,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// isUsage reports whether err is a command-line mistake, including cobra's
-// own argument and unknown-command errors.
-func isUsage(err error) bool {
-	var u usageError
-	if errors.As(err, &u) {
-		return true
-	}
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "unknown flag", "unknown shorthand flag", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
+// markUsage makes the argument checks of c and its subcommands return
+// usage errors, so that a wrong number of arguments or an unknown
+// subcommand exits 2 by its type, not by its message. A command without
+// checks gets cobra's own rule: no arguments when it has subcommands.
+func markUsage(c *cobra.Command) {
+	check := c.Args
+	if check == nil && c.HasSubCommands() {
+		check = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+				if c.SuggestionsMinimumDistance <= 0 {
+					c.SuggestionsMinimumDistance = 2 // cobra's default
+				}
+				if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+					msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+				}
+				return errors.New(msg)
+			}
+			return nil
 		}
 	}
-	return false
+	if check != nil {
+		c.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markUsage(sub)
+	}
 }

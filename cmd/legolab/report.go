@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -33,12 +32,7 @@ its checkpoint.jsonl, as the sweep wrote them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
-			regenerate := regenerateReport
-			if _, err := os.Stat(filepath.Join(dir, lab.SweepFile)); err == nil {
-				// A sweep folder: its report comes from its checkpoint.
-				regenerate = lab.RegenerateSweepReport
-			}
-			names, err := regenerate(dir)
+			names, err := lab.RegenerateReport(dir)
 			if err != nil {
 				return err
 			}
@@ -56,27 +50,4 @@ its checkpoint.jsonl, as the sweep wrote them.`,
 			return nil
 		},
 	}
-}
-
-// regenerateReport reads the run folder dir and writes its report files
-// into it, returning their names.
-func regenerateReport(dir string) ([]string, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, err
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	d, err := reports.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	files, err := reports.Files(d)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.Name
-	}
-	return names, lab.WriteReport(dir, files)
 }

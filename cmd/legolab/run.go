@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
@@ -145,17 +145,16 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	}
 	ens.Jobs = o.jobs
 	ens.Version = version
-	ens.Force = o.force
-	ens.Out = o.out
-	if ens.Out == "" {
-		ens.Out = filepath.Join("out", pathSafe(spec.Name))
+	out := o.out
+	if out == "" {
+		out = filepath.Join("out", pathSafe(spec.Name))
 	}
 	if !o.noReport {
 		ens.Report = reports.Files
 	}
-	var trace *lab.AtomicFile
+	var trace *outdir.File
 	if o.trace != "" {
-		if trace, err = lab.CreateAtomic(o.trace); err != nil {
+		if trace, err = outdir.Create(o.trace); err != nil {
 			return err
 		}
 		defer trace.Abort()
@@ -166,7 +165,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx)
+	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
 	if bar != nil {
 		bar.Clear()
 	}
@@ -175,7 +174,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		switch {
 		case interrupted:
 			return errInterrupted
-		case errors.Is(err, lab.ErrNotEmpty):
+		case errors.Is(err, outdir.ErrNotEmpty):
 			return fmt.Errorf("%w; use --force to replace it", err)
 		}
 		return err
@@ -243,7 +242,7 @@ func printTable(w io.Writer, s *metrics.Summary) {
 			fmt.Fprintln(w, leftTruncatedNote(v.Name, n, 2*s.Lego.WindowDays))
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", headline(s))
+	fmt.Fprintf(w, "\n%s\n", reports.Headline(s))
 }
 
 // leftTruncatedNote says that n runs of variant were already composed when
@@ -271,80 +270,4 @@ func medianText(start time.Time, end string, l metrics.LegoSummary) string {
 		return metrics.DayDate(start, *b)
 	}
 	return fmt.Sprintf("%s [%s, %s]", *l.MedianDate, bound(l.MedianCI95[0]), bound(l.MedianCI95[1]))
-}
-
-// headline says which pathway leads — the earliest median, or when no
-// median is reached the highest P(Lego by the horizon) — and whether its
-// lead over the runner-up is significant by the log-rank test.
-func headline(s *metrics.Summary) string {
-	if len(s.Variants) < 2 {
-		if len(s.Variants) == 1 {
-			l := s.Variants[0].Lego
-			if l.MedianDay != nil {
-				return fmt.Sprintf("Median Lego moment %s; one variant, nothing to compare.", *l.MedianDate)
-			}
-			return fmt.Sprintf("The median Lego moment is not reached by the horizon (P = %.2f); one variant, nothing to compare.", l.PByHorizon)
-		}
-		return ""
-	}
-	order := make([]int, len(s.Variants))
-	for i := range order {
-		order[i] = i
-	}
-	// Reached medians first, earliest first; then the highest P.
-	slices.SortStableFunc(order, func(a, b int) int {
-		la, lb := s.Variants[a].Lego, s.Variants[b].Lego
-		switch {
-		case la.MedianDay != nil && lb.MedianDay != nil && *la.MedianDay != *lb.MedianDay:
-			if *la.MedianDay < *lb.MedianDay {
-				return -1
-			}
-			return 1
-		case la.MedianDay != nil && lb.MedianDay == nil:
-			return -1
-		case la.MedianDay == nil && lb.MedianDay != nil:
-			return 1
-		case la.PByHorizon > lb.PByHorizon:
-			return -1
-		case la.PByHorizon < lb.PByHorizon:
-			return 1
-		}
-		return 0
-	})
-	lead, next := s.Variants[order[0]], s.Variants[order[1]]
-	p := math.NaN()
-	for _, c := range s.Comparisons {
-		if (c.A == lead.Name && c.B == next.Name) || (c.A == next.Name && c.B == lead.Name) {
-			p = c.PValue
-		}
-	}
-	ll, nl := lead.Lego, next.Lego
-	if (ll.MedianDay != nil && nl.MedianDay != nil && *ll.MedianDay == *nl.MedianDay) ||
-		(ll.MedianDay == nil && nl.MedianDay == nil && ll.PByHorizon == nl.PByHorizon) {
-		return fmt.Sprintf("No pathway leads: %s and %s are level (log-rank %s).", lead.Name, next.Name, pText(p))
-	}
-	var why string
-	if lead.Lego.MedianDay != nil {
-		why = fmt.Sprintf("earliest median, %s", *lead.Lego.MedianDate)
-	} else {
-		why = fmt.Sprintf("no median reached; highest P(Lego by the horizon), %.2f", lead.Lego.PByHorizon)
-	}
-	verdict := "not significantly ahead of"
-	if p < 0.05 {
-		verdict = "significantly ahead of"
-	}
-	return fmt.Sprintf("Leading: %s (%s), %s %s (log-rank %s).", lead.Name, why, verdict, next.Name, pText(p))
-}
-
-// pText formats a p-value for people.
-func pText(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "p unavailable"
-	case p < 0.0001:
-		return "p < 0.0001"
-	case p < 0.01:
-		return fmt.Sprintf("p = %.4f", p)
-	}
-	return fmt.Sprintf("p = %.2f", p)
 }

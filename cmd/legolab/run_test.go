@@ -296,3 +296,28 @@ func TestPrintTableLeftTruncated(t *testing.T) {
 		t.Errorf("a note with no run flagged:\n%s", buf.String())
 	}
 }
+
+// TestUsageErrorsByType checks that a malformed command line exits 2
+// through the usage error's type, not its message: an unknown subcommand
+// (with cobra's suggestion), too many arguments, an unknown flag; and that
+// an error that merely reads like one (a scenario file named "unknown
+// command") exits 1.
+func TestUsageErrorsByType(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"frob"}, 2, `unknown command "frob" for "legolab"`},
+		{[]string{"rnu"}, 2, "Did you mean this?\n\trun"},
+		{[]string{"version", "extra"}, 2, "unknown command"},
+		{[]string{"validate", "unknown command.toml"}, 1, "unknown command.toml"},
+		{[]string{"validate", "--bogus"}, 2, "unknown flag"},
+		{nil, 0, ""},
+	} {
+		code, _, stderr := legolab(context.Background(), c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}

@@ -5,17 +5,20 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/legolab/legolab/metrics"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/legolab/legolab/lab"
-	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/sweeps"
 )
 
 func init() { commands = append(commands, newSweepCmd) }
@@ -134,17 +137,17 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 		}
 		s.Shard = sh
 	}
-	s.Out = o.out
-	if s.Out == "" {
-		s.Out = filepath.Join("out", pathSafe(s.File.Name))
+	out := o.out
+	if out == "" {
+		out = filepath.Join("out", pathSafe(s.File.Name))
 		if s.Shard.Count > 1 {
-			s.Out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
+			out += fmt.Sprintf("-shard-%d-of-%d", s.Shard.Index, s.Shard.Count)
 		}
 	}
 	if o.resume && o.force {
 		return usagef("--resume and --force exclude each other: --resume continues the sweep in --out, --force discards it")
 	}
-	s.Jobs, s.Resume, s.Force, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, o.force, version, sweepReplicate, o.noReport
+	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
 	if !o.quiet {
 		s.Warn = func(msg string) { fmt.Fprintf(e.stderr, "legolab: %s\n", msg) }
 	}
@@ -155,7 +158,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 			bar.Set(done)
 		}
 	}
-	res, err := s.Run(ctx)
+	res, err := s.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
 	if bar != nil {
 		bar.Clear()
 	}
@@ -163,7 +166,7 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			if !o.quiet {
 				fmt.Fprintf(e.stderr, "Interrupted: finished points are in %s; continue with\n  legolab sweep %s --out %s%s --resume\n",
-					filepath.Join(s.Out, lab.CheckpointFile), file, s.Out, shardFlag(o))
+					filepath.Join(out, lab.CheckpointFile), file, out, shardFlag(o))
 			}
 			return errInterrupted
 		}
@@ -195,7 +198,7 @@ func shardFlag(o *sweepOptions) string {
 }
 
 // printPlan writes the design's points as CSV.
-func printPlan(w io.Writer, f *scenarios.Sweep) error {
+func printPlan(w io.Writer, f *sweeps.File) error {
 	pts, err := f.Points()
 	if err != nil {
 		return err
@@ -216,28 +219,24 @@ func printPlan(w io.Writer, f *scenarios.Sweep) error {
 
 // printSensitivity writes, for each outcome, the top parameters by ST
 // (sobol), μ* (morris) or S1 (main effects).
-func printSensitivity(w io.Writer, s *lab.SweepSummary, top int) {
+func printSensitivity(w io.Writer, s *metrics.SweepSummary, top int) {
 	fmt.Fprintf(w, "Sweep %s: %s design, %d points × %d replications of %s\n", s.Sweep, s.Design, s.Points, s.Replications, s.Scenario)
 	for _, o := range s.Outcomes {
 		rows := s.Top(o, top)
 		fmt.Fprintf(w, "\n%s\n", o)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		switch s.Design {
-		case scenarios.DesignSobol:
-			fmt.Fprintln(tw, "  parameter\tST [95% CI]\tS1 [95% CI]")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, ciCell(r.ST, r.STCI95), ciCell(r.S1, r.S1CI95), noteCell(r.Note))
+		t := reports.SensitivityTableOf(s.Design, rows)
+		fmt.Fprintf(tw, "  parameter\t%s\n", strings.Join(t.Head, "\t"))
+		for _, r := range t.Rows {
+			cells := make([]string, len(r.Cells))
+			for i, c := range r.Cells {
+				if c.CI != nil {
+					cells[i] = ciCell(c.V, *c.CI)
+				} else {
+					cells[i] = numCell(c.V)
+				}
 			}
-		case scenarios.DesignMorris:
-			fmt.Fprintln(tw, "  parameter\tμ*\tσ")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", r.Param, numCell(r.MuStar), numCell(r.Sigma), noteCell(r.Note))
-			}
-		default:
-			fmt.Fprintln(tw, "  parameter\tS1 (main effect)")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "  %s\t%s%s\n", r.Param, numCell(r.S1), noteCell(r.Note))
-			}
+			fmt.Fprintf(tw, "  %s\t%s%s\n", r.Param, strings.Join(cells, "\t"), noteCell(r.Note))
 		}
 		tw.Flush()
 	}

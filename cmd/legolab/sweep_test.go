@@ -13,6 +13,7 @@ import (
 
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 )
@@ -303,5 +304,48 @@ func TestSweepMergeOverwrite(t *testing.T) {
 	code, _, stderr = sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", other, "-q", "--no-report", "--force")
 	if code != 1 || !strings.Contains(stderr, "is not a sweep folder") {
 		t.Errorf("merge --force onto a foreign folder: exit %d, stderr %q; want 1", code, stderr)
+	}
+}
+
+// TestSensitivityTableAgreesWithReport checks that the terminal table has
+// the columns and the row order of report.md's, for every design.
+func TestSensitivityTableAgreesWithReport(t *testing.T) {
+	x := func(v float64) *float64 { return &v }
+	for _, design := range []string{"sobol", "morris", "grid"} {
+		method := map[string]string{"sobol": metrics.MethodSobol, "morris": metrics.MethodMorris, "grid": metrics.MethodMainEffect}[design]
+		s := &metrics.SweepSummary{Sweep: "s", Design: design, Outcomes: []string{"y"}, Sensitivity: []metrics.SensitivityRow{
+			{Outcome: "y", Param: "low", Method: method, S1: x(0.1), ST: x(0.1), MuStar: x(1), Mu: x(1), Sigma: x(0)},
+			{Outcome: "y", Param: "high", Method: method, S1: x(0.9), ST: x(0.9), MuStar: x(5), Mu: x(-5), Sigma: x(2)},
+		}}
+		var term bytes.Buffer
+		printSensitivity(&term, s, 0)
+		lines := strings.Split(term.String(), "\n")
+		var head []string
+		var params []string
+		for i, l := range lines {
+			if strings.HasPrefix(l, "  parameter") {
+				head = strings.Fields(strings.ReplaceAll(strings.TrimSpace(l), " [95% CI]", "_[95%_CI]"))
+				for _, r := range lines[i+1:] {
+					if f := strings.Fields(r); len(f) > 0 {
+						params = append(params, f[0])
+					}
+				}
+				break
+			}
+		}
+		tab := reports.SensitivityTableOf(design, s.Top("y", 0))
+		want := []string{"parameter"}
+		for _, h := range tab.Head {
+			want = append(want, strings.ReplaceAll(h, " [95% CI]", "_[95%_CI]"))
+		}
+		if design == "grid" {
+			want = []string{"parameter", "S1", "(main", "effect)"}
+		}
+		if strings.Join(head, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: terminal columns %q; want %q", design, head, want)
+		}
+		if strings.Join(params, ",") != "high,low" {
+			t.Errorf("%s: terminal rows %v; want high, low", design, params)
+		}
 	}
 }

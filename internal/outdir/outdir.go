@@ -1,4 +1,15 @@
-package lab
+// Package outdir writes output folders so that a reader, a crash or a full
+// disk never leaves a half-written one: single files are written under a
+// temporary name and renamed into place (WriteFile, Create), and a whole
+// folder is staged out of sight and swapped in at once (Stage, Dir.Commit).
+//
+// Runs and sweeps commit the same way: every file of the new results goes
+// into the staging directory, and Commit replaces the target folder with
+// it, so nothing of an earlier result survives a replacement and no list of
+// the names a folder may hold is needed. A folder may be replaced only when
+// it holds its owner's marker file (Options.Marker), so a mistyped path
+// never deletes unrelated files.
+package outdir
 
 import (
 	"bufio"
@@ -8,16 +19,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
-// WriteFileAtomic writes a file so that a reader, a crash or an interruption
+// WriteFile writes a file so that a reader, a crash or an interruption
 // never sees it half-written: write fills a temporary file in the same
 // directory (through a buffer), which is flushed, fsync'd, given mode 0644
 // and renamed over path; the directory is then fsync'd so the rename itself
 // survives a power cut. On any error the temporary file is removed and path
 // is left as it was.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := CreateAtomic(path)
+func WriteFile(path string, write func(io.Writer) error) error {
+	f, err := Create(path)
 	if err != nil {
 		return err
 	}
@@ -28,18 +40,18 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	return f.Commit()
 }
 
-// AtomicFile is a file being written under a temporary name in its final
+// File is a file being written under a temporary name in its final
 // directory, for output that is streamed over a long time (runs.csv, an
 // event trace): nothing appears at the final path until Commit.
-type AtomicFile struct {
+type File struct {
 	path string
 	f    *os.File
 	w    *bufio.Writer
 	done bool
 }
 
-// CreateAtomic starts writing path atomically; see WriteFileAtomic.
-func CreateAtomic(path string) (*AtomicFile, error) {
+// Create starts writing path atomically; see WriteFile.
+func Create(path string) (*File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -48,17 +60,17 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AtomicFile{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+	return &File{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
 // Write writes to the buffered temporary file.
-func (a *AtomicFile) Write(p []byte) (int, error) { return a.w.Write(p) }
+func (a *File) Write(p []byte) (int, error) { return a.w.Write(p) }
 
 // Commit flushes, fsyncs and renames the file into place, then fsyncs its
 // directory. On error the temporary file is removed.
-func (a *AtomicFile) Commit() (err error) {
+func (a *File) Commit() (err error) {
 	if a.done {
-		panic("lab: atomic file committed or aborted twice")
+		panic("outdir: file committed or aborted twice")
 	}
 	a.done = true
 	tmp := a.f.Name()
@@ -89,7 +101,7 @@ func (a *AtomicFile) Commit() (err error) {
 
 // Abort removes the temporary file, leaving path as it was. It does
 // nothing after Commit or a previous Abort.
-func (a *AtomicFile) Abort() {
+func (a *File) Abort() {
 	if a.done {
 		return
 	}
@@ -106,24 +118,37 @@ func syncDir(dir string) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !isNotSupported(err) {
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) &&
+		!errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) && !errors.Is(err, syscall.EOPNOTSUPP) {
 		return err
 	}
 	return nil
 }
 
-func isNotSupported(err error) bool {
-	var pe *os.PathError
-	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not supported")
+// NotOwnedError refuses to replace a folder that does not hold the
+// marker file of the outputs it would be replaced with.
+type NotOwnedError struct {
+	Dir, Marker string
+}
+
+func (e *NotOwnedError) Error() string {
+	return fmt.Sprintf("refusing to replace %s: it does not look like a legolab output folder (no %s)", e.Dir, e.Marker)
 }
 
 // ErrNotEmpty reports an output directory that already holds files and
 // that the caller did not ask to replace.
 var ErrNotEmpty = errors.New("exists and is not empty")
 
-// marker is the file whose presence makes a directory recognisably
-// legolab's output, and so safe to replace with force.
-const marker = "summary.json"
+// Options say when Stage may replace an existing folder.
+type Options struct {
+	// Force allows replacing a target that exists and is not empty.
+	Force bool
+	// Marker is the slash-separated name of the file whose presence makes
+	// a folder recognisably the owner's output, and so safe to replace
+	// with Force ("summary.json" for a run, "checkpoint.jsonl" for a
+	// sweep). Empty refuses every non-empty target.
+	Marker string
+}
 
 // Dir is an output directory being prepared out of sight: files go into
 // Staging, a temporary sibling of Target, and Commit moves them into place
@@ -136,18 +161,27 @@ type Dir struct {
 	Target string
 	// Staging is where the results are written until Commit.
 	Staging string
-	force   bool
+	opt     Options
+	// names are the files staged so far, in order: what a manifest of the
+	// folder's owned files would list.
+	names []string
 }
 
-// StageDir checks that target may be written and creates its staging
-// directory. Without force a target that exists and is not empty is
-// refused with an error wrapping ErrNotEmpty. With force a non-empty target
-// is replaced at Commit, but only if it looks like a legolab output folder
-// (it holds summary.json), so a mistyped --out never deletes unrelated
-// files. A target that exists and is not a directory is always refused.
-func StageDir(target string, force bool) (*Dir, error) {
+// Stage checks that target may be written and creates its staging
+// directory. Without opt.Force a target that exists and is not empty is
+// refused with an error wrapping ErrNotEmpty. With it a non-empty target
+// is replaced at Commit, but only if it holds opt.Marker, so a mistyped
+// --out never deletes unrelated files. A target that exists and is not a
+// directory is always refused.
+//
+// A target that a kill in the middle of an earlier Commit left missing is
+// first restored from the hidden copy of its previous contents.
+func Stage(target string, opt Options) (*Dir, error) {
 	target = filepath.Clean(target)
-	if err := checkTarget(target, force); err != nil {
+	if err := Recover(target); err != nil {
+		return nil, err
+	}
+	if err := checkTarget(target, opt); err != nil {
 		return nil, err
 	}
 	parent, base := filepath.Split(target)
@@ -168,7 +202,47 @@ func StageDir(target string, force bool) (*Dir, error) {
 		os.RemoveAll(staging)
 		return nil, err
 	}
-	return &Dir{Target: target, Staging: staging, force: force}, nil
+	return &Dir{Target: target, Staging: staging, opt: opt}, nil
+}
+
+// Recover deals with the ".BASE.old-DIGITS" copies of previous results
+// that Commit renames aside: killed between its two renames, Commit leaves
+// target missing and its previous contents there, which are put back;
+// killed while removing the copy, it leaves target in place and part of
+// the copy, which is removed. Stage calls it; a caller that works in
+// target before staging (a sweep's checkpoint) calls it first.
+func Recover(target string) error {
+	parent, base := filepath.Split(target)
+	if parent == "" {
+		parent = "."
+	}
+	entries, err := os.ReadDir(parent)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = os.Stat(target)
+	missing := errors.Is(err, os.ErrNotExist)
+	prefix := "." + base + ".old-"
+	for _, e := range entries {
+		if !e.IsDir() || !isTempName(e.Name(), prefix) {
+			continue
+		}
+		old := filepath.Join(parent, e.Name())
+		if missing {
+			if err := os.Rename(old, target); err != nil {
+				return err
+			}
+			missing = false
+			continue
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // isTempName reports whether name is prefix followed by the decimal
@@ -237,8 +311,8 @@ func RemoveStaleTemp(dir string) error {
 	return nil
 }
 
-// checkTarget applies StageDir's rules to target as it is now.
-func checkTarget(target string, force bool) error {
+// checkTarget applies Stage's rules to target as it is now.
+func checkTarget(target string, opt Options) error {
 	fi, err := os.Stat(target)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -253,11 +327,14 @@ func checkTarget(target string, force bool) error {
 	if err != nil || empty {
 		return err
 	}
-	if !force {
+	if !opt.Force {
 		return fmt.Errorf("%s %w", target, ErrNotEmpty)
 	}
-	if _, err := os.Stat(filepath.Join(target, marker)); err != nil {
-		return fmt.Errorf("refusing to replace %s: it does not look like a legolab output folder (no %s)", target, marker)
+	if opt.Marker == "" {
+		return fmt.Errorf("refusing to replace %s: it is not empty", target)
+	}
+	if _, err := os.Stat(filepath.Join(target, filepath.FromSlash(opt.Marker))); err != nil {
+		return &NotOwnedError{Dir: target, Marker: opt.Marker}
 	}
 	return nil
 }
@@ -280,13 +357,38 @@ func isEmptyDir(dir string) (bool, error) {
 // names that would escape the directory.
 func (d *Dir) Path(name string) (string, error) {
 	if !filepath.IsLocal(filepath.FromSlash(name)) {
-		return "", fmt.Errorf("lab: output file name %q is not a local path", name)
+		return "", fmt.Errorf("outdir: output file name %q is not a local path", name)
 	}
 	p := filepath.Join(d.Staging, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return "", err
 	}
+	d.names = append(d.names, name)
 	return p, nil
+}
+
+// Names returns the slash-separated names of the files staged so far
+// (through Path, WriteFile or Create), in the order they were first staged.
+func (d *Dir) Names() []string {
+	var out []string
+	seen := make(map[string]bool, len(d.names))
+	for _, n := range d.names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Create starts writing the file name into the staging directory
+// atomically, for output streamed over a long time; see Create.
+func (d *Dir) Create(name string) (*File, error) {
+	p, err := d.Path(name)
+	if err != nil {
+		return nil, err
+	}
+	return Create(p)
 }
 
 // WriteFile writes the file name into the staging directory atomically.
@@ -295,7 +397,7 @@ func (d *Dir) WriteFile(name string, write func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(p, write)
+	return WriteFile(p, write)
 }
 
 // Commit moves the staged results to Target. A missing Target is created
@@ -305,7 +407,7 @@ func (d *Dir) WriteFile(name string, write func(io.Writer) error) error {
 // two renames, the previous results survive under a hidden ".NAME.old-*"
 // sibling.
 func (d *Dir) Commit() error {
-	if err := checkTarget(d.Target, d.force); err != nil {
+	if err := checkTarget(d.Target, d.opt); err != nil {
 		return err
 	}
 	parent := filepath.Dir(d.Target)
