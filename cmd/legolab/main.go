@@ -7,7 +7,7 @@
 //
 //	legolab run [FILE|BUILTIN]      run an ensemble (default: the built-in deai-2025)
 //	legolab validate FILE...        check scenario files
-//	legolab scenarios [show NAME]   list or print the built-in scenarios
+//	legolab scenarios [show|priors NAME]  list or print the built-ins, or tabulate priors
 //	legolab report DIR              regenerate a run's report from its outputs
 //	legolab sweep FILE              run a parameter sweep
 //	legolab merge DIR... --out DIR  combine sweep shards
