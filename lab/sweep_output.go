@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"github.com/legolab/legolab/metrics"
 	"io"
@@ -257,7 +256,7 @@ func (o *sweepOutput) pointsHeader() []string {
 
 // writePoints writes points.csv: one row per point of shard sh.
 func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
-	cw := csv.NewWriter(w)
+	cw := reports.NewCSVWriter(w)
 	if err := cw.Write(o.pointsHeader()); err != nil {
 		return err
 	}
@@ -286,14 +285,13 @@ func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // swWriteSensitivity writes sensitivity.csv; empty cells are indices the
 // method does not give.
 func swWriteSensitivity(w io.Writer, rows []metrics.SensitivityRow) error {
-	cw := csv.NewWriter(w)
+	cw := reports.NewCSVWriter(w)
 	if err := cw.Write([]string{"outcome", "param", "method", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "mu_star", "mu", "sigma", "note"}); err != nil {
 		return err
 	}
@@ -309,8 +307,7 @@ func swWriteSensitivity(w io.Writer, rows []metrics.SensitivityRow) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // writeSweepJSON writes v as indented JSON, HTML left unescaped, as the

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/legolab/legolab/internal/termsafe"
 	"github.com/spf13/cobra"
 )
 
@@ -122,6 +123,9 @@ func main() {
 
 // run executes legolab with args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Every print goes through the one terminal sanitiser: names and
+	// values from input files may hold ESC, BEL or other controls.
+	stdout, stderr = termsafe.NewWriter(stdout), termsafe.NewWriter(stderr)
 	e := &env{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:           "legolab",
