@@ -237,7 +237,9 @@ func writeNamed(dir string, files []namedWrite) error {
 	return nil
 }
 
-// pointsHeader returns the columns of points.csv.
+// pointsHeader returns the columns of points.csv: each outcome column is
+// named METRIC.VARIANT (p_by_horizon.siloed, final.hub_share.siloed), a
+// syntactic name in R when the variant's is, so read.csv keeps it.
 func (o *sweepOutput) pointsHeader() []string {
 	h := []string{"point", "block", "seed"}
 	for _, p := range o.file.Params {
@@ -245,10 +247,10 @@ func (o *sweepOutput) pointsHeader() []string {
 	}
 	for v, name := range o.id.Variants {
 		for _, m := range []string{"reached", "p_by_horizon", "p_lo", "p_hi", "median_day", "median_lo", "median_hi", "rmst_days"} {
-			h = append(h, m+"("+name+")")
+			h = append(h, m+"."+name)
 		}
 		for _, obs := range o.id.Observables[v] {
-			h = append(h, "final."+obs+"("+name+")")
+			h = append(h, "final."+obs+"."+name)
 		}
 	}
 	return h

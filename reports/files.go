@@ -111,8 +111,8 @@ func (rw *RunsWriter) Write(r Run) error {
 	if !r.Censored {
 		rw.rec[3] = FormatFloat(r.LegoDay)
 	}
-	rw.rec[4] = strconv.FormatBool(r.Censored)
-	rw.rec[runsTruncCol] = strconv.FormatBool(r.LeftTruncated)
+	rw.rec[4] = CSVBool(r.Censored)
+	rw.rec[runsTruncCol] = CSVBool(r.LeftTruncated)
 	for k, x := range r.Final {
 		rw.rec[len(runsFixed)+k] = FormatFloat(x)
 	}
