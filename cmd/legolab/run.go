@@ -152,6 +152,15 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if !o.noReport {
 		ens.Report = reports.Files
 	}
+	// Every precondition for writing the results, checked before any
+	// replication runs.
+	if err := outdir.CheckOut(out); err != nil {
+		return err
+	}
+	if o.trace != "" && outdir.Within(o.trace, out) {
+		return fmt.Errorf("--trace %s is inside --out %s, which is replaced as a whole when the run ends; write the trace elsewhere", o.trace, out)
+	}
+	sink := &lab.DirSink{Dir: out, Force: o.force, Version: version}
 	var trace *outdir.File
 	if o.trace != "" {
 		if trace, err = outdir.Create(o.trace); err != nil {
@@ -165,7 +174,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
+	res, err := ens.Run(ctx, sink)
 	if bar != nil {
 		bar.Clear()
 	}
