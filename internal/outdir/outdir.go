@@ -243,6 +243,11 @@ func Recover(target string) error {
 			missing = false
 			continue
 		}
+		// A copy without a manifest is not one this version made (an
+		// earlier legolab's): never deleted.
+		if _, err := ReadManifest(old); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
 		if err := removeOldCopy(old); err != nil {
 			return err
 		}
