@@ -52,8 +52,11 @@ restricted mean time, and which pathway leads.
 
 Outputs go to DIR (--out, default out/<scenario name>): summary.json,
 runs.csv, series.csv, scenario.toml, graphs.json and the report
-(report.html, report.md, plots/), all replaced at once at the end. An
-existing non-empty DIR is refused unless --force. The outputs are
+(report.html, report.md, plots/) and the manifest .legolab.json, all
+replaced at once at the end. An existing non-empty DIR is refused unless
+--force, which replaces only a run folder legolab marked (docs/outputs.md).
+DIR and --trace are checked before anything runs, and DIR is locked for the
+whole command: a second command on it is refused at once. The outputs are
 byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
