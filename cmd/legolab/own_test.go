@@ -191,10 +191,9 @@ func TestSweepForeignCheckpointFolder(t *testing.T) {
 // that a second command can be tried while the first holds its folder.
 type blockingFake struct {
 	cliFake
-	once     sync.Once
-	started  chan struct{}
-	release  chan struct{}
-	released sync.Once
+	once    sync.Once
+	started chan struct{}
+	release chan struct{}
 }
 
 func (f *blockingFake) replicate(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, w io.Writer, full bool) (*metrics.Replication, error) {
