@@ -3,9 +3,12 @@
 package outdir
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,4 +127,48 @@ func TestCheckOut(t *testing.T) {
 	if !Within("real/trace.jsonl", "real") || !Within("link/t", "real") || Within("realer/t", "real") || Within("t", "real") {
 		t.Error("Within is wrong")
 	}
+}
+
+// TestLockOtherProcess checks the lock between processes: a child holds
+// the writer's lock, and this process is refused at once with the child's
+// PID; after the child exits the lock is free.
+func TestLockOtherProcess(t *testing.T) {
+	if dir := os.Getenv("OUTDIR_LOCK_HOLDER"); dir != "" {
+		l, err := LockExclusive(dir)
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println("locked")
+		io.ReadAll(os.Stdin) // hold until the parent closes stdin
+		l.Release()
+		os.Exit(0)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockOtherProcess$")
+	cmd.Env = append(os.Environ(), "OUTDIR_LOCK_HOLDER="+dir)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if line != "locked\n" {
+		stdin.Close()
+		cmd.Wait()
+		t.Fatalf("child: %q", line)
+	}
+	_, err := LockExclusive(dir)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("pid %d:", cmd.Process.Pid)) {
+		t.Errorf("writer while another process holds: err %v; want pid %d named", err, cmd.Process.Pid)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := LockExclusive(dir)
+	if err != nil {
+		t.Fatalf("after the holder exited: %v", err)
+	}
+	l.Release()
 }
