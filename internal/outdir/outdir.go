@@ -236,7 +236,10 @@ func Recover(target string) error {
 			continue
 		}
 		old := filepath.Join(parent, e.Name())
-		if missing {
+		_, merr := ReadManifest(old)
+		if missing && merr == nil {
+			// Only a copy this version made (it carries a manifest) is
+			// put back; anything else of that name is left where it is.
 			if err := os.Rename(old, target); err != nil {
 				return err
 			}
@@ -245,7 +248,7 @@ func Recover(target string) error {
 		}
 		// A copy without a manifest is not one this version made (an
 		// earlier legolab's): never deleted.
-		if _, err := ReadManifest(old); errors.Is(err, os.ErrNotExist) {
+		if errors.Is(merr, os.ErrNotExist) {
 			continue
 		}
 		if err := removeOldCopy(old); err != nil {

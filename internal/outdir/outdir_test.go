@@ -174,6 +174,16 @@ func TestStageRecoversOld(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(foreignCopy, "mine.txt")); err != nil {
 		t.Errorf("a copy without a manifest was deleted: %v", err)
 	}
+	// Nor is such a copy put back in place of a missing target.
+	os.RemoveAll(target)
+	d, err = Stage(target, Options{Kind: KindRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a copy without a manifest was restored as %s: %v", target, err)
+	}
 }
 
 // TestCommitOwnership checks that replacing a folder keeps none of the
