@@ -26,12 +26,13 @@ const (
 // Limits that keep the model's bit masks and index types valid.
 const (
 	// MaxDimensions is the largest number of dimensions a scenario may
-	// declare (dimension sets are 64-bit masks).
-	MaxDimensions = 64
-	// MaxHubs is the largest number of hubs (hub sets are 64-bit masks).
-	MaxHubs = 64
+	// declare (dimension sets are 64-bit masks); scenarios validates it.
+	MaxDimensions = scenarios.MaxDimensions
+	// MaxHubs is the largest number of hubs (hub sets are 64-bit masks);
+	// scenarios validates it.
+	MaxHubs = scenarios.MaxHubs
 	// maxLegs bounds the number of needed dimensions of one app type.
-	maxLegs = 64
+	maxLegs = scenarios.MaxNeeds
 )
 
 // daysPerYear converts the scenario's per-year rates to per-day rates.

@@ -13,6 +13,7 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // CheckResult is one [[expect]] assertion evaluated on a run or sweep
@@ -223,7 +224,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	}
 	rows = byIndex
 	sample := rows
-	if sum.Design == scenarios.DesignSobol {
+	if sum.Design == sweeps.DesignSobol {
 		sample = rows[:2*sum.Samples]
 	}
 	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {

@@ -102,7 +102,7 @@ func FlattenSet(set map[string]any) []metrics.Parameter {
 func tomlValue(v any) string {
 	switch x := v.(type) {
 	case string:
-		return strconv.Quote(x)
+		return scenarios.QuoteString(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case int64:
@@ -142,7 +142,7 @@ func tomlValue(v any) string {
 		slices.Sort(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = k + " = " + tomlValue(x[k])
+			parts[i] = scenarios.QuoteKey(k) + " = " + tomlValue(x[k])
 		}
 		if len(parts) == 0 {
 			return "{}"

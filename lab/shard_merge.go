@@ -12,6 +12,7 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // MergeSweep combines the folders of a sweep's shards (each written by
@@ -151,7 +152,7 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 // with the checkpoint's name, seed and replications (which the command line
 // may have overridden). It returns the design's points too, checked to
 // number n, the checkpoint's row count.
-func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []scenarios.SweepPoint, error) {
+func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []sweeps.Point, error) {
 	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, nil, err
@@ -166,7 +167,7 @@ func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []scenarios.
 	if swHash(baseTOML) != id.ScenarioSHA256 {
 		return nil, nil, fmt.Errorf("%s: %s does not match the checkpoint's base scenario (sha256 differs)", dir, reports.ScenarioFile)
 	}
-	file, err := scenarios.ParseSweep(src, filepath.Join(dir, SweepFile))
+	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,9 +24,10 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
+	"github.com/legolab/legolab/sweeps"
 )
 
-// Sweep runs a parameter sweep: every point of a scenarios.Sweep design,
+// Sweep runs a parameter sweep: every point of a sweeps.File design,
 // each variant at each point replicated on common random numbers, reduced
 // point by point to one outcome row; then sensitivity indices from the rows.
 //
@@ -38,7 +39,7 @@ import (
 type Sweep struct {
 	// File is the parsed sweep file; its Seed and Replications are the ones
 	// that run (the CLI's --seed and --replications write them here).
-	File *scenarios.Sweep
+	File *sweeps.File
 	// Source is the sweep file's text: hashed into the sweep's identity and
 	// copied to sweep.toml.
 	Source []byte
@@ -116,7 +117,7 @@ func OpenSweep(path string) (*Sweep, error) {
 
 // ReadSweep is OpenSweep on a sweep file's contents; path names the file
 // in messages and resolves a relative base scenario. It reports the file's
-// own problems (scenarios.DecodeSweep), those against the base scenario
+// own problems (sweeps.Decode), those against the base scenario
 // (Sweep.CheckBase: unknown variants, key paths, ranges the scenario
 // rejects) and the lab's (outcomes and [[expect]] assertions) together, so
 // that one problem does not hide the others; legolab validate and legolab
@@ -124,7 +125,7 @@ func OpenSweep(path string) (*Sweep, error) {
 // or names no base scenario, stops at its own problems; a base scenario
 // that does not open is reported after the line that names it.
 func ReadSweep(src []byte, path string) (*Sweep, error) {
-	file, ferr := scenarios.DecodeSweep(src, path)
+	file, ferr := sweeps.Decode(src, path)
 	if file == nil || file.Scenario == "" {
 		return nil, ferr // a syntax or type error, or no scenario (DecodeSweep says it is required)
 	}
@@ -147,13 +148,13 @@ func ReadSweep(src []byte, path string) (*Sweep, error) {
 // NewSweep checks a parsed sweep file against its base scenario and
 // returns the Sweep that runs it; the caller sets Out, Jobs and the rest.
 // Every problem is reported at once, as ReadSweep does.
-func NewSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec) (*Sweep, error) {
+func NewSweep(file *sweeps.File, src []byte, base *scenarios.Spec) (*Sweep, error) {
 	return newSweep(file, src, base, nil)
 }
 
 // newSweep is NewSweep for a file whose own problems, ferr, are already
 // known: those of the base scenario and the lab are added to them.
-func newSweep(file *scenarios.Sweep, src []byte, base *scenarios.Spec, ferr error) (*Sweep, error) {
+func newSweep(file *sweeps.File, src []byte, base *scenarios.Spec, ferr error) (*Sweep, error) {
 	s := &Sweep{File: file, Source: src, Base: base}
 	// Unknown variants and parameters that cannot be set (at either end of
 	// their range) are CheckBase's to report.
@@ -260,7 +261,7 @@ func swJoinAfter(joined error, at *scenarios.Error, extra error) error {
 // ends of its range, the variant's resolved scenario is the same, so the
 // sweep does not move it there (for any spelling of the key, aliases
 // included).
-func maskedParams(base *scenarios.Spec, file *scenarios.Sweep, variants []string) []string {
+func maskedParams(base *scenarios.Spec, file *sweeps.File, variants []string) []string {
 	var out []string
 	for j := range file.Params {
 		p := &file.Params[j]
@@ -291,7 +292,7 @@ func maskedParams(base *scenarios.Spec, file *scenarios.Sweep, variants []string
 
 // sweepLiteral writes a parameter value as the TOML value Spec.Set takes:
 // strings quoted, so that "true" or "30" in a list of strings stay strings.
-func sweepLiteral(p *scenarios.SweepParam, text string) string {
+func sweepLiteral(p *sweeps.Param, text string) string {
 	if len(p.Values) > 0 {
 		if _, ok := p.Values[0].(string); ok {
 			return strconv.Quote(text)
@@ -362,7 +363,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	specs := func(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
+	specs := func(pt sweeps.Point) ([]*scenarios.Spec, error) { return s.pointSpecs(pt) }
 	// Every point's scenario must be valid: find out before any CPU is
 	// spent, and report the bad points at once (the first ten).
 	var bad []error
@@ -472,8 +473,8 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 // execute computes the points todo (ascending), done of total replications
 // being already done, and records each completed point in rows and in the
 // checkpoint.
-func (s *Sweep) execute(ctx context.Context, points []scenarios.SweepPoint, todo []int, donePoints, mine int,
-	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(scenarios.SweepPoint) ([]*scenarios.Spec, error)) error {
+func (s *Sweep) execute(ctx context.Context, points []sweeps.Point, todo []int, donePoints, mine int,
+	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(sweeps.Point) ([]*scenarios.Spec, error)) error {
 	replicate := s.Replicate
 	if replicate == nil {
 		replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
@@ -555,7 +556,7 @@ dispatch:
 
 // pointSpecs returns the variants' resolved scenarios at one point: the
 // base with the point's values set, then each variant's overrides.
-func (s *Sweep) pointSpecs(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) {
+func (s *Sweep) pointSpecs(pt sweeps.Point) ([]*scenarios.Spec, error) {
 	spec := s.Base.Clone()
 	for j := range s.File.Params {
 		p := &s.File.Params[j]
@@ -575,7 +576,7 @@ func (s *Sweep) pointSpecs(pt scenarios.SweepPoint) ([]*scenarios.Spec, error) {
 }
 
 // swPointText describes a point's values for messages: "a=1, b=x".
-func swPointText(f *scenarios.Sweep, pt scenarios.SweepPoint) string {
+func swPointText(f *sweeps.File, pt sweeps.Point) string {
 	parts := make([]string, len(f.Params))
 	for j, p := range f.Params {
 		parts[j] = p.Key + "=" + pt.Values[j]

@@ -10,6 +10,7 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // PointRow is one point's outcomes, one per variant in the sweep's variant
@@ -179,7 +180,7 @@ type swOutcome struct {
 // swParseOutcome resolves an outcome against the sweep's variants and
 // observables.
 func swParseOutcome(o string, variants []string, observables [][]string) (swOutcome, error) {
-	measure, variant, err := scenarios.ParseOutcome(o)
+	measure, variant, err := sweeps.ParseOutcome(o)
 	if err != nil {
 		return swOutcome{}, err
 	}

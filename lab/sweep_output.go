@@ -15,6 +15,7 @@ import (
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // The files of a sweep folder, documented in docs/sweeps.md.
@@ -27,12 +28,12 @@ const (
 
 // sweepOutput is everything the outputs are made from.
 type sweepOutput struct {
-	file     *scenarios.Sweep
+	file     *sweeps.File
 	source   []byte
 	baseTOML []byte
 	base     *scenarios.Spec
 	id       sweepIdentity
-	points   []scenarios.SweepPoint
+	points   []sweeps.Point
 	rows     []*PointRow
 	outcomes []string
 	warnings []string
@@ -68,7 +69,7 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		Start: o.base.Start.Format("2006-01-02"), Variants: o.id.Variants, Outcomes: o.outcomes,
 		Warnings: o.warnings,
 	}
-	if f.Design == scenarios.DesignSobol {
+	if f.Design == sweeps.DesignSobol {
 		s.Scramble, s.Bootstrap = f.Scramble, f.Bootstrap
 	}
 	if s.Warnings == nil {
@@ -77,13 +78,13 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 	for _, p := range f.Params {
 		info := metrics.SweepParamInfo{Key: p.Key, Min: p.Min, Max: p.Max, Scale: p.Scale, Type: p.Type}
 		for _, v := range p.Values {
-			text, _ := (&scenarios.SweepParam{Values: []any{v}}).At(0)
+			text, _ := (&sweeps.Param{Values: []any{v}}).At(0)
 			info.Values = append(info.Values, text)
 		}
 		s.Params = append(s.Params, info)
 	}
 	sample := o.rows
-	if f.Design == scenarios.DesignSobol {
+	if f.Design == sweeps.DesignSobol {
 		sample = o.rows[:2*f.Samples]
 	}
 	for _, name := range o.statsOutcomes() {

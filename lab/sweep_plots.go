@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/legolab/legolab/reports"
-	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
 
 // charts draws the sweep's charts with the reports package: for each
@@ -38,7 +38,7 @@ func (o *sweepOutput) charts(sum *metrics.SweepSummary) []reports.SweepChart {
 		add(reports.SweepSensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
 		top := 0
 		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
-			top = slices.IndexFunc(o.file.Params, func(p scenarios.SweepParam) bool { return p.Key == rows[0].Param })
+			top = slices.IndexFunc(o.file.Params, func(p sweeps.Param) bool { return p.Key == rows[0].Param })
 		}
 		add(o.responseChart(ref, top, "plots/response-"+slugs[k]))
 		add(o.heatmapChart(ref, "plots/heatmap-"+slugs[k]))
@@ -91,7 +91,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.
 	p := &f.Params[j]
 	idx := make([]int, 0, len(o.points))
 	for i := range o.points {
-		if f.Design == scenarios.DesignSobol && i >= 2*f.Samples {
+		if f.Design == sweeps.DesignSobol && i >= 2*f.Samples {
 			break
 		}
 		idx = append(idx, i)
@@ -101,12 +101,12 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.
 	}
 	bins := len(p.Values)
 	switch {
-	case f.Design == scenarios.DesignGrid && p.Values == nil:
+	case f.Design == sweeps.DesignGrid && p.Values == nil:
 		bins = p.Levels
 		if bins == 0 {
 			bins = f.Levels
 		}
-	case f.Design == scenarios.DesignMorris && p.Values == nil:
+	case f.Design == sweeps.DesignMorris && p.Values == nil:
 		bins = f.Levels
 	case p.Values == nil:
 		bins = min(10, max(2, int(math.Round(math.Sqrt(float64(len(idx)))))))
@@ -119,7 +119,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.
 	for _, i := range idx {
 		u := o.points[i].Unit[j]
 		b := int(u * float64(bins))
-		if (f.Design == scenarios.DesignGrid || f.Design == scenarios.DesignMorris) && p.Values == nil && bins > 1 {
+		if (f.Design == sweeps.DesignGrid || f.Design == sweeps.DesignMorris) && p.Values == nil && bins > 1 {
 			b = int(math.Round(u * float64(bins-1)))
 		}
 		b = min(max(b, 0), bins-1)
@@ -177,7 +177,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.
 // heatmapChart draws an outcome over a grid of two numeric parameters.
 func (o *sweepOutput) heatmapChart(ref swOutcome, base string) (reports.SweepChart, bool) {
 	f := o.file
-	if f.Design != scenarios.DesignGrid || len(f.Params) != 2 {
+	if f.Design != sweeps.DesignGrid || len(f.Params) != 2 {
 		return reports.SweepChart{}, false
 	}
 	ny, nx := f.ParamLevels(0), f.ParamLevels(1)

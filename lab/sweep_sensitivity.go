@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/legolab/legolab/metrics"
-	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 	"github.com/legolab/legolab/stats"
+	"github.com/legolab/legolab/sweeps"
 )
 
 func swPtr(x float64) *float64 {
@@ -22,7 +22,7 @@ func swPtr(x float64) *float64 {
 // from the per-point rows. A median not reached by the horizon enters as
 // the horizon (its lower bound). It returns the rows (outcomes in order,
 // parameters in file order) and notes on outcomes it could not analyse.
-func sensitivityOf(f *scenarios.Sweep, points []scenarios.SweepPoint, rows []*PointRow, refs []swOutcome, horizon float64) []metrics.SensitivityRow {
+func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs []swOutcome, horizon float64) []metrics.SensitivityRow {
 	k := len(f.Params)
 	var out []metrics.SensitivityRow
 	for oi, ref := range refs {
@@ -38,7 +38,7 @@ func sensitivityOf(f *scenarios.Sweep, points []scenarios.SweepPoint, rows []*Po
 			block[j] = metrics.SensitivityRow{Outcome: ref.name, Param: f.Params[j].Key}
 		}
 		switch f.Design {
-		case scenarios.DesignSobol:
+		case sweeps.DesignSobol:
 			n := f.Samples
 			yAB := make([][]float64, k)
 			for j := range yAB {
@@ -59,7 +59,7 @@ func sensitivityOf(f *scenarios.Sweep, points []scenarios.SweepPoint, rows []*Po
 				b.S1, b.S1CI95 = swPtr(x.S1), [2]*float64{swPtr(x.S1Lo), swPtr(x.S1Hi)}
 				b.ST, b.STCI95 = swPtr(x.ST), [2]*float64{swPtr(x.STLo), swPtr(x.STHi)}
 			}
-		case scenarios.DesignMorris:
+		case sweeps.DesignMorris:
 			X := make([][]float64, len(points))
 			for i, p := range points {
 				X[i] = p.Unit
@@ -104,13 +104,13 @@ func swNoteOf(err error) string {
 // stats.MainEffects, the points grouped by the parameter's level (grids and
 // lists of values) or by √N equal-width bins of its unit coordinate (random
 // and lhs ranges).
-func swMainEffects(f *scenarios.Sweep, points []scenarios.SweepPoint, y []float64) ([]float64, error) {
+func swMainEffects(f *sweeps.File, points []sweeps.Point, y []float64) ([]float64, error) {
 	n := len(y)
 	level := make([][]int, len(f.Params))
 	for j := range f.Params {
 		p := &f.Params[j]
 		bins := int(math.Round(math.Sqrt(float64(n))))
-		if f.Design == scenarios.DesignGrid || p.Values != nil {
+		if f.Design == sweeps.DesignGrid || p.Values != nil {
 			bins = len(p.Values)
 			if p.Values == nil {
 				bins = p.Levels
@@ -124,7 +124,7 @@ func swMainEffects(f *scenarios.Sweep, points []scenarios.SweepPoint, y []float6
 		for i, pt := range points {
 			u := pt.Unit[j]
 			var b int
-			if f.Design == scenarios.DesignGrid && p.Values == nil && bins > 1 {
+			if f.Design == sweeps.DesignGrid && p.Values == nil && bins > 1 {
 				b = int(math.Round(u * float64(bins-1)))
 			} else {
 				b = int(u * float64(bins))

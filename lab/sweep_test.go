@@ -551,7 +551,7 @@ variants = ["hubb"]
 key = "hubs.interlink.adapter_kost"
 min = 1
 max = 2
-`, []string{`sweep.toml:4:13: variants[0]: no variant "hubb" in scenario tiny`, `params[0].key:`, `adapter_kost`}},
+`, []string{`sweep.toml:4:13: variants[0]: "hubb" is not a variant of scenario tiny`, `params[0].key:`, `adapter_kost`}},
 		{"bad outcome and assertion", `scenario = "tiny.toml"
 design = "lhs"
 samples = 4
@@ -574,8 +574,8 @@ outcomes = ["speed(hub)"]
 key = "builders.q_per_year"
 min = 0.2
 max = 0.1
-`, []string{`sweep.toml:4:16: replications: must be >= 1, got 0`, `sweep.toml:5:13: variants[0]: no variant "hubb"`,
-			`sweep.toml:6:13: outcomes[0]: speed(hub): unknown measure "speed"`, `sweep.toml:10:7: params[0].max: must be greater than min`}},
+`, []string{`sweep.toml:4:1: replications: must be ≥ 1, got 0`, `sweep.toml:5:13: variants[0]: "hubb" is not a variant`,
+			`sweep.toml:6:13: outcomes[0]: speed(hub): unknown measure "speed"`, `sweep.toml:10:1: params[0].max: must be > min`}},
 		{"missing scenario", `scenario = "nothere.toml"
 design = "lhs"
 samples = 4
@@ -583,7 +583,7 @@ samples = 4
 key = "a"
 min = 1
 max = 2
-`, []string{`sweep.toml:1:12: scenario: cannot open the base scenario`}},
+`, []string{`sweep.toml:1:1: scenario: cannot open the base scenario`}},
 	} {
 		path := writeSweepFiles(t, c.sweep)
 		_, err := OpenSweep(path)

@@ -279,10 +279,6 @@ func (d *decoder) decode(tree any, v reflect.Value, p path, fresh bool) bool {
 			}
 		}
 		return good
-	case reflect.Interface:
-		// A value of any type (a prior's choice values): kept as written.
-		v.Set(reflect.ValueOf(copyTreeValue(tree)))
-		return true
 	case reflect.Pointer:
 		ev := reflect.New(t.Elem())
 		if !d.decode(tree, ev.Elem(), p, true) {
@@ -341,6 +337,15 @@ func (d *decoder) decode(tree any, v reflect.Value, p path, fresh bool) bool {
 			return false
 		}
 		v.SetString(s)
+		return true
+	case reflect.Interface:
+		// A value of any TOML type (a sweep parameter's values, a prior's
+		// choice values), kept as the tree has it.
+		if tree == nil {
+			d.fail(p, "expected a value, got nothing")
+			return false
+		}
+		v.Set(reflect.ValueOf(copyTreeValue(tree)))
 		return true
 	case reflect.Bool:
 		b, ok := tree.(bool)

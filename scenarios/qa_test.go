@@ -56,39 +56,6 @@ func TestApplyEmptyTableAsInFile(t *testing.T) {
 	}
 }
 
-// TestSweepCheckBaseRanges checks that a range beyond what the key allows
-// is reported at the offending end, with the scenario's message, and that a
-// valid range passes.
-func TestSweepCheckBaseRanges(t *testing.T) {
-	base, err := Builtin(Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct{ name, params, want string }{
-		{"valid", "min = 0.1\nmax = 0.9", ""},
-		{"max", "min = 0\nmax = 2", "sw.toml:6:7: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2"},
-		{"min", "min = -1\nmax = 1", "sw.toml:5:7: params[0].min: protocols.Bittensor.openness must be in [0, 1], got -1"},
-		{"values", "values = [0.5, 1.5]", "sw.toml:5:16: params[0].values[1]: protocols.Bittensor.openness must be in [0, 1], got 1.5"},
-	} {
-		src := "[[params]]\nkey = \"protocols.Bittensor.openness\"\n" + tc.params + "\n"
-		src = "scenario = \"deai-2025\"\ndesign = \"grid\"\n" + src
-		if !strings.Contains(tc.params, "values") {
-			src += "levels = 3\n"
-		}
-		sw, err := ParseSweep([]byte(src), "sw.toml")
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		err = sw.CheckBase(base)
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%s: %v; want none", tc.name, err)
-		case tc.want != "" && (err == nil || err.Error() != tc.want):
-			t.Errorf("%s: %v; want %s", tc.name, err, tc.want)
-		}
-	}
-}
-
 // TestWarningsHubWithoutFirstMember checks the hub warning against the
 // join rule: the hub gets a first member iff max openness × join_incentive
 // > adapter_cost, among the protocols it covers.

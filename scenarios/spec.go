@@ -21,6 +21,12 @@
 // Parameters lists its values for a report. ParseAssertion reads the
 // [[expect]] assertions that `legolab check` evaluates.
 //
+// ParseDocument and Document.Decode give other TOML files of the project
+// (sweep files, package sweeps) the same decoder, positions and messages.
+// Range checks come from the fields' jsonschema tags, the source of the
+// schema's bounds too; MaxHubs and MaxDimensions are the model's limits,
+// which agents imports.
+//
 // A Spec is safe for concurrent use by methods that do not change it
 // (Clone, Variant, VariantNames, Encode, Parameters, Validate); Set and
 // Apply change it.
@@ -39,7 +45,7 @@ type Spec struct {
 	// Start is the calendar date of day 0. Default 2025-07-01.
 	Start time.Time `toml:"start"`
 	// HorizonDays is the simulated span, in (0, 36525]. Default 3650.
-	HorizonDays float64 `toml:"horizon_days" default:"3650" jsonschema:"exclusiveMinimum=0,maximum=36525"`
+	HorizonDays float64 `toml:"horizon_days" default:"3650" jsonschema:"exclusiveMinimum=0,maximum=36525" why:"100 years"`
 	// SampleEveryDays is the observation interval. Default 7.
 	SampleEveryDays float64 `toml:"sample_every_days" default:"7" jsonschema:"exclusiveMinimum=0"`
 	// Runs is the default number of replications per variant. Default 200.
@@ -260,7 +266,7 @@ type Builders struct {
 	// Default 5000.
 	MarketPotential float64 `toml:"market_potential" default:"5000" jsonschema:"minimum=1"`
 	// PPerYear is Bass's innovation coefficient p, per year. Default 0.03.
-	PPerYear float64 `toml:"p_per_year" default:"0.03" jsonschema:"exclusiveMinimum=0"`
+	PPerYear float64 `toml:"p_per_year" default:"0.03" jsonschema:"exclusiveMinimum=0" why:"with p = 0 no builder ever arrives"`
 	// QPerYear is Bass's imitation coefficient q, per year. Default 0.38.
 	QPerYear float64 `toml:"q_per_year" default:"0.38" jsonschema:"minimum=0"`
 	// Amplification η: q_eff = q·(1 + η·composed share of live apps).
@@ -404,7 +410,7 @@ type Lego struct {
 	// ComposedShareMin s* in [0,1]. Default 0.3.
 	ComposedShareMin float64 `toml:"composed_share_min" default:"0.3" jsonschema:"minimum=0,maximum=1"`
 	// GrowthMin G ≥ 1. Default 2.
-	GrowthMin float64 `toml:"growth_min" default:"2" jsonschema:"minimum=1"`
+	GrowthMin float64 `toml:"growth_min" default:"2" jsonschema:"minimum=1" why:"an explosion, not a decline"`
 	// MinComposedPerWindow guards (c) against tiny counts: the window must
 	// hold at least this many new composed apps. Default 10.
 	MinComposedPerWindow float64 `toml:"min_composed_per_window" default:"10" jsonschema:"minimum=0"`

@@ -34,6 +34,12 @@ const (
 	// MaxNeeds bounds the providers one app type needs (the model's
 	// limit).
 	MaxNeeds = 64
+	// MaxDimensions is the most dimensions a scenario may declare: the
+	// model keeps dimension sets in 64-bit masks. agents imports it.
+	MaxDimensions = 64
+	// MaxHubs is the most hubs a scenario may declare: the model keeps hub
+	// sets in 64-bit masks. agents imports it.
+	MaxHubs = 64
 	// MaxHorizonDays is 100 years.
 	MaxHorizonDays = 36525
 )
@@ -103,12 +109,6 @@ func (c *checker) bad(p path, format string, args ...any) {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-func (c *checker) unit(p path, x float64) {
-	if !(x >= 0 && x <= 1) {
-		c.bad(p, "must be in [0, 1], got %s", num(x))
-	}
-}
-
 func (c *checker) nonneg(p path, x float64) {
 	if !(x >= 0) {
 		c.bad(p, "must be ≥ 0, got %s", num(x))
@@ -146,25 +146,33 @@ func (c *checker) oneOf(p path, x string, valid []string, k kind) bool {
 	if slices.Contains(valid, x) {
 		return true
 	}
+	c.bad(p, "%s", notOneOf(x, valid, k))
+	return false
+}
+
+// NotOneOf is the message scenario files give for a name x that is not
+// one of valid: what names the kind ("a design"), where the list it must be
+// in ("" for a fixed list).
+func NotOneOf(x string, valid []string, what, where string) string {
+	return notOneOf(x, valid, kind{what, where})
+}
+
+func notOneOf(x string, valid []string, k kind) string {
 	where := "valid"
 	if k.where != "" {
 		where = k.where
 	}
 	if len(valid) == 0 {
-		c.bad(p, "%s is not %s (%s is empty)", quoteString(x), k.what, where)
-		return false
+		return fmt.Sprintf("%s is not %s (%s is empty)", quoteString(x), k.what, where)
 	}
 	list := strings.Join(quoteAll(valid), ", ")
 	if x == "" {
-		c.bad(p, "must be %s (%s: %s)", k.what, where, list)
-		return false
+		return fmt.Sprintf("must be %s (%s: %s)", k.what, where, list)
 	}
 	if sg := suggest(x, valid); sg != "" {
-		c.bad(p, "%s is not %s; did you mean %s?", quoteString(x), k.what, quoteKey(sg))
-		return false
+		return fmt.Sprintf("%s is not %s; did you mean %s?", quoteString(x), k.what, quoteKey(sg))
 	}
-	c.bad(p, "%s is not %s (%s: %s)", quoteString(x), k.what, where, list)
-	return false
+	return fmt.Sprintf("%s is not %s (%s: %s)", quoteString(x), k.what, where, list)
 }
 
 // names returns the display names of n elements named by name(i): the
@@ -268,21 +276,20 @@ func (c *checker) checkBase() {
 	if strings.ContainsAny(s.Description, "\n\r") {
 		c.bad(root.key("description"), "must be one line")
 	}
-	if !(s.HorizonDays > 0 && s.HorizonDays <= MaxHorizonDays) {
-		c.bad(root.key("horizon_days"), "must be in (0, %d] (100 years), got %s", MaxHorizonDays, num(s.HorizonDays))
-	}
-	if !(s.SampleEveryDays > 0) {
-		c.bad(root.key("sample_every_days"), "must be > 0, got %s", num(s.SampleEveryDays))
-	} else if s.HorizonDays > 0 && s.SampleEveryDays > s.HorizonDays {
+	c.bounds(root, s)
+	if s.SampleEveryDays > 0 && s.HorizonDays > 0 && s.SampleEveryDays > s.HorizonDays {
 		c.bad(root.key("sample_every_days"), "must be ≤ horizon_days (%s), got %s", num(s.HorizonDays), num(s.SampleEveryDays))
-	}
-	if s.Runs < 1 {
-		c.bad(root.key("runs"), "must be ≥ 1, got %d", s.Runs)
 	}
 	if s.Start.IsZero() {
 		c.bad(root.key("start"), "is required")
 	}
 	c.stringSet(root.key("dimensions"), s.Dimensions, nil, kind{}, false)
+	if len(s.Dimensions) > MaxDimensions {
+		c.bad(root.key("dimensions"), "must have at most %d dimensions (the model's limit), got %d", MaxDimensions, len(s.Dimensions))
+	}
+	if len(s.Hubs) > MaxHubs {
+		c.bad(root.key("hubs"), "must have at most %d hubs (the model's limit), got %d", MaxHubs, len(s.Hubs))
+	}
 
 	c.costMatrix(root.key("verification"), s.Verification, kVerification)
 	c.costMatrix(root.key("settlement"), s.Settlement, kIncentive)
@@ -320,26 +327,10 @@ func (c *checker) checkBase() {
 
 	// Integration, builders, choice.
 	in := root.key("integration")
-	c.nonneg(in.key("same_standard_cost"), s.Integration.SameStandardCost)
-	c.nonneg(in.key("bridge_cost"), s.Integration.BridgeCost)
-	c.nonneg(in.key("bespoke_cost"), s.Integration.BespokeCost)
-	c.unit(in.key("bespoke_failure_prob"), s.Integration.BespokeFailureProb)
-	c.nonneg(in.key("max_stack_cost"), s.Integration.MaxStackCost)
+	c.bounds(in, &s.Integration)
 
 	b := root.key("builders")
-	if !(s.Builders.MarketPotential >= 1) {
-		c.bad(b.key("market_potential"), "must be ≥ 1, got %s", num(s.Builders.MarketPotential))
-	}
-	c.nonneg(b.key("p_per_year"), s.Builders.PPerYear)
-	c.nonneg(b.key("q_per_year"), s.Builders.QPerYear)
-	if s.Builders.PPerYear == 0 && s.Builders.QPerYear >= 0 {
-		// Bass with p = 0 never starts: nobody innovates, nobody imitates.
-		c.bad(b.key("p_per_year"), "must be > 0: with p = 0 no builder ever arrives")
-	}
-	c.nonneg(b.key("composability_amplification"), s.Builders.Amplification)
-	c.nonneg(b.key("app_lifetime_days"), s.Builders.AppLifetimeDays)
-	c.nonneg(b.key("fee_per_day"), s.Builders.FeePerDay)
-	c.nonneg(b.key("outside_fee_per_day"), s.Builders.OutsideFeePerDay)
+	c.bounds(b, &s.Builders)
 
 	at := root.key("app_types")
 	if len(s.AppTypes) == 0 && len(s.Dimensions) > 0 {
@@ -349,7 +340,7 @@ func (c *checker) checkBase() {
 	c.unique(at, "name", len(s.AppTypes), func(i int) string { return s.AppTypes[i].Name }, atd)
 	for i, a := range s.AppTypes {
 		ap := at.elem(i, atd[i])
-		c.positive(ap.key("weight"), a.Weight)
+		c.bounds(ap, &s.AppTypes[i])
 		if len(a.Needs) == 0 {
 			c.bad(ap.key("needs"), "must not be empty")
 		} else if len(a.Needs) > MaxNeeds {
@@ -363,14 +354,7 @@ func (c *checker) checkBase() {
 	}
 
 	ch := root.key("choice")
-	if s.Choice.ConsiderationSet < 1 {
-		c.bad(ch.key("consideration_set"), "must be ≥ 1, got %d", s.Choice.ConsiderationSet)
-	}
-	c.nonneg(ch.key("beta"), s.Choice.Beta)
-	c.nonneg(ch.key("quality_weight"), s.Choice.QualityWeight)
-	c.nonneg(ch.key("yield_weight"), s.Choice.YieldWeight)
-	c.nonneg(ch.key("network_weight"), s.Choice.NetworkWeight)
-	c.nonneg(ch.key("cost_weight"), s.Choice.CostWeight)
+	c.bounds(ch, &s.Choice)
 	c.finite(ch.key("outside_utility"), s.Choice.OutsideUtility)
 
 	// Standards.
@@ -383,11 +367,8 @@ func (c *checker) checkBase() {
 			c.bad(p, "duplicate %s", quoteString(o))
 		}
 	}
-	c.positive(st.key("review_every_days"), s.Standards.ReviewEveryDays)
-	c.nonneg(st.key("benefit_per_share"), s.Standards.BenefitPerShare)
-	c.nonneg(st.key("switching_cost"), s.Standards.SwitchingCost)
+	c.bounds(st, &s.Standards)
 	c.oneOf(st.key("rule"), s.Standards.Rule, standardRules, kStdRule)
-	c.nonneg(st.key("urn_exponent"), s.Standards.UrnExponent)
 
 	// Hubs.
 	hp := root.key("hubs")
@@ -395,15 +376,8 @@ func (c *checker) checkBase() {
 	c.unique(hp, "name", len(s.Hubs), func(i int) string { return s.Hubs[i].Name }, hd)
 	for i, h := range s.Hubs {
 		p := hp.elem(i, hd[i])
-		c.nonneg(p.key("launch_day"), h.LaunchDay)
-		c.nonneg(p.key("adapter_cost"), h.AdapterCost)
-		c.nonneg(p.key("fee_per_use"), h.FeePerUse)
+		c.bounds(p, &s.Hubs[i])
 		c.stringSet(p.key("covers"), h.Covers, s.Verification.Mechanisms, kVerification, false)
-		c.nonneg(p.key("join_incentive"), h.JoinIncentive)
-		c.positive(p.key("review_every_days"), h.ReviewEveryDays)
-		c.nonneg(p.key("exploits_per_year"), h.ExploitsPerYear)
-		c.nonneg(p.key("recovery_days"), h.RecoveryDays)
-		c.unit(p.key("trust_loss"), h.TrustLoss)
 	}
 
 	// Shocks.
@@ -416,11 +390,8 @@ func (c *checker) checkBase() {
 			c.bad(p, "set exactly one of day (a scheduled shock) and rate_per_year (a random one)")
 		case sh.Day != nil && sh.RatePerYear != 0:
 			c.bad(p.key("rate_per_year"), "set exactly one of day and rate_per_year, not both")
-		case sh.Day != nil:
-			c.nonneg(p.key("day"), *sh.Day)
-		default:
-			c.nonneg(p.key("rate_per_year"), sh.RatePerYear)
 		}
+		c.bounds(p, &s.Shocks[i])
 		switch {
 		case sh.Target == "":
 		case slices.Contains(protocolShocks, sh.Kind):
@@ -438,24 +409,15 @@ func (c *checker) checkBase() {
 		case sh.Kind == "regulation":
 			c.bad(p.key("target"), "a regulation has no target (it raises the outside option for all)")
 		}
-		c.nonneg(p.key("duration_days"), sh.DurationDays)
-		c.unit(p.key("severity"), sh.Severity)
 	}
 
 	// Lego detector.
 	lp := root.key("lego")
 	c.oneOf(lp.key("rule"), s.Lego.Rule, legoRules, kLegoRule)
-	c.positive(lp.key("window_days"), s.Lego.WindowDays)
+	c.bounds(lp, &s.Lego)
 	if s.Lego.WindowDays > 0 && s.HorizonDays > 0 && s.Lego.WindowDays > s.HorizonDays {
 		c.bad(lp.key("window_days"), "must be ≤ horizon_days (%s), got %s", num(s.HorizonDays), num(s.Lego.WindowDays))
 	}
-	c.unit(lp.key("composability_min"), s.Lego.ComposabilityMin)
-	c.unit(lp.key("composed_share_min"), s.Lego.ComposedShareMin)
-	if !(s.Lego.GrowthMin >= 1) {
-		c.bad(lp.key("growth_min"), "must be ≥ 1 (an explosion, not a decline), got %s", num(s.Lego.GrowthMin))
-	}
-	c.nonneg(lp.key("min_composed_per_window"), s.Lego.MinComposedPerWindow)
-	c.nonneg(lp.key("compose_cost_max"), s.Lego.ComposeCostMax)
 
 	c.size(total)
 }
@@ -470,14 +432,13 @@ func (c *checker) hubNames() []string {
 
 func (c *checker) costMatrix(p path, m CostMatrix, what kind) {
 	c.stringSet(p.key("mechanisms"), m.Mechanisms, nil, kind{}, false)
-	c.nonneg(p.key("same"), m.Same)
-	c.nonneg(p.key("cross"), m.Cross)
+	c.bounds(p, &m)
 	seen := map[[2]string]int{}
 	for i, pr := range m.Pairs {
 		ep := p.key("pairs").elem(i, "")
 		okA := c.oneOf(ep.key("a"), pr.A, m.Mechanisms, what)
 		okB := c.oneOf(ep.key("b"), pr.B, m.Mechanisms, what)
-		c.nonneg(ep.key("cost"), pr.Cost)
+		c.bounds(ep, &m.Pairs[i])
 		if !okA || !okB {
 			continue
 		}
@@ -495,14 +456,7 @@ func (c *checker) costMatrix(p path, m CostMatrix, what kind) {
 }
 
 func (c *checker) token(p path, t Token) {
-	c.nonneg(p.key("emission_per_day"), t.EmissionPerDay)
-	c.nonneg(p.key("price_kusd"), t.PriceKUSD)
-	c.nonneg(p.key("halving_days"), t.HalvingDays)
-	c.nonneg(p.key("decay_per_year"), t.DecayPerYear)
-	c.nonneg(p.key("emission_from_day"), t.EmissionFromDay)
-	c.unit(p.key("builder_share"), t.BuilderShare)
-	c.nonneg(p.key("builder_share_from_day"), t.BuilderShareFromDay)
-	c.nonneg(p.key("adoption_subsidy_per_day"), t.AdoptionSubsidyPerDay)
+	c.bounds(p, &t)
 }
 
 func (c *checker) protocol(p path, pr *Protocol) {
@@ -531,19 +485,15 @@ func (c *checker) protocol(p path, pr *Protocol) {
 	}
 	c.oneOf(p.key("verification"), pr.Verification, s.Verification.Mechanisms, kVerification)
 	c.oneOf(p.key("incentive"), pr.Incentive, s.Settlement.Mechanisms, kIncentive)
-	c.unit(p.key("openness"), pr.Openness)
-	c.nonneg(p.key("sovereignty_cost"), pr.SovereigntyCost)
-	c.nonneg(p.key("launch_day"), pr.LaunchDay)
+	c.bounds(p, pr)
 	c.token(p.key("token"), pr.Token)
 }
 
 func (c *checker) population(p path, pop *Population) {
 	s := c.s
-	if pop.Count < 1 {
-		c.bad(p.key("count"), "must be ≥ 1, got %d", pop.Count)
-	}
+	c.bounds(p, pop)
 	c.stringSet(p.key("dimensions"), pop.Dimensions, s.Dimensions, kDimension, false)
-	if pop.DimensionsEach < 1 || pop.DimensionsEach > max(len(pop.Dimensions), 1) {
+	if pop.DimensionsEach >= 1 && pop.DimensionsEach > max(len(pop.Dimensions), 1) {
 		c.bad(p.key("dimensions_each"), "must be in [1, %d] (the population's dimensions), got %d", len(pop.Dimensions), pop.DimensionsEach)
 	}
 	c.dist(p.key("quality"), pop.Quality, 0, 1, true, false)

@@ -18,7 +18,7 @@ import (
 
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/reports"
-	"github.com/legolab/legolab/scenarios"
+	"github.com/legolab/legolab/sweeps"
 )
 
 func init() { commands = append(commands, newSweepCmd) }
@@ -198,7 +198,7 @@ func shardFlag(o *sweepOptions) string {
 }
 
 // printPlan writes the design's points as CSV.
-func printPlan(w io.Writer, f *scenarios.Sweep) error {
+func printPlan(w io.Writer, f *sweeps.File) error {
 	pts, err := f.Points()
 	if err != nil {
 		return err

@@ -277,14 +277,14 @@ assert = "p_by_horizon(siloed) >= 0"
 `
 
 var badSweepProblems = []string{
-	":2:13: variants[0]: no variant \"hubb\" in scenario deai-2025",
-	":4:11: samples: ",
-	":5:16: replications: must be >= 1, got 0",
+	":2:13: variants[0]: \"hubb\" is not a variant of scenario deai-2025; did you mean hub?",
+	":4:1: samples: ",
+	":5:1: replications: must be ≥ 1, got 0",
 	":6:13: outcomes[0]: foo(hub): unknown measure \"foo\"",
-	":11:7: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2",
-	":14:7: params[1].key: hubs.interlink.adaptr_cost: unknown key; did you mean adapter_cost?",
-	":21:7: params[2].max: must be greater than min",
-	":24:10: expect[0].assert: ",
+	":11:1: params[0].max: protocols.Bittensor.openness must be in [0, 1], got 2",
+	":14:1: params[1].key: hubs.interlink.adaptr_cost: unknown key; did you mean adapter_cost?",
+	":21:1: params[2].max: must be > min",
+	":24:1: expect[0].assert: ",
 }
 
 // checkBadSweepLines checks that lines are badSweepProblems, each starting

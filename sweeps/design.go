@@ -1,4 +1,4 @@
-package scenarios
+package sweeps
 
 import (
 	"fmt"
@@ -61,7 +61,7 @@ func GridPoints(levels []int) [][]float64 {
 	n := 1
 	for j, l := range levels {
 		if l < 1 {
-			panic(fmt.Sprintf("scenarios: grid dimension %d needs at least one level, got %d", j, l))
+			panic(fmt.Sprintf("sweeps: grid dimension %d needs at least one level, got %d", j, l))
 		}
 		n *= l
 	}
@@ -88,7 +88,7 @@ func GridPoints(levels []int) [][]float64 {
 // It panics unless r >= 1, k >= 1 and p is even and >= 2.
 func MorrisTrajectories(r, k, p int, seed uint64) [][]float64 {
 	if r < 1 || k < 1 || p < 2 || p%2 != 0 {
-		panic(fmt.Sprintf("scenarios: morris needs r >= 1, k >= 1 and an even p >= 2, got r=%d k=%d p=%d", r, k, p))
+		panic(fmt.Sprintf("sweeps: morris needs r >= 1, k >= 1 and an even p >= 2, got r=%d k=%d p=%d", r, k, p))
 	}
 	rng := rand.New(rand.NewPCG(seed, designStreamMorris))
 	h := p / 2 // Δ in grid steps
@@ -131,10 +131,10 @@ func MorrisTrajectories(r, k, p int, seed uint64) [][]float64 {
 // B. It panics unless N is a power of two and 1 <= k <= SobolMaxDims/2.
 func SaltelliPoints(n, k int, scramble bool, seed uint64) [][]float64 {
 	if !IsPowerOfTwo(n) {
-		panic(fmt.Sprintf("scenarios: saltelli needs a power-of-two N, got %d", n))
+		panic(fmt.Sprintf("sweeps: saltelli needs a power-of-two N, got %d", n))
 	}
 	if k < 1 || 2*k > SobolMaxDims {
-		panic(fmt.Sprintf("scenarios: saltelli needs 1 <= k <= %d, got %d", SobolMaxDims/2, k))
+		panic(fmt.Sprintf("sweeps: saltelli needs 1 <= k <= %d, got %d", SobolMaxDims/2, k))
 	}
 	base := SobolPoints(n, 2*k, scramble, seed)
 	out := designMatrix(n*(k+2), k)
@@ -152,7 +152,7 @@ func SaltelliPoints(n, k int, scramble bool, seed uint64) [][]float64 {
 
 func designCheckSize(name string, n, k int) {
 	if n < 0 || k < 0 {
-		panic(fmt.Sprintf("scenarios: %s design needs n, k >= 0, got n=%d k=%d", name, n, k))
+		panic(fmt.Sprintf("sweeps: %s design needs n, k >= 0, got n=%d k=%d", name, n, k))
 	}
 }
 

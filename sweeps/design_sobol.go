@@ -1,4 +1,4 @@
-package scenarios
+package sweeps
 
 import (
 	"fmt"
@@ -48,13 +48,13 @@ func buildSobolDirections() [][sobolBits]uint32 {
 		for i, s := range f {
 			n, err := strconv.ParseUint(s, 10, 32)
 			if err != nil {
-				panic(fmt.Sprintf("scenarios: direction table row %d: %v", r+2, err))
+				panic(fmt.Sprintf("sweeps: direction table row %d: %v", r+2, err))
 			}
 			nums[i] = uint32(n)
 		}
 		s, a, m := int(nums[0]), nums[1], nums[2:]
 		if len(m) != s {
-			panic(fmt.Sprintf("scenarios: direction table row %d has degree %d and %d numbers", r+2, s, len(m)))
+			panic(fmt.Sprintf("sweeps: direction table row %d has degree %d and %d numbers", r+2, s, len(m)))
 		}
 		var v [sobolBits]uint32
 		for j := range sobolBits {
@@ -75,7 +75,7 @@ func buildSobolDirections() [][sobolBits]uint32 {
 		dirs = append(dirs, v)
 	}
 	if len(dirs) != SobolMaxDims {
-		panic(fmt.Sprintf("scenarios: direction table has %d dimensions, want %d", len(dirs), SobolMaxDims))
+		panic(fmt.Sprintf("sweeps: direction table has %d dimensions, want %d", len(dirs), SobolMaxDims))
 	}
 	return dirs
 }
@@ -92,10 +92,10 @@ func buildSobolDirections() [][sobolBits]uint32 {
 // 1 <= dims <= SobolMaxDims and 0 <= n < 2^31.
 func SobolPoints(n, dims int, scramble bool, seed uint64) [][]float64 {
 	if dims < 1 || dims > SobolMaxDims {
-		panic(fmt.Sprintf("scenarios: sobol dimensions must be in [1,%d], got %d", SobolMaxDims, dims))
+		panic(fmt.Sprintf("sweeps: sobol dimensions must be in [1,%d], got %d", SobolMaxDims, dims))
 	}
 	if n < 0 || n >= 1<<31 {
-		panic(fmt.Sprintf("scenarios: sobol point count must be in [0,2^31), got %d", n))
+		panic(fmt.Sprintf("sweeps: sobol point count must be in [0,2^31), got %d", n))
 	}
 	keys := make([]uint64, dims)
 	for d := range keys {
@@ -138,9 +138,9 @@ func owenScramble(x uint32, key uint64) uint32 {
 	return x ^ flips
 }
 
-// designMix64 is the SplitMix64 output function (Steele, Lea & Flood 2014), the
-// same mixer as sim's streams; scenarios imports no project package, so it
-// keeps its own copy.
+// designMix64 is the SplitMix64 output function (Steele, Lea & Flood 2014),
+// the same mixer as sim's streams; the generators depend on no other package
+// of the project, so they keep their own copy.
 func designMix64(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EB

@@ -1,13 +1,12 @@
-package scenarios
+package sweeps
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 )
 
-// SweepPoint is one point of a sweep's design.
-type SweepPoint struct {
+// Point is one point of a sweep's design.
+type Point struct {
 	// Index is the point's place in the design, 0-based; seeds, shards and
 	// output rows follow it.
 	Index int
@@ -25,7 +24,7 @@ type SweepPoint struct {
 }
 
 // NumPoints returns the number of points of the sweep's design.
-func (s *Sweep) NumPoints() int {
+func (s *File) NumPoints() int {
 	n, _ := s.pointCount()
 	return n
 }
@@ -34,46 +33,15 @@ func (s *Sweep) NumPoints() int {
 // file: the same file gives the same points, in the same order, on every
 // machine. The random designs draw from PCG streams keyed by the sweep's
 // Seed, so the design and the replications share one master seed.
-func (s *Sweep) Points() ([]SweepPoint, error) {
+func (s *File) Points() ([]Point, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	k := len(s.Params)
-	var unit [][]float64
-	block := func(int) string { return "" }
-	switch s.Design {
-	case DesignGrid:
-		levels := make([]int, k)
-		for j := range s.Params {
-			levels[j] = s.Params[j].levelCount(s)
-		}
-		unit = GridPoints(levels)
-	case DesignRandom:
-		unit = UniformPoints(s.Samples, k, s.Seed)
-	case DesignLHS:
-		unit = LatinHypercube(s.Samples, k, s.Seed)
-	case DesignSobol:
-		unit = SaltelliPoints(s.Samples, k, s.Scramble, s.Seed)
-		n := s.Samples
-		block = func(i int) string {
-			switch b := i / n; b {
-			case 0:
-				return "A"
-			case 1:
-				return "B"
-			default:
-				return "AB" + strconv.Itoa(b-1)
-			}
-		}
-	case DesignMorris:
-		unit = MorrisTrajectories(s.Trajectories, k, s.Levels, s.Seed)
-		block = func(i int) string { return "T" + strconv.Itoa(i/(k+1)+1) }
-	default:
-		panic(fmt.Sprintf("scenarios: unknown design %q passed validation", s.Design))
-	}
-	pts := make([]SweepPoint, len(unit))
+	unit, block := designOf(s.Design).Points(s)
+	pts := make([]Point, len(unit))
 	for i, u := range unit {
-		p := SweepPoint{Index: i, Block: block(i), Unit: u, Values: make([]string, k), Numbers: make([]float64, k)}
+		p := Point{Index: i, Block: block(i), Unit: u, Values: make([]string, k), Numbers: make([]float64, k)}
 		for j := range s.Params {
 			p.Values[j], p.Numbers[j] = s.Params[j].At(u[j])
 		}
@@ -93,7 +61,7 @@ func (s *Sweep) Points() ([]SweepPoint, error) {
 // equally likely (log: in proportion to its log-width). Reals are rounded
 // to 6 significant digits, so that the value written in points.csv is the
 // value that ran.
-func (p *SweepParam) At(u float64) (text string, num float64) {
+func (p *Param) At(u float64) (text string, num float64) {
 	if p.Values != nil {
 		n := len(p.Values)
 		j := min(int(u*float64(n)), n-1)
@@ -106,7 +74,7 @@ func (p *SweepParam) At(u float64) (text string, num float64) {
 		case float64:
 			num = x
 		}
-		return sweepFormatValue(v), num
+		return FormatValue(v), num
 	}
 	lo, hi := *p.Min, *p.Max
 	if p.Type == "int" {

@@ -1,10 +1,11 @@
-package scenarios
+package sweeps
 
 import (
 	"fmt"
+
+	"github.com/legolab/legolab/scenarios"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -21,8 +22,8 @@ import (
 // It tolerates a sweep that DecodeSweep found problems in (a range without
 // max, an empty list), checking what it can. It does not check outcomes
 // and [[expect]] assertions, whose measures the lab package knows.
-func (s *Sweep) CheckBase(base *Spec) error {
-	var errs []error
+func (s *File) CheckBase(base *scenarios.Spec) error {
+	var errs []*scenarios.Error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, s.errorAt(key, fmt.Sprintf(format, args...)))
 	}
@@ -33,7 +34,7 @@ func (s *Sweep) CheckBase(base *Spec) error {
 			continue // reported by validate
 		}
 		if !slices.Contains(all, v) {
-			bad(fmt.Sprintf("variants[%d]", i), "no variant %q in scenario %s (it has %s)%s", v, base.Name, strings.Join(all, ", "), sweepSuggest(v, all))
+			bad(fmt.Sprintf("variants[%d]", i), "%s", scenarios.NotOneOf(v, all, "a variant of scenario "+base.Name, "its variants"))
 			continue
 		}
 		run = append(run, v)
@@ -47,36 +48,36 @@ func (s *Sweep) CheckBase(base *Spec) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return sweepJoin(errs)
+	return scenarios.JoinErrors(errs)
 }
 
-// sweepProbe is one value a parameter takes, at the key path of the file
+// probe is one value a parameter takes, at the key path of the file
 // that sets it.
-type sweepProbe struct{ at, text string }
+type probe struct{ at, text string }
 
 // probes returns the values of parameter j to check: the ends of a range,
 // as the design places them (At(0), At(1)), or each value of a list, as TOML
 // literals for Spec.Set. Values DecodeSweep found bad are left out.
-func (p *SweepParam) probes(j int) []sweepProbe {
+func (p *Param) probes(j int) []probe {
 	at := fmt.Sprintf("params[%d]", j)
 	if p.Values != nil {
-		var out []sweepProbe
+		var out []probe
 		for k, v := range p.Values {
-			if k > 0 && sweepValueKind(v) != sweepValueKind(p.Values[0]) {
+			if k > 0 && valueKind(v) != valueKind(p.Values[0]) {
 				continue
 			}
 			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
 				continue
 			}
-			text := sweepFormatValue(v)
+			text := FormatValue(v)
 			switch v.(type) {
 			case string:
-				text = strconv.Quote(text)
+				text = scenarios.QuoteString(text)
 			case bool, int64, float64:
 			default:
 				continue
 			}
-			out = append(out, sweepProbe{fmt.Sprintf("%s.values[%d]", at, k), text})
+			out = append(out, probe{fmt.Sprintf("%s.values[%d]", at, k), text})
 		}
 		return out
 	}
@@ -89,12 +90,12 @@ func (p *SweepParam) probes(j int) []sweepProbe {
 	}
 	a, _ := p.At(0)
 	b, _ := p.At(1)
-	return []sweepProbe{{at + ".min", a}, {at + ".max", b}}
+	return []probe{{at + ".min", a}, {at + ".max", b}}
 }
 
 // checkParam checks parameter j at each of its probes, for the base and
 // each variant in run.
-func (s *Sweep) checkParam(base *Spec, j int, run []string) []error {
+func (s *File) checkParam(base *scenarios.Spec, j int, run []string) []*scenarios.Error {
 	p := &s.Params[j]
 	if p.Key == "" || strings.ContainsAny(p.Key, " \t=\n") {
 		return nil // reported by validate
@@ -102,24 +103,24 @@ func (s *Sweep) checkParam(base *Spec, j int, run []string) []error {
 	probes := p.probes(j)
 	// Resolve the key once: a bad path fails for every value alike, and is
 	// reported once, at the key.
-	if err := base.Clone().dryPath(p.Key); err != nil {
-		return []error{s.errorAt(fmt.Sprintf("params[%d].key", j), err.Error())}
+	if err := base.Clone().CheckPath(p.Key); err != nil {
+		return []*scenarios.Error{s.errorAt(fmt.Sprintf("params[%d].key", j), err.Error())}
 	}
-	var errs []error
+	var errs []*scenarios.Error
 	for _, pr := range probes {
 		c := base.Clone()
 		if err := c.Set(p.Key, pr.text); err != nil {
-			errs = append(errs, s.errorAt(pr.at, sweepScenarioMsg(err)))
+			errs = append(errs, s.errorAt(pr.at, scenarioMsg(err)))
 			continue
 		}
 		if err := c.Validate(); err != nil {
-			errs = append(errs, s.errorAt(pr.at, sweepScenarioMsg(err)))
+			errs = append(errs, s.errorAt(pr.at, scenarioMsg(err)))
 			continue
 		}
 		seen := map[string]bool{}
 		for _, v := range run {
 			if _, err := c.Variant(v); err != nil {
-				if m := sweepScenarioMsg(err); !seen[m] {
+				if m := scenarioMsg(err); !seen[m] {
 					seen[m] = true
 					errs = append(errs, s.errorAt(pr.at, m))
 				}
@@ -129,12 +130,12 @@ func (s *Sweep) checkParam(base *Spec, j int, run []string) []error {
 	return errs
 }
 
-// sweepScenarioMsg formats a scenario's problems for a sweep file's key:
+// scenarioMsg formats a scenario's problems for a sweep file's key:
 // "protocols.Bittensor.openness must be in [0, 1], got 2", several joined
 // by "; ".
-func sweepScenarioMsg(err error) string {
+func scenarioMsg(err error) string {
 	var parts []string
-	for _, e := range Errors(err) {
+	for _, e := range scenarios.Errors(err) {
 		if e.Path != "" {
 			parts = append(parts, e.Path+" "+e.Msg)
 		} else {
@@ -142,16 +143,4 @@ func sweepScenarioMsg(err error) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// dryPath resolves keyPath against s without setting anything, reporting
-// a path that names no value.
-func (s *Spec) dryPath(keyPath string) error {
-	segs, err := parsePath(keyPath)
-	if err != nil {
-		return &Error{Path: keyPath, Msg: err.Error()}
-	}
-	st := setter{spec: s, dry: true}
-	st.set(segs, nil, "", "")
-	return joinErrors((*source)(nil).errorsOf(st.d.probs))
 }
