@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"regexp"
 	"runtime"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -108,7 +109,7 @@ func renderChart(base string, w, h vg.Length, fn func(draw.Canvas), withPNG bool
 		return nil, fmt.Errorf("reports: writing %s.svg: %w", base, err)
 	}
 
-	svg := File{Name: base + ".svg", Data: fixSVGFonts(sb.Bytes())}
+	svg := File{Name: base + ".svg", Data: fixSVGFonts(xmlSafe(sb.Bytes()))}
 	if !withPNG {
 		return []File{svg}, nil
 	}
@@ -128,6 +129,39 @@ func renderChart(base string, w, h vg.Length, fn func(draw.Canvas), withPNG bool
 		return nil, fmt.Errorf("reports: writing %s.png: %w", base, err)
 	}
 	return []File{svg, {Name: base + ".png", Data: pb.Bytes()}}, nil
+}
+
+// xmlSafe maps every character that XML 1.0 forbids (the controls but
+// for tab, newline and carriage return; U+FFFE and U+FFFF; bytes that are
+// not UTF-8) to U+FFFD: vgsvg writes a name's NUL or ESC into the text as
+// it is, and the file would no longer parse as XML. Clean input is
+// returned unchanged.
+func xmlSafe(b []byte) []byte {
+	clean := func(r rune, n int) bool {
+		return n > 1 || r >= 0x20 || r == '\t' || r == '\n' || r == '\r'
+	}
+	ok := true
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || r == 0xfffe || r == 0xffff || !clean(r, n) {
+			ok = false
+			break
+		}
+		i += n
+	}
+	if ok {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || r == 0xfffe || r == 0xffff || !clean(r, n) {
+			r = utf8.RuneError
+		}
+		out = utf8.AppendRune(out, r)
+		i += n
+	}
+	return out
 }
 
 // fixSVGFonts gives every text style a fallback font stack: vgsvg names
@@ -163,7 +197,7 @@ func inlineSVG(svg []byte, label string) (template.HTML, error) {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(label) + 64)
 	b.WriteString(`<svg role="img" aria-label="`)
-	b.WriteString(html.EscapeString(label))
+	b.Write(xmlSafe([]byte(html.EscapeString(label))))
 	b.WriteString(`" preserveAspectRatio="xMidYMid meet"`)
 	b.Write(body[loc[1]:])
 	return template.HTML(b.String()), nil
