@@ -107,7 +107,7 @@ func modelReplicate(ctx context.Context, spec *scenarios.Spec, variant string, i
 // replication order through a bounded reorder buffer, so every output is
 // byte-identical for any Jobs, and memory does not grow with Runs: rows are
 // streamed to runs.csv and series aggregated online (metrics.Ensemble).
-// With a Report the rows are also kept, for the report's histogram.
+// With a Report the rows are also kept in memory, for the report.
 //
 // When ctx is cancelled Run stops the workers and still writes complete
 // results for the replications that finished in order (the same count for
