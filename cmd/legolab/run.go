@@ -54,8 +54,12 @@ restricted mean time, and which pathway leads.
 Outputs go to DIR (--out, default out/<scenario name>): summary.json,
 runs.csv, series.csv, scenario.toml, graphs.json and the report
 (report.html, report.md, plots/: every chart as SVG, the headline chart
-also as PNG, and with --png every chart), all replaced at once at the end. An
-existing non-empty DIR is refused unless --force. The outputs are
+also as PNG, and with --png every chart) and the manifest .legolab.json,
+all replaced at once at the end. An existing non-empty DIR is refused
+unless --force, which replaces only a run folder legolab marked
+(docs/outputs.md). DIR and --trace are checked before anything runs, and
+DIR is locked for the whole command: a second command on it is refused at
+once. The outputs are
 byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
@@ -156,6 +160,15 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		opt := reports.Options{Jobs: o.jobs, PNG: o.png}
 		ens.Report = func(d *reports.Data) ([]reports.File, error) { return reports.Render(d, opt) }
 	}
+	// Every precondition for writing the results, checked before any
+	// replication runs.
+	if err := outdir.CheckOut(out); err != nil {
+		return err
+	}
+	if o.trace != "" && outdir.Within(o.trace, out) {
+		return fmt.Errorf("--trace %s is inside --out %s, which is replaced as a whole when the run ends; write the trace elsewhere", o.trace, out)
+	}
+	sink := &lab.DirSink{Dir: out, Force: o.force, Version: version}
 	var trace *outdir.File
 	if o.trace != "" {
 		if trace, err = outdir.Create(o.trace); err != nil {
@@ -169,7 +182,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
+	res, err := ens.Run(ctx, sink)
 	if bar != nil {
 		bar.Clear()
 	}
