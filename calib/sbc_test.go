@@ -39,6 +39,12 @@ func TestSBCBass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation-based calibration skipped under -short")
 	}
+	if raceEnabled {
+		// The same parallel code paths run under the race detector in
+		// TestWorkersAndResumeSameBytes; here it would only multiply the
+		// arithmetic of 40 calibrations by ten.
+		t.Skip("simulation-based calibration skipped under -race")
+	}
 	start := time.Now()
 	b := Bass{Years: 10}
 	r, err := SBC(context.Background(), BassPrior(), b.SimulateReduced, b.ReducedTargets, SBCSettings{

@@ -40,6 +40,7 @@ type runOptions struct {
 	noReport bool
 	inner    int
 	fixed    bool
+	png      bool
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -54,8 +55,13 @@ restricted mean time, and which pathway leads.
 
 Outputs go to DIR (--out, default out/<scenario name>): summary.json,
 runs.csv, series.csv, scenario.toml, graphs.json and the report
-(report.html, report.md, plots/), all replaced at once at the end. An
-existing non-empty DIR is refused unless --force. The outputs are
+(report.html, report.md, plots/: every chart as SVG, the headline chart
+also as PNG, and with --png every chart) and the manifest .legolab.json,
+all replaced at once at the end. An existing non-empty DIR is refused
+unless --force, which replaces only a run folder legolab marked
+(docs/outputs.md). DIR and --trace are checked before anything runs, and
+DIR is locked for the whole command: a second command on it is refused at
+once. The outputs are
 byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
@@ -81,6 +87,7 @@ are written, marked partial, and legolab exits with status 130.`,
 	f.BoolVar(&o.noReport, "no-report", false, "write the data files only, not report.html, report.md and plots/")
 	f.IntVar(&o.inner, "inner", 1, "with priors: replications per θ draw (K); --runs must be a multiple of it, and θ draws = runs / K")
 	f.BoolVar(&o.fixed, "fixed", false, "ignore the scenario's priors and run its own values (the run as before priors)")
+	f.BoolVar(&o.png, "png", false, "save every chart as PNG too (for slides), not only the headline chart")
 	return c
 }
 
@@ -162,8 +169,18 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		out = filepath.Join("out", pathSafe(spec.Name))
 	}
 	if !o.noReport {
-		ens.Report = reports.Files
+		opt := reports.Options{Jobs: o.jobs, PNG: o.png}
+		ens.Report = func(d *reports.Data) ([]reports.File, error) { return reports.Render(d, opt) }
 	}
+	// Every precondition for writing the results, checked before any
+	// replication runs.
+	if err := outdir.CheckOut(out); err != nil {
+		return err
+	}
+	if o.trace != "" && outdir.Within(o.trace, out) {
+		return fmt.Errorf("--trace %s is inside --out %s, which is replaced as a whole when the run ends; write the trace elsewhere", o.trace, out)
+	}
+	sink := &lab.DirSink{Dir: out, Force: o.force, Version: version}
 	var trace *outdir.File
 	if o.trace != "" {
 		if trace, err = outdir.Create(o.trace); err != nil {
@@ -177,7 +194,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
+	res, err := ens.Run(ctx, sink)
 	if bar != nil {
 		bar.Clear()
 	}
