@@ -6,6 +6,7 @@ import (
 
 	"github.com/legolab/legolab/agents"
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -22,7 +23,7 @@ type ReplicateOptions struct {
 	// or a calibration reads: the Lego moment, its left-truncation flag
 	// and every observable's final value. Replication.Values is then nil
 	// (Days stays), and the replication skips the full observation of the
-	// model at every sample day but the horizon (metrics.NewSummaryCollector).
+	// model at every sample day but the horizon (observe.NewSummaryCollector).
 	// Every other field is the one the full replication has.
 	Summary bool
 }
@@ -43,12 +44,12 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 	if err != nil {
 		return nil, err
 	}
-	days := metrics.SampleDays(spec)
-	var col *metrics.Collector
+	days := observe.SampleDays(spec)
+	var col *observe.Collector
 	if opt.Summary {
-		col = metrics.NewSummaryCollector(spec, m, len(days))
+		col = observe.NewSummaryCollector(spec, m, len(days))
 	} else {
-		col = metrics.NewCollector(spec, m, len(days))
+		col = observe.NewCollector(spec, m, len(days))
 	}
 	for _, t := range days {
 		if err := m.RunUntil(ctx, t); err != nil {
@@ -72,7 +73,7 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 		Events:        m.Events(),
 	}
 	if opt.Graph {
-		rep.Graph = metrics.GraphOf(m)
+		rep.Graph = observe.GraphOf(m)
 	}
 	return rep, nil
 }

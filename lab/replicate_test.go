@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -168,11 +169,11 @@ func TestReplicateDeterministic(t *testing.T) {
 	if reflect.DeepEqual(a.Values, c.Values) {
 		t.Errorf("replications 3 and 4 have identical series")
 	}
-	names := metrics.Observables(spec)
+	names := observe.Observables(spec)
 	if !reflect.DeepEqual(a.Names, names) || len(a.Values) != len(names) || len(a.Final) != len(names) {
 		t.Fatalf("names %v, %d series, %d finals; want %v", a.Names, len(a.Values), len(a.Final), names)
 	}
-	days := metrics.SampleDays(spec)
+	days := observe.SampleDays(spec)
 	if !reflect.DeepEqual(a.Days, days) || a.Days[len(a.Days)-1] != spec.HorizonDays {
 		t.Fatalf("days %v...; want %v... ending at the horizon", a.Days[:3], days[:3])
 	}
@@ -207,15 +208,15 @@ func TestReplicateLeftTruncated(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		series := func(name string) []float64 { return r.Values[metrics.ObservableIndex(r.Names, name)] }
-		want := metrics.LeftTruncated(r.Days, series(metrics.ObsComposability), series(metrics.ObsBuildersCum),
-			series(metrics.ObsComposedCum), c.spec.Lego)
+		series := func(name string) []float64 { return r.Values[observe.ObservableIndex(r.Names, name)] }
+		want := metrics.LeftTruncated(r.Days, series(observe.ObsComposability), series(observe.ObsBuildersCum),
+			series(observe.ObsComposedCum), c.spec.Lego)
 		if r.LeftTruncated != want {
 			t.Errorf("%s: LeftTruncated %v; want %v", c.name, r.LeftTruncated, want)
 		}
 		if c.spec == loose && !r.LeftTruncated {
 			// Builders arrive from day 0, so some do in (W, 2W].
-			t.Errorf("%s: not flagged; builders_cum %v", c.name, series(metrics.ObsBuildersCum)[:30])
+			t.Errorf("%s: not flagged; builders_cum %v", c.name, series(observe.ObsBuildersCum)[:30])
 		}
 	}
 }
@@ -257,8 +258,8 @@ func TestReplicateTrace(t *testing.T) {
 			t.Errorf("no %q record in the trace (%v)", k, kinds)
 		}
 	}
-	if kinds["app"] != int(traced.Final[metrics.ObservableIndex(traced.Names, metrics.ObsBuildersCum)]) {
-		t.Errorf("%d app records; want one per builder (%g)", kinds["app"], traced.Final[metrics.ObservableIndex(traced.Names, metrics.ObsBuildersCum)])
+	if kinds["app"] != int(traced.Final[observe.ObservableIndex(traced.Names, observe.ObsBuildersCum)]) {
+		t.Errorf("%d app records; want one per builder (%g)", kinds["app"], traced.Final[observe.ObservableIndex(traced.Names, observe.ObsBuildersCum)])
 	}
 }
 
@@ -328,10 +329,10 @@ func TestMonotonicSanity(t *testing.T) {
 // in [0,1], cumulative series non-decreasing, composed apps within live
 // apps, the Lego day within the horizon.
 func TestBuiltinInvariants(t *testing.T) {
-	shares := []string{metrics.ObsComposability, metrics.ObsComposedShareNew, metrics.ObsComposedShare,
-		metrics.ObsOutsideShare, metrics.ObsLargestComponent, metrics.ObsHubShare}
-	cums := []string{metrics.ObsComposedCum, metrics.ObsBuildersCum, metrics.ObsEmissions, metrics.ObsIncentives,
-		metrics.ObsSubsidies, metrics.ObsFees, metrics.ObsHubFees, metrics.ObsExploits}
+	shares := []string{observe.ObsComposability, observe.ObsComposedShareNew, observe.ObsComposedShare,
+		observe.ObsOutsideShare, observe.ObsLargestComponent, observe.ObsHubShare}
+	cums := []string{observe.ObsComposedCum, observe.ObsBuildersCum, observe.ObsEmissions, observe.ObsIncentives,
+		observe.ObsSubsidies, observe.ObsFees, observe.ObsHubFees, observe.ObsExploits}
 	for _, name := range scenarios.BuiltinNames() {
 		base, err := scenarios.Builtin(name)
 		if err != nil {
@@ -352,7 +353,7 @@ func TestBuiltinInvariants(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s/%s: %v", name, v, err)
 			}
-			get := func(n string) []float64 { return r.Values[metrics.ObservableIndex(r.Names, n)] }
+			get := func(n string) []float64 { return r.Values[observe.ObservableIndex(r.Names, n)] }
 			bounded := append([]string(nil), shares...)
 			for k, n := range r.Names {
 				if len(n) > 4 && n[:4] == "hhi_" {
@@ -379,7 +380,7 @@ func TestBuiltinInvariants(t *testing.T) {
 					}
 				}
 			}
-			live, comp, full := get(metrics.ObsAppsLive), get(metrics.ObsComposedApps), get(metrics.ObsFullStackApps)
+			live, comp, full := get(observe.ObsAppsLive), get(observe.ObsComposedApps), get(observe.ObsFullStackApps)
 			for i := range live {
 				if comp[i] > live[i] || full[i] > live[i] {
 					t.Errorf("%s/%s: day %g: %g composed and %g full-stack of %g live apps", name, v, r.Days[i], comp[i], full[i], live[i])
@@ -388,7 +389,7 @@ func TestBuiltinInvariants(t *testing.T) {
 			if r.LegoDay < 0 || r.LegoDay > spec.HorizonDays || (!r.Reached && r.LegoDay != spec.HorizonDays) {
 				t.Errorf("%s/%s: Lego day %g (reached %v), horizon %g", name, v, r.LegoDay, r.Reached, spec.HorizonDays)
 			}
-			if r.Graph == nil || len(r.Graph.Nodes) != int(r.Final[metrics.ObservableIndex(r.Names, metrics.ObsLiveProtocols)]) {
+			if r.Graph == nil || len(r.Graph.Nodes) != int(r.Final[observe.ObservableIndex(r.Names, observe.ObsLiveProtocols)]) {
 				t.Errorf("%s/%s: graph nodes do not match live protocols", name, v)
 			}
 		}

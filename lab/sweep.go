@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 	"github.com/legolab/legolab/sweeps"
@@ -390,7 +391,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	}
 	observables := make([][]string, len(s.Variants))
 	for v, spec := range first {
-		observables[v] = metrics.Observables(spec)
+		observables[v] = observe.Observables(spec)
 	}
 	id := s.identity(len(points))
 	id.Shard, id.Shards = shard.Index, shard.Count

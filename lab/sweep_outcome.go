@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/stats"
 	"github.com/legolab/legolab/sweeps"
@@ -43,7 +44,7 @@ type VariantOutcome struct {
 	// the horizon.
 	RMST float64 `json:"rmst"`
 	// Final is the mean at the horizon of each observable, in the order of
-	// metrics.Observables; NaN (null in JSON) when undefined.
+	// observe.Observables; NaN (null in JSON) when undefined.
 	Final []swFloat `json:"final"`
 }
 
@@ -196,7 +197,7 @@ func swParseOutcome(o string, variants []string, observables [][]string) (swOutc
 	if m := (scenarios.Term{Func: measure}).Metric(); m != "" {
 		ref.measure = "final"
 		if observables != nil {
-			ref.obs = metrics.ObservableIndex(observables[ref.variant], m)
+			ref.obs = observe.ObservableIndex(observables[ref.variant], m)
 			if ref.obs < 0 {
 				return ref, fmt.Errorf("%s: no observable %q (the model records %s)", o, m, strings.Join(observables[ref.variant], ", "))
 			}
@@ -243,7 +244,7 @@ func (s *Sweep) checkOutcome(o string) error {
 		if err != nil {
 			return err
 		}
-		observables = append(observables, metrics.Observables(spec))
+		observables = append(observables, observe.Observables(spec))
 	}
 	_, err := swParseOutcome(o, s.Variants, observables)
 	return err

@@ -20,6 +20,7 @@ import (
 
 	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 )
@@ -81,7 +82,7 @@ func (f *sweepFake) replicate(ctx context.Context, spec *scenarios.Spec, variant
 		x += math.Sqrt(float64(i))
 	}
 	day := rng.ExpFloat64() / rate
-	names := metrics.Observables(spec)
+	names := observe.Observables(spec)
 	final := make([]float64, len(names))
 	final[0] = 3*q + cost/100 // linear: exact sensitivity shares
 	final[1] = rng.Float64() + x*0

@@ -1,12 +1,10 @@
-// Package metrics observes the model and never steers it: it reads an agents.Model through
-// its Observe method, schedules nothing and draws no random numbers (Mesa's DataCollector
-// discipline).
+// Package metrics turns what a replication observed into results: the Lego detectors, the
+// ensemble reduction and the summary types that reports renders. It does not import the
+// model, so reports, which renders these types, never depends on agents or sim.
 //
-// What a replication records is one table, the observables table in observables.go, each
-// row an observable's name and the reporter that reads it from an agents.Observation, as
-// Mesa's DataCollector keeps its model_reporters; Observables lists the names a scenario
-// gets, and scenarios.FixedObservables counts the scenario-independent rows. A Collector
-// samples them on the SampleDays of a scenario into a Replication.
+// Observing the model is the job of the subpackage metrics/observe: it reads an
+// agents.Model through its Observe method, schedules nothing and draws no random numbers
+// (Mesa's DataCollector discipline), and fills a Replication from one observables table.
 //
 // DetectLego and LeftTruncated are the Lego-moment detectors on a replication's series;
 // DetectFamily evaluates the frozen DetectorFamily (a grid of window rules, the logistic

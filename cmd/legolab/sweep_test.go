@@ -13,6 +13,7 @@ import (
 
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
@@ -85,7 +86,7 @@ func (f *cliFake) replicate(ctx context.Context, spec *scenarios.Spec, variant s
 		rate *= 2
 	}
 	day := rng.ExpFloat64() / rate
-	names := metrics.Observables(spec)
+	names := observe.Observables(spec)
 	return &metrics.Replication{Variant: variant, Index: index, Seed: seed, LegoDay: math.Min(day, spec.HorizonDays),
 		Reached: day <= spec.HorizonDays, Names: names, Final: make([]float64, len(names))}, nil
 }

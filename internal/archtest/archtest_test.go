@@ -153,9 +153,7 @@ func TestReportsNeverSeeTheModel(t *testing.T) {
 		}
 		for _, d := range projectDeps(p.Deps) {
 			if to, _ := top(d); to == "sim" || to == "agents" {
-				// Known today: reports imports metrics for the result types, and
-				// metrics imports agents to observe the model.
-				t.Skipf("%s depends on %s (its project imports: %v); h-lab is fixing this", p.ImportPath, d, projectDeps(p.Imports))
+				t.Errorf("%s depends on %s (its project imports: %v); reports must render results only", p.ImportPath, d, projectDeps(p.Imports))
 			}
 		}
 	}

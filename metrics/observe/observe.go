@@ -1,10 +1,11 @@
-package metrics
+package observe
 
 import (
 	"math"
 	"slices"
 
 	"github.com/legolab/legolab/agents"
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -173,24 +174,24 @@ func (c *Collector) Final() []float64 {
 
 // Lego runs the detector of rule on the collected series.
 func (c *Collector) Lego(rule scenarios.Lego) (day float64, reached bool) {
-	return DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+	return metrics.DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
 }
 
 // LeftTruncated reports whether the collected series were already composed
-// when the detector of rule first looks (see the function LeftTruncated).
+// when the detector of rule first looks (see metrics.LeftTruncated).
 func (c *Collector) LeftTruncated(rule scenarios.Lego) bool {
-	return LeftTruncated(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+	return metrics.LeftTruncated(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
 }
 
-// GraphOf returns the interop graph of m as a Graph.
-func GraphOf(m *agents.Model) *Graph {
+// GraphOf returns the interop graph of m as a metrics.Graph.
+func GraphOf(m *agents.Model) *metrics.Graph {
 	nodes, edges := m.Graph()
-	g := &Graph{Nodes: make([]Node, len(nodes)), Edges: make([]Edge, len(edges))}
+	g := &metrics.Graph{Nodes: make([]metrics.Node, len(nodes)), Edges: make([]metrics.Edge, len(edges))}
 	for i, n := range nodes {
-		g.Nodes[i] = Node{Name: n.Name, Dimension: n.Dimension, Usage: n.Usage}
+		g.Nodes[i] = metrics.Node{Name: n.Name, Dimension: n.Dimension, Usage: n.Usage}
 	}
 	for i, e := range edges {
-		g.Edges[i] = Edge{A: e.A, B: e.B, Kind: e.Kind, Hub: e.Hub}
+		g.Edges[i] = metrics.Edge{A: e.A, B: e.B, Kind: e.Kind, Hub: e.Hub}
 	}
 	return g
 }
