@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
@@ -281,9 +282,9 @@ max = %g
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := slices.Index(obs, metrics.ObsBuildersCum)
+	k := slices.Index(obs, observe.ObsBuildersCum)
 	if k < 0 {
-		t.Fatalf("no %s in %v", metrics.ObsBuildersCum, obs)
+		t.Fatalf("no %s in %v", observe.ObsBuildersCum, obs)
 	}
 	var sum, sum2 float64
 	for _, r := range rows {

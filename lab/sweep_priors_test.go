@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/metrics/observe"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 )
@@ -60,7 +61,7 @@ func (f *priorFake) replicate(ctx context.Context, spec *scenarios.Spec, variant
 	f.mu.Unlock()
 	rng := sim.NewStream(seed, uint64(index), sim.StreamID("fake"))
 	day := math.Ceil(rng.ExpFloat64() / ((p + q) / 365))
-	names := metrics.Observables(spec)
+	names := observe.Observables(spec)
 	final := make([]float64, len(names))
 	final[0] = p + q
 	r := &metrics.Replication{Variant: variant, Index: index, Seed: seed, Reached: day <= spec.HorizonDays,

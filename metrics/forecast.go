@@ -211,7 +211,9 @@ func FamilyOf(rep *Replication, rule scenarios.Lego, horizon float64) []stats.Ob
 		}
 		return nil
 	}
-	c, a, k := col(ObsComposability), col(ObsBuildersCum), col(ObsComposedCum)
+	// The names of observe.ObsComposability, ObsBuildersCum and
+	// ObsComposedCum (package observe imports this one).
+	c, a, k := col("composability_index"), col("builders_cum"), col("composed_cum")
 	if c == nil || a == nil || k == nil || len(rep.Days) != len(c) {
 		out := make([]stats.Obs, len(DetectorFamily(rule)))
 		for m := range out {
