@@ -119,7 +119,7 @@ func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure
 
 // checkRun evaluates a run folder.
 func checkRun(dir string) (*CheckReport, error) {
-	data, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
+	data, err := scenarios.ReadFileLimited(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if id.Shards > 1 {
 		return nil, fmt.Errorf("%s is shard %d/%d of a sweep; run `legolab merge` on all its shards and check the merged folder", dir, id.Shard, id.Shards)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, SweepSummaryFile))
+	data, err := scenarios.ReadFileLimited(filepath.Join(dir, SweepSummaryFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no %s: the sweep has not finished (resume it with --resume)", dir, SweepSummaryFile)
@@ -220,7 +220,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
 	}
-	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	src, err := scenarios.ReadFileLimited(filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, err
 	}

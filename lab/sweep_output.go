@@ -30,6 +30,7 @@ const (
 type sweepOutput struct {
 	file     *sweeps.File
 	source   []byte
+	inputs   []swInput
 	baseTOML []byte
 	base     *scenarios.Spec
 	id       sweepIdentity
@@ -165,23 +166,37 @@ func (o *sweepOutput) files() ([]namedWrite, *metrics.SweepSummary, error) {
 	files := []namedWrite{
 		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, Shard{}) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+	}
+	files = append(files, o.inputFiles()...)
+	files = append(files, []namedWrite{
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
-	}
+	}...)
 	return append(files, o.reportFiles(sum)...), sum, nil
 }
 
 // shardFiles returns one shard's output files: its checkpoint, the sweep
 // and base scenario, for merge, and the shard's points.
 func (o *sweepOutput) shardFiles(sh Shard) []namedWrite {
-	return []namedWrite{
+	files := []namedWrite{
 		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, sh) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
-		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
-		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
 	}
+	return append(append(files, o.inputFiles()...),
+		namedWrite{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		namedWrite{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }})
+}
+
+// inputFiles returns the copies of the sweep's input files, beside
+// sweep.toml under the names it gives them.
+func (o *sweepOutput) inputFiles() []namedWrite {
+	var out []namedWrite
+	for _, in := range o.inputs {
+		out = append(out, namedWrite{in.name, func(w io.Writer) error { _, err := w.Write(in.data); return err }})
+	}
+	return out
 }
 
 // commit writes files into sink as one result; owned says the sink's

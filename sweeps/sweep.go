@@ -3,7 +3,6 @@ package sweeps
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -136,7 +135,7 @@ type Param struct {
 
 // Load reads, parses and validates the sweep file at path.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := scenarios.ReadFileLimited(path)
 	if err != nil {
 		return nil, err
 	}
