@@ -241,7 +241,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	}
 	rows = byIndex
 	sample := rows
-	if sum.Design == sweeps.DesignSobol {
+	if sweeps.MethodOf(sum.Design) == sweeps.MethodSobol {
 		sample = rows[:2*sum.Samples]
 	}
 	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {

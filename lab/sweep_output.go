@@ -85,7 +85,7 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		s.Params = append(s.Params, info)
 	}
 	sample := o.rows
-	if f.Design == sweeps.DesignSobol {
+	if sweeps.MethodOf(f.Design) == sweeps.MethodSobol {
 		sample = o.rows[:2*f.Samples]
 	}
 	for _, name := range o.statsOutcomes() {

@@ -37,8 +37,10 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 		for j := range block {
 			block[j] = metrics.SensitivityRow{Outcome: ref.name, Param: f.Params[j].Key}
 		}
-		switch f.Design {
-		case sweeps.DesignSobol:
+		// The estimator is the design's method's (sweeps.Designs), so that a
+		// new design with an existing method needs nothing here.
+		switch sweeps.MethodOf(f.Design) {
+		case sweeps.MethodSobol:
 			n := f.Samples
 			yAB := make([][]float64, k)
 			for j := range yAB {
@@ -59,7 +61,7 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 				b.S1, b.S1CI95 = swPtr(x.S1), [2]*float64{swPtr(x.S1Lo), swPtr(x.S1Hi)}
 				b.ST, b.STCI95 = swPtr(x.ST), [2]*float64{swPtr(x.STLo), swPtr(x.STHi)}
 			}
-		case sweeps.DesignMorris:
+		case sweeps.MethodMorris:
 			X := make([][]float64, len(points))
 			for i, p := range points {
 				X[i] = p.Unit

@@ -225,7 +225,7 @@ func printSensitivity(w io.Writer, s *metrics.SweepSummary, top int) {
 		rows := s.Top(o, top)
 		fmt.Fprintf(w, "\n%s\n", o)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		t := reports.SensitivityTableOf(s.Design, rows)
+		t := reports.SensitivityTableOf(s.Method(), rows)
 		fmt.Fprintf(tw, "  parameter\t%s\n", strings.Join(t.Head, "\t"))
 		for _, r := range t.Rows {
 			cells := make([]string, len(r.Cells))
