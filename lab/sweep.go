@@ -506,7 +506,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	}
 	out := &sweepOutput{
 		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: id,
-		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport, ctx: ctx,
 	}
 	if err := ckpt.Close(); err != nil {
 		return nil, err
@@ -518,6 +518,9 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	}
 	files, sum, err := out.files()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
+		}
 		return nil, err
 	}
 	if err := commitFiles(sink, dir != "", files); err != nil {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"github.com/legolab/legolab/metrics"
@@ -40,6 +41,8 @@ type sweepOutput struct {
 	warnings []string
 	// plots draws the charts and report.html.
 	plots bool
+	// ctx stops the post-processing (the bootstrap); nil means never.
+	ctx context.Context
 }
 
 // statsOutcomes returns the outcomes summarised in summary.json:
@@ -103,7 +106,15 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		}
 		refs[i] = ref
 	}
-	s.Sensitivity = sensitivityOf(f, o.points, o.rows, refs, o.base.HorizonDays)
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var err error
+	s.Sensitivity, err = sensitivityOf(ctx, f, o.points, o.rows, refs, o.base.HorizonDays)
+	if err != nil {
+		return nil, err
+	}
 	if s.Sensitivity == nil {
 		s.Sensitivity = []metrics.SensitivityRow{}
 	}
