@@ -19,6 +19,7 @@ var rank = map[string]int{
 	"stats":     0,
 	"sim":       0,
 	"scenarios": 1,
+	"calib":     1, // ABC-SMC core: imports stats only (rank 1 because a package may import only lower ranks)
 	"agents":    2,
 	"sweeps":    2, // sweep files and designs (scenarios below it; metrics, reports, lab above)
 	"metrics":   3,
