@@ -224,6 +224,15 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The folder's files must be one computation's, as report and merge
+	// require: a sweep.toml or summary.json from elsewhere is refused,
+	// saying which.
+	if swHash(src) != id.SHA256 {
+		return nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
+	}
+	if err := checkSummaryFits(sum, id, len(rows)); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
+	}
 	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, err
@@ -247,6 +256,27 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {
 		return sweepMeasure(sum, id, sample, t)
 	}), nil
+}
+
+// checkSummaryFits refuses a summary.json that is not the checkpoint's
+// sweep's, or whose sizes the checkpoint's rows cannot serve (a summary
+// edited, or copied from another folder), rather than indexing past them.
+func checkSummaryFits(sum *metrics.SweepSummary, id *sweepIdentity, rows int) error {
+	switch {
+	case sum.SHA256 != id.SHA256:
+		return fmt.Errorf("it is not the checkpoint's sweep (sha256 differs)")
+	case sum.Points != id.Points:
+		return fmt.Errorf("it has %d points, the checkpoint %d", sum.Points, id.Points)
+	case sum.Seed != id.Seed || sum.Replications != id.Replications:
+		return fmt.Errorf("it has seed %d and %d replications, the checkpoint seed %d and %d", sum.Seed, sum.Replications, id.Seed, id.Replications)
+	case sweeps.MethodOf(sum.Design) == "":
+		return fmt.Errorf("unknown design %q", sum.Design)
+	case sweeps.MethodOf(sum.Design) == sweeps.MethodSobol && (sum.Samples < 1 || 2*sum.Samples > min(rows, id.Points)):
+		return fmt.Errorf("a sobol design of %d samples needs %d points, the checkpoint holds %d", sum.Samples, 2*sum.Samples, rows)
+	case !(sum.HorizonDays > 0) || sum.HorizonDays > scenarios.MaxHorizonDays:
+		return fmt.Errorf("horizon_days %g is outside (0, %d]", sum.HorizonDays, scenarios.MaxHorizonDays)
+	}
+	return nil
 }
 
 // sweepMeasure evaluates a term on a sweep's outputs.

@@ -713,6 +713,11 @@ func (c *checker) checkVariants(src *source) {
 		if v.Name == "" || vd[i] == "" {
 			continue
 		}
+		// Outcomes and assertions name variants as measure(variant): a
+		// parenthesis or comma in the name cannot be read back there.
+		if strings.ContainsAny(v.Name, "(),") {
+			c.bad(ep.key("name"), "%s must not contain parentheses or commas: outcomes such as p_by_horizon(VARIANT) name it", quoteString(v.Name))
+		}
 		prefix := joinKey("variants", v.Name) + "."
 		clone := s.Clone()
 		st := setter{spec: clone}

@@ -2,6 +2,7 @@ package hostile
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -47,12 +48,75 @@ type hostileCase struct {
 	want []string
 	// limit caps the command's time; 0 means 20 s.
 	limit time.Duration
+	// prep, when not nil, runs legolab commands in the folder before the
+	// case's command (each must exit 0) and then edits what they wrote.
+	prep [][]string
+	edit func(t *testing.T, dir string)
 }
 
 // sweepOver is a sweep file over the built-in deai-2025 with extra
 // top-level lines and one parameter.
 func sweepOver(top string) string {
 	return "scenario = \"deai-2025\"\n" + top + "\n[[params]]\nkey = \"hubs.interlink.adapter_cost\"\nmin = 5\nmax = 80\n"
+}
+
+// tinyScenario is a fast scenario with a variant named variant.
+func tinyScenario(variant string) string {
+	return `name = "tiny"
+horizon_days = 200
+[[protocols]]
+name = "A"
+serves = { data = 0.5, model = 0.5, compute = 0.5, storage = 0.5 }
+[[hubs]]
+name = "interlink"
+enabled = false
+join_incentive = 100
+[[variants]]
+name = "siloed"
+[[variants]]
+name = "` + variant + `"
+set.hub.enabled = true
+`
+}
+
+// tinySweep is a sobol sweep of 8 points over tinyScenario.
+const tinySweep = `scenario = "sc.toml"
+design = "sobol"
+samples = 2
+bootstrap = 10
+replications = 1
+seed = 3
+[[params]]
+key = "hubs.interlink.adapter_cost"
+min = 5
+max = 80
+[[params]]
+key = "builders.q_per_year"
+min = 0.1
+max = 0.6
+[[expect]]
+assert = "p_by_horizon(hub) >= 0"
+`
+
+// editJSON rewrites the JSON object in path through edit.
+func editJSON(t *testing.T, path string, edit func(map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // runCase runs c's command in a fresh folder and returns the exit status
@@ -68,6 +132,16 @@ func runCase(t *testing.T, c hostileCase) (int, string) {
 	limit := c.limit
 	if limit == 0 {
 		limit = 20 * time.Second
+	}
+	for _, args := range c.prep {
+		cmd := exec.Command(legolab, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: preparing with %v: %v: %s", c.name, args, err, clip(out))
+		}
+	}
+	if c.edit != nil {
+		c.edit(t, dir)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
@@ -190,6 +264,50 @@ func TestHostileInputs(t *testing.T) {
 			name: "run --seed 2^64-1",
 			args: []string{"run", "defi-2017", "--runs", "1", "--seed", "18446744073709551615", "--out", "o", "--quiet"},
 			code: 0,
+		},
+		{
+			// It passed validate, and the sweep failed after computing.
+			name:  "a variant named cheap (hub)",
+			files: map[string]string{"sc.toml": tinyScenario("cheap (hub)")},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{`variants."cheap (hub)".name: "cheap (hub)" must not contain parentheses`},
+		},
+		{
+			name: "report on a run whose summary.json says horizon_days = 1e308",
+			prep: [][]string{{"run", "defi-2017", "--runs", "2", "--out", "r", "--quiet"}},
+			edit: func(t *testing.T, dir string) {
+				editJSON(t, filepath.Join(dir, "r", "summary.json"), func(m map[string]any) { m["horizon_days"] = 1e308 })
+			},
+			args: []string{"report", "r"}, code: 1,
+			want: []string{"horizon_days must be in (0, 36525], got 1e+308"},
+		},
+		{
+			// check indexed the Sobol' blocks past the checkpoint's rows.
+			name:  "check on a sweep whose checkpoint has fewer rows than its design",
+			files: map[string]string{"sc.toml": tinyScenario("hub"), "s.toml": tinySweep},
+			prep:  [][]string{{"sweep", "s.toml", "--out", "o", "-q", "--no-report"}},
+			edit: func(t *testing.T, dir string) {
+				path := filepath.Join(dir, "o", "checkpoint.jsonl")
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lines := strings.SplitAfter(string(data), "\n")
+				head := strings.Replace(lines[0], `"points":8`, `"points":2`, 1)
+				os.WriteFile(path, []byte(head+lines[1]+lines[2]), 0o644)
+			},
+			args: []string{"check", "o"}, code: 1,
+			want: []string{"it has 8 points, the checkpoint 2"},
+		},
+		{
+			name:  "check on a sweep folder whose sweep.toml is another sweep's",
+			files: map[string]string{"sc.toml": tinyScenario("hub"), "s.toml": tinySweep},
+			prep:  [][]string{{"sweep", "s.toml", "--out", "o", "-q", "--no-report"}},
+			edit: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "o", "sweep.toml"), []byte(strings.Replace(tinySweep, "seed = 3", "seed = 4", 1)), 0o644)
+			},
+			args: []string{"check", "o"}, code: 1,
+			want: []string{"sweep.toml does not match the checkpoint's sweep"},
 		},
 		{
 			// isUsage matched message substrings: a file named like a
