@@ -495,7 +495,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 			todo = append(todo, i)
 		}
 	}
-	if err := s.execute(ctx, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
+	if err := s.execute(ctx, id, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err
 	}
 	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: dir}
@@ -533,7 +533,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 // execute computes the points todo (ascending), done of total replications
 // being already done, and records each completed point in rows and in the
 // checkpoint.
-func (s *Sweep) execute(ctx context.Context, points []sweeps.Point, todo []int, donePoints, mine int,
+func (s *Sweep) execute(ctx context.Context, id sweepIdentity, points []sweeps.Point, todo []int, donePoints, mine int,
 	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(sweeps.Point) ([]*scenarios.Spec, error)) error {
 	replicate := s.Replicate
 	if replicate == nil {
@@ -585,6 +585,7 @@ dispatch:
 				var row *PointRow
 				if last {
 					row = acc.reduce(horizon)
+					row.ID = id.rowID(i)
 					s.open.Add(-1)
 				}
 				mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,40 @@ func TestSweepCSVFolderReadsBack(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s of the merged shards differs from the whole sweep's", name)
 		}
+	}
+}
+
+// TestResumeRefusesForeignRows splices the rows of a sweep run with
+// another seed under this sweep's checkpoint header: the rows have the
+// same shape, and --resume used to take them. Now each row's ID names the
+// computation, and resume, check and report refuse the line.
+func TestResumeRefusesForeignRows(t *testing.T) {
+	path := writeSweepFiles(t, lhsSweep)
+	root := t.TempDir()
+	mine, other := filepath.Join(root, "mine"), filepath.Join(root, "other")
+	if _, err := openTestSweep(t, path, &sweepFake{}, mine, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o := openTestSweep(t, path, &sweepFake{}, other, 2)
+	o.File.Seed = 4
+	if _, err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(mine, CheckpointFile))
+	b, _ := os.ReadFile(filepath.Join(other, CheckpointFile))
+	la, lb := bytes.SplitAfter(a, []byte("\n")), bytes.SplitAfter(b, []byte("\n"))
+	// This sweep's header and first row, then another sweep's second row.
+	spliced := bytes.Join([][]byte{la[0], la[1], lb[2]}, nil)
+	if err := os.WriteFile(filepath.Join(mine, CheckpointFile), spliced, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openTestSweep(t, path, &sweepFake{}, mine, 2)
+	s.Resume = true
+	_, err := s.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "point 1 was not computed by this sweep") {
+		t.Errorf("resume with a foreign row: err = %v", err)
+	}
+	if _, err := Check(mine); err == nil || !strings.Contains(err.Error(), "was not computed by this sweep") {
+		t.Errorf("check with a foreign row: err = %v", err)
 	}
 }
