@@ -266,6 +266,21 @@ func TestHostileInputs(t *testing.T) {
 			code: 0,
 		},
 		{
+			// Accepted: the later silently won.
+			name: "one hub swept by name and by index",
+			files: map[string]string{"s.toml": sweepOver("design = \"lhs\"\nsamples = 4") +
+				"[[params]]\nkey = \"hubs[0].adapter_cost\"\nmin = 5\nmax = 80\n"},
+			args: []string{"validate", "s.toml"}, code: 1,
+			want: []string{`s.toml:9:1: params[1].key: "hubs[0].adapter_cost" is hubs.interlink.adapter_cost, already swept by params[0]`},
+		},
+		{
+			name: "protocols[0].openness beside protocols.Bittensor.openness",
+			files: map[string]string{"s.toml": sweepOver("design = \"lhs\"\nsamples = 4") +
+				"[[params]]\nkey = \"protocols[0].openness\"\nmin = 0.1\nmax = 0.8\n[[params]]\nkey = \"protocols.Bittensor.openness\"\nmin = 0.1\nmax = 0.8\n"},
+			args: []string{"validate", "s.toml"}, code: 1,
+			want: []string{`params[2].key: "protocols.Bittensor.openness" is protocols.Bittensor.openness, already swept by params[1]`},
+		},
+		{
 			// It passed validate, and the sweep failed after computing.
 			name:  "a variant named cheap (hub)",
 			files: map[string]string{"sc.toml": tinyScenario("cheap (hub)")},
@@ -297,7 +312,17 @@ func TestHostileInputs(t *testing.T) {
 				os.WriteFile(path, []byte(head+lines[1]+lines[2]), 0o644)
 			},
 			args: []string{"check", "o"}, code: 1,
-			want: []string{"it has 8 points, the checkpoint 2"},
+			want: []string{"o/checkpoint.jsonl: point 0 was not computed by this sweep"},
+		},
+		{
+			name:  "check on a sweep whose summary.json claims more samples than the checkpoint holds",
+			files: map[string]string{"sc.toml": tinyScenario("hub"), "s.toml": tinySweep},
+			prep:  [][]string{{"sweep", "s.toml", "--out", "o", "-q", "--no-report"}},
+			edit: func(t *testing.T, dir string) {
+				editJSON(t, filepath.Join(dir, "o", "summary.json"), func(m map[string]any) { m["samples"] = 100 })
+			},
+			args: []string{"check", "o"}, code: 1,
+			want: []string{"summary.json: a sobol design of 100 samples needs 200 points, the checkpoint holds 8"},
 		},
 		{
 			name:  "check on a sweep folder whose sweep.toml is another sweep's",
