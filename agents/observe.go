@@ -103,6 +103,19 @@ func (m *Model) Observe(o *Observation) {
 	}
 }
 
+// ObserveCounts fills only o.Day, o.Composability and the app counters
+// (AppsLive, ComposedLive, FullStackLive, BuildersCum, ComposedCum) with
+// the model's state at its current time, leaving the other fields as they
+// were: the Lego detector's inputs, at a fraction of Observe's cost (no
+// interop components, money or per-dimension scans). The fields it fills
+// are those Observe would.
+func (m *Model) ObserveCounts(o *Observation) {
+	o.Day = m.Now()
+	o.Composability = m.Composability()
+	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
+	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
+}
+
 func resize(s []float64, n int) []float64 {
 	if cap(s) < n {
 		return make([]float64, n)

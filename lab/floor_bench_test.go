@@ -14,7 +14,7 @@ import (
 // 365-day app lifetimes, ten years sampled weekly, default choice weights).
 // eta is the composability amplification, which cannot act here (the
 // composed share stays 0) but sets the thinning bound.
-func bassReduction(b *testing.B, eta float64) *scenarios.Spec {
+func bassReduction(b testing.TB, eta float64) *scenarios.Spec {
 	b.Helper()
 	spec, err := scenarios.Parse("bass.toml", []byte(fmt.Sprintf(`
 name = "bass"
@@ -41,7 +41,8 @@ needs = ["x"]
 
 // BenchmarkFloor times lab.Replicate on the Bass reduction (with η = 0 and
 // the default η = 2) and on deai-2025 (its variants in turn), one
-// replication per b.N iteration. Compare it with sim's BenchmarkBareBass
+// replication per b.N iteration, each case also as a summary replication
+// (ReplicateOptions.Summary, the sweeps' mode). Compare it with sim's BenchmarkBareBass
 // (the floor) and BenchmarkBareHeap, run in the same invocation:
 //
 //	go test -run '^$' -bench 'BareHeap|BareBass|Floor' ./sim/ ./lab/
@@ -72,22 +73,28 @@ func BenchmarkFloor(b *testing.B) {
 		{"deai-2025", deaiSpecs, deaiNames},
 	}
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var events uint64
-			i := 0
-			cpu := cpuTime()
-			for b.Loop() {
-				k := i % len(c.specs)
-				r, err := Replicate(context.Background(), c.specs[k], c.vars[k], i, 1, ReplicateOptions{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				events += r.Events
-				i++
+		for _, summary := range []bool{false, true} {
+			name := c.name
+			if summary {
+				name += "-summary"
 			}
-			reportCPU(b, cpu, i)
-			b.ReportMetric(float64(events)/float64(i), "events/replication")
-		})
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				var events uint64
+				i := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					k := i % len(c.specs)
+					r, err := Replicate(context.Background(), c.specs[k], c.vars[k], i, 1, ReplicateOptions{Summary: summary})
+					if err != nil {
+						b.Fatal(err)
+					}
+					events += r.Events
+					i++
+				}
+				reportCPU(b, cpu, i)
+				b.ReportMetric(float64(events)/float64(i), "events/replication")
+			})
+		}
 	}
 }

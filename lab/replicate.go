@@ -18,6 +18,13 @@ type ReplicateOptions struct {
 	// Graph, when true, makes Replication.Graph the interop graph at the
 	// horizon.
 	Graph bool
+	// Summary, when true, keeps only what a sweep, a prior-predictive run
+	// or a calibration reads: the Lego moment, its left-truncation flag
+	// and every observable's final value. Replication.Values is then nil
+	// (Days stays), and the replication skips the full observation of the
+	// model at every sample day but the horizon (metrics.NewSummaryCollector).
+	// Every other field is the one the full replication has.
+	Summary bool
 }
 
 // Replicate runs replication index of a resolved (variant already applied)
@@ -37,7 +44,12 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 		return nil, err
 	}
 	days := metrics.SampleDays(spec)
-	col := metrics.NewCollector(spec, m, len(days))
+	var col *metrics.Collector
+	if opt.Summary {
+		col = metrics.NewSummaryCollector(spec, m, len(days))
+	} else {
+		col = metrics.NewCollector(spec, m, len(days))
+	}
 	for _, t := range days {
 		if err := m.RunUntil(ctx, t); err != nil {
 			return nil, err

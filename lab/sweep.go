@@ -538,7 +538,8 @@ func (s *Sweep) execute(ctx context.Context, id sweepIdentity, points []sweeps.P
 	replicate := s.Replicate
 	if replicate == nil {
 		replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
-			return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph})
+			// A sweep reads the Lego moment and the final values only.
+			return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph, Summary: true})
 		}
 	}
 	reps := s.File.Replications

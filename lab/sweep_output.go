@@ -2,7 +2,6 @@ package lab
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"github.com/legolab/legolab/metrics"
 	"io"
@@ -265,7 +264,9 @@ func writeNamed(dir string, files []namedWrite) error {
 	return nil
 }
 
-// pointsHeader returns the columns of points.csv.
+// pointsHeader returns the columns of points.csv: each outcome column is
+// named METRIC.VARIANT (p_by_horizon.siloed, final.hub_share.siloed), a
+// syntactic name in R when the variant's is, so read.csv keeps it.
 func (o *sweepOutput) pointsHeader() []string {
 	h := []string{"point", "block", "seed"}
 	for _, p := range o.file.Params {
@@ -273,10 +274,10 @@ func (o *sweepOutput) pointsHeader() []string {
 	}
 	for v, name := range o.id.Variants {
 		for _, m := range []string{"reached", "p_by_horizon", "p_lo", "p_hi", "median_day", "median_lo", "median_hi", "rmst_days"} {
-			h = append(h, m+"("+name+")")
+			h = append(h, m+"."+name)
 		}
 		for _, obs := range o.id.Observables[v] {
-			h = append(h, "final."+obs+"("+name+")")
+			h = append(h, "final."+obs+"."+name)
 		}
 	}
 	return h
@@ -284,7 +285,7 @@ func (o *sweepOutput) pointsHeader() []string {
 
 // writePoints writes points.csv: one row per point of shard sh.
 func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
-	cw := csv.NewWriter(w)
+	cw := reports.NewCSVWriter(w)
 	if err := cw.Write(o.pointsHeader()); err != nil {
 		return err
 	}
@@ -313,14 +314,13 @@ func (o *sweepOutput) writePoints(w io.Writer, sh Shard) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // swWriteSensitivity writes sensitivity.csv; empty cells are indices the
 // method does not give.
 func swWriteSensitivity(w io.Writer, rows []metrics.SensitivityRow) error {
-	cw := csv.NewWriter(w)
+	cw := reports.NewCSVWriter(w)
 	if err := cw.Write([]string{"outcome", "param", "method", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "mu_star", "mu", "sigma", "note"}); err != nil {
 		return err
 	}
@@ -336,8 +336,7 @@ func swWriteSensitivity(w io.Writer, rows []metrics.SensitivityRow) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // writeSweepJSON writes v as indented JSON, HTML left unescaped, as the

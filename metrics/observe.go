@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math"
+	"slices"
 
 	"github.com/legolab/legolab/agents"
 	"github.com/legolab/legolab/scenarios"
@@ -39,8 +40,44 @@ type Collector struct {
 	days   []float64
 	values [][]float64
 	obs    agents.Observation
+	// r is the reading the reporters see. It is a field, not a local of
+	// Sample, because a local whose address reaches an indirect call
+	// (rep.report) escapes: one heap allocation per sample.
+	r reading
 	// Cumulative counts at the previous sample, for composed_share_new.
 	prevBuilders, prevComposed int
+	// A summary collector (NewSummaryCollector) keeps only the detector's
+	// series, at indices detector, and every observable's value at the
+	// last of its samples, in final, reading the model in full only then.
+	summary  bool
+	samples  int
+	detector [3]int
+	final    []float64
+}
+
+// NewSummaryCollector returns a collector that keeps only what a sweep, a
+// prior-predictive run or a calibration reads of a replication of spec on
+// model m: the Lego detector's inputs (composability_index, builders_cum and
+// composed_cum) at each of its samples, and every observable at the last
+// one, the samples-th. Its Final, Lego, LeftTruncated, Days and, for those
+// three observables, Series are those of NewCollector's collector; Values is
+// nil and Series nil for the other observables. Only the last sample reads
+// the whole model (agents.Model.Observe); the others read the detector's
+// inputs (agents.Model.ObserveCounts), which makes a replication's
+// observation a fraction of its cost, and its memory independent of the
+// number of observables.
+func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Collector {
+	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs),
+		summary: true, samples: samples}
+	c.values = make([][]float64, len(c.names))
+	for i, name := range [...]string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
+		k := ObservableIndex(c.names, name)
+		c.detector[i] = k
+		c.values[k] = make([]float64, 0, samples)
+	}
+	c.final = make([]float64, len(c.names))
+	c.days = make([]float64, 0, samples)
+	return c
 }
 
 // NewCollector returns a collector of the observables of spec (in the order
@@ -61,8 +98,14 @@ func (c *Collector) Names() []string { return c.names }
 // Days returns the sample days so far.
 func (c *Collector) Days() []float64 { return c.days }
 
-// Values returns the series: Values()[k][i] is observable k at Days()[i].
-func (c *Collector) Values() [][]float64 { return c.values }
+// Values returns the series: Values()[k][i] is observable k at Days()[i];
+// nil for a summary collector.
+func (c *Collector) Values() [][]float64 {
+	if c.summary {
+		return nil
+	}
+	return c.values
+}
 
 // Series returns the series of the observable called name, or nil.
 func (c *Collector) Series(name string) []float64 {
@@ -73,12 +116,22 @@ func (c *Collector) Series(name string) []float64 {
 }
 
 // Sample records every observable at the model's current time, reading each with its
-// reporter in the observables table.
+// reporter in the observables table; a summary collector records only the detector's
+// inputs, except at its last sample.
 func (c *Collector) Sample() {
 	o := &c.obs
+	if c.summary && len(c.days)+1 < c.samples {
+		c.model.ObserveCounts(o)
+		c.days = append(c.days, o.Day)
+		c.values[c.detector[0]] = append(c.values[c.detector[0]], o.Composability)
+		c.values[c.detector[1]] = append(c.values[c.detector[1]], float64(o.BuildersCum))
+		c.values[c.detector[2]] = append(c.values[c.detector[2]], float64(o.ComposedCum))
+		c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
+		return
+	}
 	c.model.Observe(o)
 	c.days = append(c.days, o.Day)
-	r := reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
+	c.r = reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
 	k := 0
 	for i := range observables {
@@ -91,7 +144,13 @@ func (c *Collector) Sample() {
 			n = c.nHubs
 		}
 		for j := range n {
-			c.values[k] = append(c.values[k], rep.report(&r, j))
+			v := rep.report(&c.r, j)
+			if c.summary {
+				c.final[k] = v
+			}
+			if !c.summary || c.values[k] != nil {
+				c.values[k] = append(c.values[k], v)
+			}
 			k++
 		}
 	}
@@ -100,6 +159,9 @@ func (c *Collector) Sample() {
 // Final returns the last sample of every observable (the horizon's values
 // when the last sample was taken at the horizon).
 func (c *Collector) Final() []float64 {
+	if c.summary {
+		return slices.Clone(c.final)
+	}
 	out := make([]float64, len(c.values))
 	for k, s := range c.values {
 		if len(s) > 0 {

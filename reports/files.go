@@ -83,7 +83,7 @@ const runsTruncCol = 5
 // RunsWriter streams runs.csv rows, one per replication, so an ensemble
 // never holds them all.
 type RunsWriter struct {
-	w     *csv.Writer
+	w     *CSVWriter
 	names []string
 	rec   []string
 }
@@ -91,7 +91,7 @@ type RunsWriter struct {
 // NewRunsWriter writes the header of runs.csv, with observables as the
 // final-value columns, and returns a writer for its rows.
 func NewRunsWriter(w io.Writer, observables []string) (*RunsWriter, error) {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	header := append(append([]string(nil), runsFixed...), observables...)
 	if err := cw.Write(header); err != nil {
 		return nil, err
@@ -111,8 +111,8 @@ func (rw *RunsWriter) Write(r Run) error {
 	if !r.Censored {
 		rw.rec[3] = FormatFloat(r.LegoDay)
 	}
-	rw.rec[4] = strconv.FormatBool(r.Censored)
-	rw.rec[runsTruncCol] = strconv.FormatBool(r.LeftTruncated)
+	rw.rec[4] = CSVBool(r.Censored)
+	rw.rec[runsTruncCol] = CSVBool(r.LeftTruncated)
 	for k, x := range r.Final {
 		rw.rec[len(runsFixed)+k] = FormatFloat(x)
 	}
@@ -121,8 +121,7 @@ func (rw *RunsWriter) Write(r Run) error {
 
 // Flush writes any buffered rows and reports a write error.
 func (rw *RunsWriter) Flush() error {
-	rw.w.Flush()
-	return rw.w.Error()
+	return rw.w.Flush()
 }
 
 // ReadRuns decodes a runs.csv: the observables named in its header after
@@ -148,7 +147,10 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 	if len(header) > runsTruncCol && header[runsTruncCol] == runsFixed[runsTruncCol] {
 		fixed = len(runsFixed)
 	}
-	observables = append([]string(nil), header[fixed:]...)
+	observables = make([]string, 0, len(header)-fixed)
+	for _, h := range header[fixed:] {
+		observables = append(observables, UnquoteCell(h))
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -170,7 +172,7 @@ func ReadRuns(r io.Reader) (observables []string, runs []Run, err error) {
 // parseRun decodes one row whose observables start at column fixed (the
 // left_truncated column is present when fixed is past it).
 func parseRun(rec []string, fixed int) (Run, error) {
-	run := Run{Variant: rec[0], LegoDay: math.NaN()}
+	run := Run{Variant: UnquoteCell(rec[0]), LegoDay: math.NaN()}
 	var err error
 	if run.Replication, err = strconv.Atoi(rec[1]); err != nil {
 		return run, fmt.Errorf("replication: %w", err)
@@ -208,7 +210,7 @@ var seriesHeader = []string{"variant", "day", "date", "metric", "mean", "p05", "
 // WriteSeries writes series.csv, one row per point in the given order, the
 // date column counted from start.
 func WriteSeries(w io.Writer, start time.Time, pts []metrics.SeriesPoint) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(seriesHeader); err != nil {
 		return err
 	}
@@ -225,8 +227,7 @@ func WriteSeries(w io.Writer, start time.Time, pts []metrics.SeriesPoint) error 
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // ReadSeries decodes a series.csv.
@@ -260,7 +261,7 @@ func ReadSeries(r io.Reader) ([]metrics.SeriesPoint, error) {
 			}
 		}
 		pts = append(pts, metrics.SeriesPoint{
-			Variant: rec[0], Day: xs[0], Metric: rec[3], Mean: xs[1],
+			Variant: UnquoteCell(rec[0]), Day: xs[0], Metric: UnquoteCell(rec[3]), Mean: xs[1],
 			P05: xs[2], P25: xs[3], P50: xs[4], P75: xs[5], P95: xs[6],
 		})
 	}

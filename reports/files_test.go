@@ -35,9 +35,9 @@ func TestRunsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "variant,replication,seed,lego_day,censored,left_truncated,composability_index,exploits_cum\n" +
-		"hub,0,7,812,false,false,0.42,3\n" +
-		"\"de facto, subsidised\",0,7,,true,true,1e-07,0\n" +
-		"hub,1,18446744073709551615,0.5,false,true,0.3333333333333333,2.5e+06\n"
+		"hub,0,7,812,FALSE,FALSE,0.42,3\n" +
+		"\"de facto, subsidised\",0,7,,TRUE,TRUE,1e-07,0\n" +
+		"hub,1,18446744073709551615,0.5,FALSE,TRUE,0.3333333333333333,2.5e+06\n"
 	if got := buf.String(); got != want {
 		t.Errorf("runs.csv:\n%s\nwant:\n%s", got, want)
 	}

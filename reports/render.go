@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"regexp"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -62,13 +63,14 @@ func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []Fil
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, fmt.Errorf("reports: writing %s.svg: %w", base, err)
 	}
+	svg := fixSVGFonts(xmlSafe(sb.Bytes()))
 
 	var pb bytes.Buffer
 	if skipPNG {
 		if err := png.Encode(&pb, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
 			return nil, err
 		}
-		return []File{{Name: base + ".svg", Data: fixSVGFonts(sb.Bytes())}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+		return []File{{Name: base + ".svg", Data: svg}, {Name: base + ".png", Data: pb.Bytes()}}, nil
 	}
 	ic := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
 	fn(draw.New(ic))
@@ -79,9 +81,42 @@ func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []Fil
 		return nil, fmt.Errorf("reports: writing %s.png: %w", base, err)
 	}
 	return []File{
-		{Name: base + ".svg", Data: fixSVGFonts(sb.Bytes())},
+		{Name: base + ".svg", Data: svg},
 		{Name: base + ".png", Data: pb.Bytes()},
 	}, nil
+}
+
+// xmlSafe maps every character that XML 1.0 forbids (the controls but
+// for tab, newline and carriage return; U+FFFE and U+FFFF; bytes that are
+// not UTF-8) to U+FFFD: vgsvg writes a name's NUL or ESC into the text as
+// it is, and the file would no longer parse as XML. Clean input is
+// returned unchanged.
+func xmlSafe(b []byte) []byte {
+	clean := func(r rune, n int) bool {
+		return n > 1 || r >= 0x20 || r == '\t' || r == '\n' || r == '\r'
+	}
+	ok := true
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || r == 0xfffe || r == 0xffff || !clean(r, n) {
+			ok = false
+			break
+		}
+		i += n
+	}
+	if ok {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || r == 0xfffe || r == 0xffff || !clean(r, n) {
+			r = utf8.RuneError
+		}
+		out = utf8.AppendRune(out, r)
+		i += n
+	}
+	return out
 }
 
 // fixSVGFonts gives every text style a fallback font stack: vgsvg names
@@ -117,7 +152,7 @@ func inlineSVG(svg []byte, label string) (template.HTML, error) {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(label) + 64)
 	b.WriteString(`<svg role="img" aria-label="`)
-	b.WriteString(html.EscapeString(label))
+	b.Write(xmlSafe([]byte(html.EscapeString(label))))
 	b.WriteString(`" preserveAspectRatio="xMidYMid meet"`)
 	b.Write(body[loc[1]:])
 	return template.HTML(b.String()), nil

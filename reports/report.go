@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"runtime"
@@ -325,7 +327,12 @@ func (m *model) charts(d *Data) []chart {
 				"kept apart so they are not mistaken for arrivals at the horizon; the percentage above each is that variant's censored share.",
 			w: wideW, h: wideH + legendExtra(len(s.Variants)+1), draw: f})
 	}
-	for _, o := range m.fans {
+	fanMetrics := make([]string, len(m.fans))
+	for i, o := range m.fans {
+		fanMetrics[i] = o.metric
+	}
+	fanNames := uniqueFileNames(fanMetrics)
+	for i, o := range m.fans {
 		f := fanChart(o, s, m.groups, m.cal)
 		if f == nil {
 			continue
@@ -336,7 +343,7 @@ func (m *model) charts(d *Data) []chart {
 		if len(s.Variants) > 1 {
 			caption += " One panel per variant, on the same axes; the faint lines are the other variants’ medians."
 		}
-		cs = append(cs, chart{name: "fan-" + fileSafe(o.metric), title: o.title, caption: caption, w: w, h: h, draw: f})
+		cs = append(cs, chart{name: "fan-" + fanNames[i], title: o.title, caption: caption, w: w, h: h, draw: f})
 	}
 	for k, v := range s.Variants {
 		if k >= len(d.Graphs) || d.Graphs[k] == nil || len(d.Graphs[k].Nodes) == 0 {
@@ -366,6 +373,35 @@ func (m *model) charts(d *Data) []chart {
 // legendExtra is the height a legend of n entries adds below a chart.
 func legendExtra(n int) vg.Length {
 	return vg.Length(n)*vg.Points(13) + vg.Points(10)
+}
+
+// uniqueFileNames returns fileSafe of each key, made injective: keys that
+// fileSafe maps to one name (dimensions "a.b", "a_b" and "a b" of a
+// metric) keep it only if they are that name already; the others get "-"
+// and the first 8 hex digits of the SHA-256 of the key appended, so the
+// name depends on the key alone and is the same in every run. A name that
+// is still taken (a key whose safe form ends like a suffix) gets "-K", its
+// 1-based position. Keys that collide with nothing keep today's names.
+func uniqueFileNames(keys []string) []string {
+	count := map[string]int{}
+	for _, k := range keys {
+		count[fileSafe(k)]++
+	}
+	out := make([]string, len(keys))
+	taken := map[string]bool{}
+	for i, k := range keys {
+		name := fileSafe(k)
+		if count[name] > 1 && name != k {
+			sum := sha256.Sum256([]byte(k))
+			name += "-" + hex.EncodeToString(sum[:4])
+		}
+		if taken[name] {
+			name += "-" + strconv.Itoa(i+1)
+		}
+		taken[name] = true
+		out[i] = name
+	}
+	return out
 }
 
 // fileSafe keeps a metric name usable as a file name: ASCII letters,

@@ -163,6 +163,25 @@ func sweepParamRange(p metrics.SweepParamInfo) string {
 	return r
 }
 
+// sweepParamRangeMD is sweepParamRange for report.md: a list's values,
+// free text, escaped.
+func sweepParamRangeMD(p metrics.SweepParamInfo) string {
+	if len(p.Values) > 0 {
+		vs := make([]string, len(p.Values))
+		for i, v := range p.Values {
+			vs[i] = md(v)
+		}
+		return "{" + strings.Join(vs, ", ") + "}"
+	}
+	return sweepParamRange(p)
+}
+
+// mdRow is r.Strings() for report.md: the note, free text, escaped.
+func mdRow(r SensitivityTableRow) []string {
+	r.Note = md(strings.ReplaceAll(r.Note, "|", "/"))
+	return r.Strings()
+}
+
 func sweepNum(p *float64) string {
 	if p == nil {
 		return "—"
@@ -216,39 +235,39 @@ func sweepStats(s *metrics.SweepSummary) [][5]string {
 // each outcome, with the charts' PNG files.
 func WriteSweepMarkdown(w io.Writer, s *metrics.SweepSummary, charts []SweepChart) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Sweep %s\n\n", s.Sweep)
+	fmt.Fprintf(&b, "# Sweep %s\n\n", md(s.Sweep))
 	if s.Description != "" {
-		fmt.Fprintf(&b, "%s\n\n", s.Description)
+		fmt.Fprintf(&b, "%s\n\n", md(s.Description))
 	}
 	fmt.Fprintf(&b, "Base scenario **%s**, variants %s. Design **%s** with %d points × %d replications (seed %d, legolab %s).\n\n",
-		s.Scenario, strings.Join(s.Variants, ", "), SweepDesignText(s), s.Points, s.Replications, s.Seed, s.Version)
+		md(s.Scenario), md(strings.Join(s.Variants, ", ")), SweepDesignText(s), s.Points, s.Replications, s.Seed, md(s.Version))
 	b.WriteString("## Parameters\n\n| parameter | range |\n|---|---|\n")
 	for _, p := range s.Params {
-		fmt.Fprintf(&b, "| `%s` | %s |\n", p.Key, sweepParamRange(p))
+		fmt.Fprintf(&b, "| `%s` | %s |\n", codeSpan(p.Key), sweepParamRangeMD(p))
 	}
 	b.WriteString("\n## Outcomes over the design\n\n")
 	b.WriteString("Mean over points with its 95% CI; for median days, the median over points (not reached = ∞).\n\n")
 	b.WriteString("| outcome | mean [95% CI] | median [95% CI] | min | max |\n|---|---|---|---|---|\n")
 	for _, st := range sweepStats(s) {
-		fmt.Fprintf(&b, "| %s |\n", strings.Join(st[:], " | "))
+		fmt.Fprintf(&b, "| %s | %s |\n", md(st[0]), strings.Join(st[1:], " | "))
 	}
 	b.WriteString("\n## Sensitivity\n\n")
 	b.WriteString(sweepMethodNote(s.Method()))
 	for k, o := range s.Outcomes {
-		fmt.Fprintf(&b, "\n### %s\n\n", o)
+		fmt.Fprintf(&b, "\n### %s\n\n", md(o))
 		for _, c := range chartsOf(charts, k+1) {
-			fmt.Fprintf(&b, "![%s](%s)\n\n", c.Title, c.file(".png"))
+			fmt.Fprintf(&b, "![%s](%s)\n\n", md(c.Title), c.file(".png"))
 		}
 		t := SensitivityTableOf(s.Method(), s.Top(o, 0))
 		fmt.Fprintf(&b, "| parameter | %s |\n|---%s|\n", strings.Join(t.Head, " | "), strings.Repeat("|---", len(t.Head)))
 		for _, r := range t.Rows {
-			fmt.Fprintf(&b, "| `%s` | %s |\n", r.Param, strings.Join(r.Strings(), " | "))
+			fmt.Fprintf(&b, "| `%s` | %s |\n", codeSpan(r.Param), strings.Join(mdRow(r), " | "))
 		}
 	}
 	if len(s.Warnings) > 0 {
 		b.WriteString("\n## Warnings\n\n")
 		for _, w := range s.Warnings {
-			fmt.Fprintf(&b, "- %s\n", w)
+			fmt.Fprintf(&b, "- %s\n", md(w))
 		}
 	}
 	b.WriteString("\nPer-point outcomes are in points.csv, all indices in sensitivity.csv; see docs/sweeps.md.\n")

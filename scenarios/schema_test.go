@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,6 +124,19 @@ func generateSchema(t testing.TB) []byte {
 			prop.Default = defaultValue(typ.Field(f.index).Type, f.def)
 		}
 	}
+	// What the tags cannot say: a protocol's serves values are qualities
+	// in (0, 1] (validate checks q > 0 && q <= 1), and a seed is a TOML
+	// integer that is not negative.
+	serves, ok := s.Definitions["Protocol"].Properties.Get("serves")
+	if !ok {
+		t.Fatal("no property Protocol.serves")
+	}
+	serves.AdditionalProperties = &jsonschema.Schema{Type: "number", ExclusiveMinimum: json.Number("0"), Maximum: json.Number("1")}
+	seed, ok := s.Definitions["Spec"].Properties.Get("seed")
+	if !ok {
+		t.Fatal("no property Spec.seed")
+	}
+	seed.Minimum, seed.Maximum = json.Number("0"), json.Number(strconv.FormatInt(math.MaxInt64, 10))
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

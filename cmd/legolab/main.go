@@ -7,7 +7,7 @@
 //
 //	legolab run [FILE|BUILTIN]      run an ensemble (default: the built-in deai-2025)
 //	legolab validate FILE...        check scenario files
-//	legolab scenarios [show NAME]   list or print the built-in scenarios
+//	legolab scenarios [show|priors NAME]  list or print the built-ins, or tabulate priors
 //	legolab report DIR              regenerate a run's report from its outputs
 //	legolab sweep FILE              run a parameter sweep
 //	legolab merge DIR... --out DIR  combine sweep shards
@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/legolab/legolab/internal/termsafe"
+	"github.com/legolab/legolab/scenarios"
 	"github.com/spf13/cobra"
 )
 
@@ -122,6 +124,9 @@ func main() {
 
 // run executes legolab with args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Every print goes through the one terminal sanitiser: names and
+	// values from input files may hold ESC, BEL or other controls.
+	stdout, stderr = termsafe.NewWriter(stdout), termsafe.NewWriter(stderr)
 	e := &env{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:           "legolab",
@@ -147,6 +152,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, mk := range commands {
 		root.AddCommand(mk(e))
 	}
+	// cobra adds its completion command at Execute, after markUsage; added
+	// now, and runnable, its argument check runs and a shell it does not
+	// know (legolab completion nosh) is a usage error, exit 2.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	}
+	completeBuiltins(root)
 	markUsage(root)
 	// Runnable, so that cobra checks the root's arguments with markUsage's
 	// check rather than its own untyped one.
@@ -166,6 +181,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "legolab: %v\n", err)
 		return 1
+	}
+}
+
+// completeBuiltins makes shell completion offer the built-in scenario
+// names where a command takes one: run's argument and validate's (beside
+// file names), and scenarios show's (alone).
+func completeBuiltins(root *cobra.Command) {
+	names := func(withFiles bool) cobra.CompletionFunc {
+		return func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			dir := cobra.ShellCompDirectiveNoFileComp
+			if withFiles {
+				dir = cobra.ShellCompDirectiveDefault
+			}
+			if c.Name() != "validate" && len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []cobra.Completion
+			for _, b := range scenarios.Builtins() {
+				if strings.HasPrefix(b.Name, prefix) {
+					out = append(out, cobra.CompletionWithDesc(b.Name, b.Description))
+				}
+			}
+			return out, dir
+		}
+	}
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "run", "validate":
+			c.ValidArgsFunction = names(true)
+		case "scenarios":
+			for _, sub := range c.Commands() {
+				if sub.Name() == "show" {
+					sub.ValidArgsFunction = names(false)
+				}
+			}
+		}
 	}
 }
 

@@ -17,6 +17,9 @@ func newProgress(w io.Writer, quiet bool, total int, description, unit string) *
 	if ci := os.Getenv("CI"); quiet || (ci != "" && ci != "false" && ci != "0") {
 		return nil
 	}
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap() // the bar's own \r and escapes must reach the terminal
+	}
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil

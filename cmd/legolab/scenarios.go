@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -25,7 +29,10 @@ commented TOML file to start your own from:
 Its first line, "#:schema ` + showSchemaPath + `", points editors
 (Taplo, Even Better TOML) at the format's JSON Schema from a file one
 directory below the repository root, as examples/ is; elsewhere, change the
-path or use the URL docs/scenarios.md gives.`,
+path or use the URL docs/scenarios.md gives. 'legolab scenarios priors NAME'
+tabulates a scenario's priors (a built-in's name or a file): key,
+distribution, range, central value and source, and the priors a variant
+replaces or adds.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -54,7 +61,124 @@ path or use the URL docs/scenarios.md gives.`,
 			return err
 		},
 	})
+	c.AddCommand(&cobra.Command{
+		Use:   "priors NAME|FILE",
+		Short: "Tabulate a scenario's priors with the source of each range",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			spec, err := scenarios.Open(args[0])
+			if err != nil {
+				return err
+			}
+			return printPriors(e.stdout, spec)
+		},
+	})
 	return c
+}
+
+// printPriors writes the priors of s as a table: the first variant's (the
+// base's without variants) in θ order, then, per later variant, the
+// priors it replaces or adds. The central value is Sampler.Central's.
+func printPriors(out io.Writer, s *scenarios.Spec) error {
+	names := s.VariantNames()
+	if len(names) == 0 {
+		names = []string{"base"}
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	var first []scenarios.Prior
+	for i, v := range names {
+		list, err := s.VariantPriors(v)
+		if err != nil {
+			return err
+		}
+		central, err := s.Central(v)
+		if err != nil {
+			return err
+		}
+		header := false
+		for j, p := range list {
+			if i > 0 && j < len(first) && reflect.DeepEqual(p, first[j]) {
+				continue
+			}
+			if !header {
+				if i == 0 {
+					fmt.Fprintf(w, "%d priors (%s)\n", len(list), strings.Join(names, ", "))
+					fmt.Fprintf(w, "key\tdist\trange\tcentral\tsource\n")
+				} else {
+					fmt.Fprintf(w, "in variant %s:\n", v)
+				}
+				header = true
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Key, p.Dist, priorRange(p), centralText(central[j]), p.Source)
+		}
+		if i == 0 {
+			if len(list) == 0 {
+				fmt.Fprintf(w, "no priors: every value is fixed\n")
+			}
+			first = list
+		}
+	}
+	return w.Flush()
+}
+
+// centralText is a central value to four significant digits, or a
+// choice's value in TOML syntax.
+func centralText(d scenarios.Draw) string {
+	if x, ok := d.Value.(float64); ok {
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	return d.Text()
+}
+
+// priorRange describes a prior's parameters in a few characters.
+func priorRange(p scenarios.Prior) string {
+	f := func(x *float64) string {
+		if x == nil {
+			return "?"
+		}
+		return strconv.FormatFloat(*x, 'g', 4, 64)
+	}
+	window := ""
+	if p.Min != nil || p.Max != nil {
+		lo, hi := "−∞", "∞"
+		if p.Min != nil {
+			lo = f(p.Min)
+		}
+		if p.Max != nil {
+			hi = f(p.Max)
+		}
+		window = "[" + lo + ", " + hi + "]"
+	}
+	switch p.Dist {
+	case "uniform", "loguniform":
+		return window
+	case "triangular":
+		return window + " mode " + f(p.Mode)
+	case "normal":
+		return strings.TrimSpace(f(p.Mean) + " ± " + f(p.SD) + " " + window)
+	case "lognormal":
+		if p.Mu != nil {
+			return strings.TrimSpace("log ~ " + f(p.Mu) + " ± " + f(p.Sigma) + " " + window)
+		}
+		return strings.TrimSpace(f(p.Mean) + " ± " + f(p.SD) + " " + window)
+	case "beta":
+		return strings.TrimSpace("a " + f(p.A) + ", b " + f(p.B) + " " + window)
+	case "choice":
+		vals := make([]string, len(p.Values))
+		for i, v := range p.Values {
+			vals[i] = scenarios.Draw{Value: v}.Text()
+		}
+		s := "{" + strings.Join(vals, ", ") + "}"
+		if p.Weights != nil {
+			ws := make([]string, len(p.Weights))
+			for i, x := range p.Weights {
+				ws[i] = strconv.FormatFloat(x, 'g', 4, 64)
+			}
+			s += " weights " + strings.Join(ws, ":")
+		}
+		return s
+	}
+	return ""
 }
 
 // showSchemaPath is the schema directive's path in `scenarios show`

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"github.com/legolab/legolab/metrics"
@@ -231,7 +230,7 @@ func printPlan(w io.Writer, f *sweeps.File) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := reports.NewCSVWriter(w)
 	head := []string{"point", "block", "seed"}
 	for _, p := range f.Params {
 		head = append(head, p.Key)
@@ -241,8 +240,7 @@ func printPlan(w io.Writer, f *sweeps.File) error {
 		rec := []string{strconv.Itoa(pt.Index), pt.Block, strconv.FormatUint(lab.PointSeed(f.Seed, pt.Index, f.CommonSeed), 10)}
 		cw.Write(append(rec, pt.Values...))
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // printSensitivity writes, for each outcome, the top parameters by ST
