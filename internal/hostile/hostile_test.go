@@ -266,6 +266,31 @@ func TestHostileInputs(t *testing.T) {
 			code: 0,
 		},
 		{
+			// Each exhausted the memory or never finished a replication.
+			name:  "shock and exploit rates of 1e300",
+			files: map[string]string{"sc.toml": tinyScenario("hub") + "[[shocks]]\nkind = \"outage\"\nrate_per_year = 1e300\n"},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:17:1: shocks[0].rate_per_year: one replication would schedule about 5.48e+299 events"},
+		},
+		{
+			name:  "a hub exploit rate of 1e300",
+			files: map[string]string{"sc.toml": strings.Replace(tinyScenario("hub"), "join_incentive = 100", "join_incentive = 100\nexploits_per_year = 1e300", 1)},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"hubs.interlink.exploits_per_year: one replication would schedule about"},
+		},
+		{
+			name:  "a review every 1e-300 days",
+			files: map[string]string{"sc.toml": strings.Replace(tinyScenario("hub"), "join_incentive = 100", "join_incentive = 100\nreview_every_days = 1e-300", 1)},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"hubs.interlink.review_every_days: one replication would schedule about 2e+302 events"},
+		},
+		{
+			name:  "an amplification of 1e308",
+			files: map[string]string{"sc.toml": tinyScenario("hub") + "[builders]\ncomposability_amplification = 1e308\n"},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"builders.composability_amplification: must be in [0, 1000]"},
+		},
+		{
 			// Accepted: the later silently won.
 			name: "one hub swept by name and by index",
 			files: map[string]string{"s.toml": sweepOver("design = \"lhs\"\nsamples = 4") +
