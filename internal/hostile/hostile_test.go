@@ -291,6 +291,13 @@ func TestHostileInputs(t *testing.T) {
 			want: []string{"builders.composability_amplification: must be in [0, 1000]"},
 		},
 		{
+			// The position index grew with the square of the depth: 1.7 GB.
+			name:  "an 80 KB dotted key",
+			files: map[string]string{"sc.toml": "name = \"x\"\n" + strings.Repeat("a.", 40000) + "a = 1\n"},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:2:1: a: unknown key"}, limit: 10 * time.Second,
+		},
+		{
 			// Accepted: the later silently won.
 			name: "one hub swept by name and by index",
 			files: map[string]string{"s.toml": sweepOver("design = \"lhs\"\nsamples = 4") +
