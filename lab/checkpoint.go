@@ -128,7 +128,7 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 		// Nothing to resume: start afresh.
 	}
 	// A resume with nothing to resume may start over in the folder.
-	if err := prepareSweepDir(dir, force || resume, "use --resume to continue it or --force to start over"); err != nil {
+	if err := prepareSweepDir(dir, id, force || resume, "use --resume to continue it or --force to start over"); err != nil {
 		return nil, 0, err
 	}
 	header, err := json.Marshal(id)
@@ -143,43 +143,6 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 	}
 	c.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	return c, 0, err
-}
-
-// prepareSweepDir refuses a non-empty dir that is not a sweep folder, and
-// a sweep folder unless force, saying hint; with force it empties the
-// sweep folder, whatever its files are called, so that nothing of the
-// previous sweep can be mistaken for the new one's.
-func prepareSweepDir(dir string, force bool, hint string) error {
-	entries, err := checkSweepDir(dir, force, hint)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkSweepDir refuses a non-empty dir that is not a sweep folder, and a
-// sweep folder unless force, saying hint. It returns dir's entries; a
-// missing dir has none.
-func checkSweepDir(dir string, force bool, hint string) ([]os.DirEntry, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil || len(entries) == 0 {
-		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
-		return nil, fmt.Errorf("%s is not empty and is not a sweep folder (no %s); choose another --out", dir, CheckpointFile)
-	}
-	if !force {
-		return nil, fmt.Errorf("%s already holds a sweep; %s", dir, hint)
-	}
-	return entries, nil
 }
 
 // resume reads an existing checkpoint into rows. ok is false when there is

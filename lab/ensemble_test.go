@@ -154,7 +154,9 @@ func leftovers(t *testing.T, dir string) []string {
 			t.Fatal(err)
 		}
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") {
+			// The manifest is the folder's own; a lock file, staging or
+			// temporary file is a leftover.
+			if strings.HasPrefix(e.Name(), ".") && !(d == dir && e.Name() == outdir.ManifestFile) {
 				out = append(out, filepath.Join(d, e.Name()))
 			}
 		}
@@ -372,16 +374,21 @@ func TestEnsembleForce(t *testing.T) {
 	if err := run(empty, false); !errors.Is(err, outdir.ErrNotEmpty) {
 		t.Errorf("non-empty dir without force: err %v; want ErrNotEmpty", err)
 	}
-	// With force the old contents go, the new ones come.
+	// With force legolab's own contents go, the new ones come; a file
+	// legolab did not write makes force refuse, and stays.
 	stale := filepath.Join(empty, "stale.txt")
 	if err := os.WriteFile(stale, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := run(empty, true); err == nil || !strings.Contains(err.Error(), "did not write (stale.txt)") {
+		t.Errorf("force over a planted file: err %v; want it named", err)
+	}
+	if _, err := os.Stat(stale); err != nil {
+		t.Errorf("force deleted a file legolab did not write: %v", err)
+	}
+	os.Remove(stale)
 	if err := run(empty, true); err != nil {
 		t.Errorf("force: %v", err)
-	}
-	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
-		t.Error("force kept a file of the previous contents")
 	}
 	// A folder that is not legolab's is never replaced.
 	other := filepath.Join(root, "other")
@@ -391,7 +398,7 @@ func TestEnsembleForce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "thesis.tex"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(other, true); err == nil || !strings.Contains(err.Error(), "does not look like a legolab output folder") {
+	if err := run(other, true); err == nil || !strings.Contains(err.Error(), "no "+outdir.ManifestFile) {
 		t.Errorf("foreign dir with force: err %v", err)
 	}
 	// Nor is a file.
@@ -527,7 +534,7 @@ func TestMemorySinkSameFiles(t *testing.T) {
 	}
 	var onDisk []string
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && d.Name() != outdir.ManifestFile {
 			rel, _ := filepath.Rel(dir, p)
 			onDisk = append(onDisk, filepath.ToSlash(rel))
 		}

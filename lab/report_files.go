@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
@@ -21,8 +24,18 @@ func RegenerateReport(dir string) ([]string, error) {
 	} else if !st.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, SweepFile)); err == nil {
-		return RegenerateSweepReport(dir)
+	// A reader's lock: a folder being written is refused at once.
+	lk, err := outdir.LockShared(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Release()
+	m, err := outdir.Owned(dir, readKinds...)
+	if err != nil {
+		return nil, err
+	}
+	if m.Kind != outdir.KindRun {
+		return regenerateSweepReport(dir)
 	}
 	d, err := reports.ReadDir(dir)
 	if err != nil {
@@ -41,9 +54,14 @@ func RegenerateReport(dir string) ([]string, error) {
 
 // WriteReport writes a report's files under dir, each atomically
 // (temporary file, then rename) and creating subfolders such as plots/,
-// then removes the charts of an earlier report that files no longer has. A
-// name that would leave dir is refused.
+// then removes the charts of an earlier report that files no longer has,
+// and records the change in dir's manifest. dir must be a run folder
+// legolab wrote (see outdir.Owned); a name that would leave dir is
+// refused.
 func WriteReport(dir string, files []reports.File) error {
+	if _, err := outdir.Owned(dir, outdir.KindRun); err != nil {
+		return err
+	}
 	keep := make(map[string]bool, len(files))
 	for _, f := range files {
 		name := filepath.FromSlash(f.Name)
@@ -65,26 +83,37 @@ func WriteReport(dir string, files []reports.File) error {
 	return removeStaleCharts(dir, keep)
 }
 
+// recordReport adds the names written to dir's manifest and drops those
+// removed.
+func recordReport(dir string, written, removed []string) error {
+	return outdir.UpdateManifest(dir, written, removed)
+}
+
 // removeStaleCharts removes the charts (SVG and PNG) in dir's plots folder
 // whose slash-separated names ("plots/x.svg") keep lacks, so that a
-// regenerated report never shows a chart of an earlier one. It runs after
-// the new files are in place.
+// regenerated report never shows a chart of an earlier one, and records
+// the report in dir's manifest. Only charts the manifest lists are
+// removed: legolab deletes nothing it did not write. It runs after the new
+// files are in place.
 func removeStaleCharts(dir string, keep map[string]bool) error {
-	entries, err := os.ReadDir(filepath.Join(dir, reports.PlotsDir))
+	m, err := outdir.ReadManifest(dir)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil
-		}
 		return err
 	}
-	for _, en := range entries {
-		name := reports.PlotsDir + "/" + en.Name()
-		ext := filepath.Ext(en.Name())
-		if en.Type().IsRegular() && (ext == ".svg" || ext == ".png") && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+	var removed []string
+	for _, name := range m.Files {
+		ext := path.Ext(name)
+		if strings.HasPrefix(name, reports.PlotsDir+"/") && (ext == ".svg" || ext == ".png") && !keep[name] {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
+			removed = append(removed, name)
 		}
 	}
-	return nil
+	written := make([]string, 0, len(keep))
+	for n := range keep {
+		written = append(written, n)
+	}
+	slices.Sort(written)
+	return recordReport(dir, written, removed)
 }

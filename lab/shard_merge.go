@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -32,9 +33,44 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 		id   *sweepIdentity
 		rows []*PointRow
 	}
+	// Checked before anything is read or computed: --out must be
+	// writable, none of the shards, and this command's alone.
+	if err := outdir.CheckOut(out); err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if same, _ := sameDir(d, out); same {
+			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
+		}
+	}
+	sink := &DirSink{Dir: out, Force: force, kind: outdir.KindSweep}
+	if err := sink.lock(); err != nil {
+		return nil, err
+	}
+	defer sink.unlock()
+	if _, err := checkSweepDir(out, force, "use --force to replace it"); err != nil {
+		return nil, err
+	}
 	var shards []shardDir
 	var errs, absent []error
 	for _, d := range dirs {
+		if isEmptyOrMissing(d) {
+			// A task that never started leaves an empty folder, or none.
+			absent = append(absent, fmt.Errorf("%s: no %s: this shard has not started (or the folder is not a shard's); run it with `legolab sweep ... --shard K/N --out %s --resume`", d, CheckpointFile, d))
+			continue
+		}
+		// Readers share the shard's lock: a shard still being written is
+		// refused at once.
+		lk, err := outdir.LockShared(d)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		defer lk.Release()
+		if _, err := outdir.Owned(d, sweepKinds...); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		id, rows, err := readCheckpointFile(filepath.Join(d, CheckpointFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			// A task that never started leaves an empty folder, or none:
@@ -121,16 +157,6 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 	if err != nil {
 		return nil, err
 	}
-	for _, sd := range shards {
-		if same, _ := sameDir(sd.dir, out); same {
-			return nil, fmt.Errorf("merge: --out %s is one of the shard folders", out)
-		}
-	}
-	// Checked now, with the messages a sweep gives; the folder is replaced
-	// at once at the end.
-	if _, err := checkSweepDir(out, force, "use --force to replace it"); err != nil {
-		return nil, err
-	}
 	id := *ref.id
 	id.Shard, id.Shards = 1, 1
 	o := &sweepOutput{
@@ -141,7 +167,8 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 	if err != nil {
 		return nil, err
 	}
-	if err := commitFiles(&DirSink{Dir: out, Force: force}, false, files); err != nil {
+	sink.Version = id.Version
+	if err := commitFiles(sink, false, files); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -193,6 +220,13 @@ func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []sweeps.Poi
 		return nil, nil, fmt.Errorf("%s: the sweep file gives %d points, the checkpoint %d", dir, len(points), n)
 	}
 	return s, points, nil
+}
+
+// isEmptyOrMissing reports whether dir does not exist or is an empty
+// directory.
+func isEmptyOrMissing(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0)
 }
 
 // sameDir reports whether a and b are the same directory.

@@ -55,11 +55,46 @@ func sinkFolder(s Sink) string {
 type DirSink struct {
 	// Dir is the output folder.
 	Dir string
-	// Force allows replacing a Dir that is not empty, if it holds the
-	// result's marker file (see outdir.Stage).
+	// Force allows replacing a Dir that is not empty, if it is a folder
+	// legolab wrote of the result's kind holding only its own files (see
+	// outdir.Stage).
 	Force bool
+	// Version is the legolab version recorded in the folder's manifest.
+	Version string
 
 	out *outdir.Dir
+	// kind overrides the folder kind derived from Begin's marker (a
+	// shard's).
+	kind string
+	// lk is the folder's lock; beganLock says Begin took it, and so Abort
+	// releases it.
+	lk        *outdir.Lock
+	beganLock bool
+}
+
+// lock takes Dir's exclusive lock, unless held; see outdir.LockExclusive.
+func (d *DirSink) lock() error {
+	if d.lk != nil {
+		return nil
+	}
+	if d.Dir == "" {
+		return errors.New("lab: no output directory")
+	}
+	if err := outdir.CheckOut(d.Dir); err != nil {
+		return err
+	}
+	lk, err := outdir.LockExclusive(d.Dir)
+	if err != nil {
+		return err
+	}
+	d.lk = lk
+	return nil
+}
+
+// unlock releases the lock taken by lock.
+func (d *DirSink) unlock() {
+	d.lk.Release()
+	d.lk, d.beganLock = nil, false
 }
 
 // Folder returns Dir.
@@ -75,8 +110,24 @@ func (d *DirSink) Begin(marker string, owned bool) error {
 	if d.out != nil {
 		panic("lab: DirSink.Begin called before the previous result was committed or aborted")
 	}
-	out, err := outdir.Stage(d.Dir, outdir.Options{Force: d.Force || owned, Marker: marker})
+	if d.lk == nil {
+		if err := d.lock(); err != nil {
+			return err
+		}
+		d.beganLock = true
+	}
+	opt := outdir.Options{Force: d.Force || owned, Kind: outdir.KindRun, Version: d.Version}
+	if marker == CheckpointFile {
+		opt.Kind, opt.Replace = outdir.KindSweep, sweepKinds
+	}
+	if d.kind != "" {
+		opt.Kind = d.kind
+	}
+	out, err := outdir.Stage(d.Dir, opt)
 	if err != nil {
+		if d.beganLock {
+			d.unlock()
+		}
 		return err
 	}
 	d.out = out
@@ -111,6 +162,9 @@ func (d *DirSink) Abort() {
 	if d.out != nil {
 		d.out.Abort()
 		d.out = nil
+	}
+	if d.beganLock {
+		d.unlock()
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +19,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -462,16 +460,18 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	resumed := 0
 	switch {
 	case dir != "":
-		// A kill in the middle of the last commit may have left the
-		// folder, checkpoint and all, under a hidden name.
-		if err := outdir.Recover(filepath.Clean(dir)); err != nil {
-			return nil, err
+		// The folder is this command's from here to the commit of its
+		// outputs: a second command on it is refused at once.
+		if l, ok := sink.(locker); ok {
+			if err := l.lock(); err != nil {
+				return nil, err
+			}
+			defer l.unlock()
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
+		if ds, ok := sink.(*DirSink); ok {
+			ds.kind, ds.Version = kindOf(id), id.Version
 		}
-		// A killed sweep may have left temporary files of its checkpoint.
-		if err := outdir.RemoveStaleTemp(dir); err != nil {
+		if err := openSweepFolder(dir, id); err != nil {
 			return nil, err
 		}
 		if ckpt, resumed, err = openCheckpoint(dir, id, s.Resume, force, rows); err != nil {

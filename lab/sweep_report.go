@@ -3,6 +3,8 @@ package lab
 import (
 	"fmt"
 	"path/filepath"
+
+	"github.com/legolab/legolab/internal/outdir"
 )
 
 // RegenerateSweepReport rewrites the report of a finished sweep folder
@@ -12,6 +14,20 @@ import (
 // atomically. Charts in plots/ that the new report does not have are
 // removed afterwards. It returns the names of the files written.
 func RegenerateSweepReport(dir string) ([]string, error) {
+	lk, err := outdir.LockShared(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Release()
+	if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
+		return nil, err
+	}
+	return regenerateSweepReport(dir)
+}
+
+// regenerateSweepReport is RegenerateSweepReport under the caller's lock,
+// on a folder it checked.
+func regenerateSweepReport(dir string) ([]string, error) {
 	id, rows, err := readCheckpointFile(filepath.Join(dir, CheckpointFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
@@ -485,7 +486,7 @@ func TestResumeRefusesOtherSweep(t *testing.T) {
 	// An unrelated non-empty folder is refused.
 	junk := t.TempDir()
 	os.WriteFile(filepath.Join(junk, "notes.txt"), []byte("mine"), 0o644)
-	if _, err := openTestSweep(t, path, &sweepFake{}, junk, 1).Run(context.Background()); err == nil || !strings.Contains(err.Error(), "not a sweep folder") {
+	if _, err := openTestSweep(t, path, &sweepFake{}, junk, 1).Run(context.Background()); err == nil || !strings.Contains(err.Error(), "no "+outdir.ManifestFile) {
 		t.Errorf("non-empty folder: err = %v, want a refusal", err)
 	}
 }
@@ -665,6 +666,7 @@ func TestCheckRunFolder(t *testing.T) {
 	var b bytes.Buffer
 	writeSweepJSON(&b, sum)
 	os.WriteFile(filepath.Join(dir, "summary.json"), b.Bytes(), 0o644)
+	outdir.WriteManifest(dir, &outdir.Manifest{Kind: outdir.KindRun, Files: []string{"summary.json", "scenario.toml"}})
 	os.WriteFile(filepath.Join(dir, "scenario.toml"), []byte(`name = "x"
 [[expect]]
 assert = "p_by_horizon(hub) >= 0.5"
@@ -922,16 +924,23 @@ func TestOutcomeSlugs(t *testing.T) {
 }
 
 // TestSweepForceLeavesNoStaleFiles checks that --force replaces a sweep
-// folder whole: files the new sweep does not write, whatever their names,
-// are gone, and the new folder holds exactly what a fresh folder does.
+// folder whole: files of the previous sweep that the new one does not
+// write (its charts) are gone, and the new folder holds exactly what a
+// fresh folder does; files legolab did not write make --force refuse, and
+// stay.
 func TestSweepForceLeavesNoStaleFiles(t *testing.T) {
 	path := writeSweepFiles(t, lhsSweep)
 	root := t.TempDir()
 	fresh, out := filepath.Join(root, "fresh"), filepath.Join(root, "out")
 	for _, dir := range []string{fresh, out} {
-		if _, err := openTestSweep(t, path, &sweepFake{}, dir, 2).Run(context.Background()); err != nil {
+		s := openTestSweep(t, path, &sweepFake{}, dir, 2)
+		s.NoReport = dir == fresh
+		if _, err := s.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
+		t.Fatalf("the first sweep wrote no report: %v", err)
 	}
 	for _, name := range []string{"plots/old-chart.svg", "extra.csv"} {
 		p := filepath.Join(out, filepath.FromSlash(name))
@@ -945,6 +954,14 @@ func TestSweepForceLeavesNoStaleFiles(t *testing.T) {
 		t.Fatal("a sweep folder without --force: no error")
 	}
 	s.Force = true
+	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "did not write (extra.csv, plots/old-chart.svg)") {
+		t.Fatalf("--force over planted files: err %v; want them named", err)
+	}
+	for _, name := range []string{"plots/old-chart.svg", "extra.csv"} {
+		if err := os.Remove(filepath.Join(out, filepath.FromSlash(name))); err != nil {
+			t.Errorf("--force deleted %s, which legolab did not write: %v", name, err)
+		}
+	}
 	if _, err := s.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

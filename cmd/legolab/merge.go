@@ -23,7 +23,10 @@ Merge refuses folders of different sweeps (sweep file, base scenario,
 seed, replications or legolab version differ: it says which), a missing or
 duplicated shard, and an unfinished one (continue it with --resume first).
 An existing non-empty --out is refused unless --force, and even then it is
-replaced only if it is a sweep folder (it holds checkpoint.jsonl).`,
+replaced only if it is a sweep folder legolab marked (its .legolab.json) and
+holds no file legolab did not write. --out is locked for the whole command
+and each shard folder shared-locked while it is read: a folder another
+legolab command is writing is refused at once (docs/outputs.md).`,
 		Example: `  legolab merge out/shard-* --out out/sweep
   legolab merge results/shard-0 results/shard-1 results/shard-2 --out results/all`,
 		Args: cobra.MinimumNArgs(1),

@@ -22,7 +22,10 @@ from the outputs a run saved in DIR (summary.json, series.csv, runs.csv and,
 if present, graphs.json), without re-running anything. It is the code
 ` + "`legolab run`" + ` uses for its own report. Each file is replaced atomically;
 charts in plots/ that a previous report had and this one does not are
-removed afterwards.
+removed afterwards (only charts the folder's .legolab.json lists: legolab
+deletes nothing it did not write). DIR must be a folder legolab marked, with
+no symbolic link inside; it is share-locked, so a folder that a run or sweep
+is writing is refused at once (docs/outputs.md).
 
 DIR may also be a finished sweep folder (written by legolab sweep or
 legolab merge): its charts, report.html and report.md are rewritten from

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/reports/reportstest"
 )
@@ -29,12 +30,16 @@ func TestReportRegenerates(t *testing.T) {
 	if err := reportstest.WriteDir(dir, d); err != nil {
 		t.Fatal(err)
 	}
-	// A chart of an earlier report that this one does not make, and a file
-	// that is not a chart.
+	// A chart of an earlier report that this one does not make (in the
+	// manifest, so legolab's), and a file that legolab did not write.
 	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"plots/fan-gone.svg", "plots/notes.txt"} {
+	if err := os.WriteFile(filepath.Join(dir, "plots/fan-gone.svg"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	markFolder(t, dir, outdir.KindRun)
+	for _, name := range []string{"plots/notes.txt", "plots/mine.svg"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -68,8 +73,10 @@ func TestReportRegenerates(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "plots", "fan-gone.svg")); !os.IsNotExist(err) {
 		t.Errorf("stale chart plots/fan-gone.svg: got err %v; want it removed", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "plots", "notes.txt")); err != nil {
-		t.Errorf("plots/notes.txt, not a chart, was touched: %v", err)
+	for _, name := range []string{"notes.txt", "mine.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, "plots", name)); err != nil {
+			t.Errorf("plots/%s, which legolab did not write, was touched: %v", name, err)
+		}
 	}
 	// No temporary file is left behind.
 	err = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
@@ -78,6 +85,26 @@ func TestReportRegenerates(t *testing.T) {
 		}
 		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// markFolder writes a manifest of kind into dir listing every regular file
+// now under it, as if legolab had written them.
+func markFolder(t *testing.T, dir, kind string) {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err == nil {
+		err = outdir.WriteManifest(dir, &outdir.Manifest{Kind: kind, Files: files})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +121,7 @@ func TestReportErrors(t *testing.T) {
 		{"no folder", nil, 2, "accepts 1 arg"},
 		{"two folders", []string{"a", "b"}, 2, "accepts 1 arg"},
 		{"missing folder", []string{filepath.Join(empty, "nope")}, 1, "no such file"},
-		{"not a run folder", []string{empty}, 1, "summary.json"},
+		{"not a run folder", []string{empty}, 1, outdir.ManifestFile},
 	} {
 		code, _, stderr := legolabReport(tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
@@ -121,9 +148,12 @@ func TestReportSweepFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A chart of an older report is removed.
+	// A chart of an older report (in the manifest) is removed.
 	stale := filepath.Join(dir, "plots", "sensitivity-1.png")
 	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := outdir.UpdateManifest(dir, []string{"plots/sensitivity-1.png"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := sweepCLI(context.Background(), "report", dir)

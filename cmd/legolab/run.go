@@ -52,8 +52,11 @@ restricted mean time, and which pathway leads.
 
 Outputs go to DIR (--out, default out/<scenario name>): summary.json,
 runs.csv, series.csv, scenario.toml, graphs.json and the report
-(report.html, report.md, plots/), all replaced at once at the end. An
-existing non-empty DIR is refused unless --force. The outputs are
+(report.html, report.md, plots/) and the manifest .legolab.json, all
+replaced at once at the end. An existing non-empty DIR is refused unless
+--force, which replaces only a run folder legolab marked (docs/outputs.md).
+DIR and --trace are checked before anything runs, and DIR is locked for the
+whole command: a second command on it is refused at once. The outputs are
 byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
@@ -152,6 +155,15 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if !o.noReport {
 		ens.Report = reports.Files
 	}
+	// Every precondition for writing the results, checked before any
+	// replication runs.
+	if err := outdir.CheckOut(out); err != nil {
+		return err
+	}
+	if o.trace != "" && outdir.Within(o.trace, out) {
+		return fmt.Errorf("--trace %s is inside --out %s, which is replaced as a whole when the run ends; write the trace elsewhere", o.trace, out)
+	}
+	sink := &lab.DirSink{Dir: out, Force: o.force, Version: version}
 	var trace *outdir.File
 	if o.trace != "" {
 		if trace, err = outdir.Create(o.trace); err != nil {
@@ -165,7 +177,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		ens.Progress = func(done, _ int) { bar.Set(done) }
 	}
 
-	res, err := ens.Run(ctx, &lab.DirSink{Dir: out, Force: o.force})
+	res, err := ens.Run(ctx, sink)
 	if bar != nil {
 		bar.Clear()
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/sweeps"
@@ -145,6 +146,9 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 	}
 	if o.resume && o.force {
 		return usagef("--resume and --force exclude each other: --resume continues the sweep in --out, --force discards it")
+	}
+	if err := outdir.CheckOut(out); err != nil {
+		return err
 	}
 	s.Jobs, s.Resume, s.Version, s.Replicate, s.NoReport = o.jobs, o.resume, version, sweepReplicate, o.noReport
 	if !o.quiet {

@@ -217,7 +217,7 @@ func TestSweepUsageErrors(t *testing.T) {
 		{[]string{"sweep", path, "--replications", "0"}, 1, "--replications must be at least 1"},
 		{[]string{"sweep"}, 2, "accepts 1 arg"},
 		{[]string{"merge", "x"}, 2, "merge needs --out"},
-		{[]string{"check", t.TempDir()}, 1, "not a run or sweep folder"},
+		{[]string{"check", t.TempDir()}, 1, "no .legolab.json"},
 	} {
 		code, _, stderr := sweepCLI(context.Background(), c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
@@ -302,7 +302,7 @@ func TestSweepMergeOverwrite(t *testing.T) {
 	os.MkdirAll(other, 0o755)
 	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
 	code, _, stderr = sweepCLI(context.Background(), "merge", shards[0], shards[1], "--out", other, "-q", "--no-report", "--force")
-	if code != 1 || !strings.Contains(stderr, "is not a sweep folder") {
+	if code != 1 || !strings.Contains(stderr, "no .legolab.json") {
 		t.Errorf("merge --force onto a foreign folder: exit %d, stderr %q; want 1", code, stderr)
 	}
 }

@@ -7,8 +7,10 @@
 // into the staging directory, and Commit replaces the target folder with
 // it, so nothing of an earlier result survives a replacement and no list of
 // the names a folder may hold is needed. A folder may be replaced only when
-// it holds its owner's marker file (Options.Marker), so a mistyped path
-// never deletes unrelated files.
+// it carries the manifest legolab writes into every folder it owns
+// (ManifestFile, see Owned) and holds nothing else, so a mistyped path
+// never deletes unrelated files; a lock (LockExclusive, LockShared) keeps
+// two commands out of one folder.
 package outdir
 
 import (
@@ -125,29 +127,32 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// NotOwnedError refuses to replace a folder that does not hold the
-// marker file of the outputs it would be replaced with.
-type NotOwnedError struct {
-	Dir, Marker string
-}
-
-func (e *NotOwnedError) Error() string {
-	return fmt.Sprintf("refusing to replace %s: it does not look like a legolab output folder (no %s)", e.Dir, e.Marker)
-}
-
 // ErrNotEmpty reports an output directory that already holds files and
 // that the caller did not ask to replace.
 var ErrNotEmpty = errors.New("exists and is not empty")
 
-// Options say when Stage may replace an existing folder.
+// Options say what Stage writes and when it may replace an existing
+// folder.
 type Options struct {
-	// Force allows replacing a target that exists and is not empty.
+	// Force allows replacing a target that exists and is not empty, if it
+	// is a folder legolab owns (see Owned) of one of the Replace kinds and
+	// holds nothing its manifest does not list.
 	Force bool
-	// Marker is the slash-separated name of the file whose presence makes
-	// a folder recognisably the owner's output, and so safe to replace
-	// with Force ("summary.json" for a run, "checkpoint.jsonl" for a
-	// sweep). Empty refuses every non-empty target.
-	Marker string
+	// Kind is the kind written into the new folder's manifest (KindRun,
+	// KindSweep, ...).
+	Kind string
+	// Replace are the kinds of folder Force may replace; empty means Kind
+	// only.
+	Replace []string
+	// Version is the legolab version recorded in the manifest.
+	Version string
+}
+
+func (o Options) replaceKinds() []string {
+	if len(o.Replace) > 0 {
+		return o.Replace
+	}
+	return []string{o.Kind}
 }
 
 // Dir is an output directory being prepared out of sight: files go into
@@ -170,7 +175,7 @@ type Dir struct {
 // Stage checks that target may be written and creates its staging
 // directory. Without opt.Force a target that exists and is not empty is
 // refused with an error wrapping ErrNotEmpty. With it a non-empty target
-// is replaced at Commit, but only if it holds opt.Marker, so a mistyped
+// is replaced at Commit, but only if legolab owns it and it holds nothing else, so a mistyped
 // --out never deletes unrelated files. A target that exists and is not a
 // directory is always refused.
 //
@@ -231,14 +236,22 @@ func Recover(target string) error {
 			continue
 		}
 		old := filepath.Join(parent, e.Name())
-		if missing {
+		_, merr := ReadManifest(old)
+		if missing && merr == nil {
+			// Only a copy this version made (it carries a manifest) is
+			// put back; anything else of that name is left where it is.
 			if err := os.Rename(old, target); err != nil {
 				return err
 			}
 			missing = false
 			continue
 		}
-		if err := os.RemoveAll(old); err != nil {
+		// A copy without a manifest is not one this version made (an
+		// earlier legolab's): never deleted.
+		if errors.Is(merr, os.ErrNotExist) {
+			continue
+		}
+		if err := removeOldCopy(old); err != nil {
 			return err
 		}
 	}
@@ -290,6 +303,10 @@ func removeStaleStaging(parent, base string) error {
 // leftovers of a killed sweep or merge writing into dir in place.
 func RemoveStaleTemp(dir string) error {
 	for _, d := range []string{dir, filepath.Join(dir, "plots")} {
+		// Never through a link: a planted plots/ would lead elsewhere.
+		if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
+			continue
+		}
 		entries, err := os.ReadDir(d)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
@@ -313,12 +330,15 @@ func RemoveStaleTemp(dir string) error {
 
 // checkTarget applies Stage's rules to target as it is now.
 func checkTarget(target string, opt Options) error {
-	fi, err := os.Stat(target)
+	fi, err := os.Lstat(target)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return checkOutLink(target)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s exists and is not a directory", target)
@@ -330,13 +350,8 @@ func checkTarget(target string, opt Options) error {
 	if !opt.Force {
 		return fmt.Errorf("%s %w", target, ErrNotEmpty)
 	}
-	if opt.Marker == "" {
-		return fmt.Errorf("refusing to replace %s: it is not empty", target)
-	}
-	if _, err := os.Stat(filepath.Join(target, filepath.FromSlash(opt.Marker))); err != nil {
-		return &NotOwnedError{Dir: target, Marker: opt.Marker}
-	}
-	return nil
+	_, err = CheckReplace(target, opt.replaceKinds()...)
+	return err
 }
 
 func isEmptyDir(dir string) (bool, error) {
@@ -411,6 +426,9 @@ func (d *Dir) Commit() error {
 		return err
 	}
 	parent := filepath.Dir(d.Target)
+	if err := WriteManifest(d.Staging, &Manifest{Kind: d.opt.Kind, Version: d.opt.Version, Files: d.Names()}); err != nil {
+		return err
+	}
 	if err := syncDir(d.Staging); err != nil {
 		return err
 	}
@@ -455,7 +473,21 @@ func (d *Dir) Commit() error {
 	if err := syncDir(parent); err != nil {
 		return err
 	}
-	return os.RemoveAll(old)
+	return removeOldCopy(old)
+}
+
+// removeOldCopy deletes a previous folder renamed aside by Commit: only
+// the files its manifest lists (checkTarget made sure there were no
+// others). A copy with no readable manifest is left alone.
+func removeOldCopy(old string) error {
+	m, err := ReadManifest(old)
+	if err != nil {
+		return fmt.Errorf("the previous results, renamed aside to %s, were not removed: %w", old, err)
+	}
+	if err := refuseLinks(old); err != nil {
+		return err
+	}
+	return removeOwned(old, m, true)
 }
 
 // Abort removes the staging directory and everything in it; Target is

@@ -125,7 +125,8 @@ func TestRemoveStaleTemp(t *testing.T) {
 
 // TestStageRecoversOld checks that a kill between Commit's two renames
 // loses nothing: the next Stage puts the previous results back, and a copy
-// left beside a target that is in place is removed.
+// left beside a target that is in place is removed (only its manifest's
+// files; a copy without a manifest is never deleted).
 func TestStageRecoversOld(t *testing.T) {
 	parent := t.TempDir()
 	target := filepath.Join(parent, "r")
@@ -136,7 +137,10 @@ func TestStageRecoversOld(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(old, "summary.json"), []byte("prev"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d, err := Stage(target, Options{Force: true, Marker: "summary.json"})
+	if err := WriteManifest(old, &Manifest{Kind: KindRun, Files: []string{"summary.json"}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Stage(target, Options{Force: true, Kind: KindRun})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,41 +152,79 @@ func TestStageRecoversOld(t *testing.T) {
 		t.Errorf("the old copy is still there: %v", err)
 	}
 	// With the target in place, a leftover copy is removed.
-	if err := os.MkdirAll(filepath.Join(parent, ".r.old-9", "plots"), 0o755); err != nil {
+	left := filepath.Join(parent, ".r.old-9")
+	if err := os.MkdirAll(filepath.Join(left, "plots"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d, err = Stage(target, Options{Force: true, Marker: "summary.json"})
+	os.WriteFile(filepath.Join(left, "plots", "a.svg"), []byte("x"), 0o644)
+	if err := WriteManifest(left, &Manifest{Kind: KindRun, Files: []string{"plots/a.svg"}}); err != nil {
+		t.Fatal(err)
+	}
+	foreignCopy := filepath.Join(parent, ".r.old-10")
+	os.MkdirAll(foreignCopy, 0o755)
+	os.WriteFile(filepath.Join(foreignCopy, "mine.txt"), []byte("x"), 0o644)
+	d, err = Stage(target, Options{Force: true, Kind: KindRun})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.Abort()
-	if _, err := os.Stat(filepath.Join(parent, ".r.old-9")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the leftover copy is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(foreignCopy, "mine.txt")); err != nil {
+		t.Errorf("a copy without a manifest was deleted: %v", err)
+	}
+	// Nor is such a copy put back in place of a missing target.
+	os.RemoveAll(target)
+	d, err = Stage(target, Options{Kind: KindRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a copy without a manifest was restored as %s: %v", target, err)
 	}
 }
 
-// TestCommitLeavesNoStaleFiles checks that replacing a folder keeps none
-// of its previous files, whatever their names, and that a folder without
-// the marker is refused.
-func TestCommitLeavesNoStaleFiles(t *testing.T) {
+// TestCommitOwnership checks that replacing a folder keeps none of the
+// files its manifest lists, that a folder without a manifest, of another
+// kind or holding files the manifest does not list is refused and left
+// whole, and that the new folder carries a manifest of what was staged.
+func TestCommitOwnership(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "r")
-	for _, name := range []string{"checkpoint.jsonl", "plots/old.svg", "whatever.txt"} {
-		p := filepath.Join(target, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
-			t.Fatal(err)
+	write := func(names ...string) {
+		for _, name := range names {
+			p := filepath.Join(target, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	write("checkpoint.jsonl", "plots/old.svg")
 	var owned *NotOwnedError
-	if _, err := Stage(target, Options{Force: true, Marker: "summary.json"}); !errors.As(err, &owned) {
-		t.Fatalf("Stage without the marker: err %v; want a *NotOwnedError", err)
+	if _, err := Stage(target, Options{Force: true, Kind: KindSweep}); !errors.As(err, &owned) || !strings.Contains(err.Error(), "no "+ManifestFile) {
+		t.Fatalf("Stage without a manifest: err %v; want a *NotOwnedError naming it", err)
 	}
-	if _, err := Stage(target, Options{Marker: "checkpoint.jsonl"}); !errors.Is(err, ErrNotEmpty) {
+	if err := WriteManifest(target, &Manifest{Kind: KindSweep, Files: []string{"checkpoint.jsonl", "plots/old.svg"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Stage(target, Options{Force: true, Kind: KindRun}); !errors.As(err, &owned) || !strings.Contains(err.Error(), "a sweep folder, not a run folder") {
+		t.Fatalf("Stage of another kind: err %v", err)
+	}
+	if _, err := Stage(target, Options{Kind: KindSweep}); !errors.Is(err, ErrNotEmpty) {
 		t.Fatalf("Stage without force: err %v; want ErrNotEmpty", err)
 	}
-	d, err := Stage(target, Options{Force: true, Marker: "checkpoint.jsonl"})
+	write("whatever.txt")
+	if _, err := Stage(target, Options{Force: true, Kind: KindSweep}); !errors.As(err, &owned) || !strings.Contains(err.Error(), "did not write (whatever.txt)") {
+		t.Fatalf("Stage over a foreign file: err %v", err)
+	}
+	if err := os.Remove(filepath.Join(target, "whatever.txt")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Stage(target, Options{Force: true, Kind: KindSweep, Version: "v"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +236,12 @@ func TestCommitLeavesNoStaleFiles(t *testing.T) {
 	if got, want := strings.Join(d.Names(), ","), "checkpoint.jsonl,plots/new.svg"; got != want {
 		t.Errorf("Names %s; want %s", got, want)
 	}
+	// A foreign file appearing after Stage is caught at Commit.
+	write("late.txt")
+	if err := d.Commit(); err == nil || !strings.Contains(err.Error(), "late.txt") {
+		t.Fatalf("Commit over a foreign file: err %v", err)
+	}
+	os.Remove(filepath.Join(target, "late.txt"))
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +253,11 @@ func TestCommitLeavesNoStaleFiles(t *testing.T) {
 		}
 		return err
 	})
-	if g, want := strings.Join(got, ","), "checkpoint.jsonl,plots/new.svg"; g != want {
+	if g, want := strings.Join(got, ","), ManifestFile+",checkpoint.jsonl,plots/new.svg"; g != want {
 		t.Errorf("files after Commit: %s; want %s", g, want)
+	}
+	m, err := ReadManifest(target)
+	if err != nil || m.Kind != KindSweep || m.Version != "v" || strings.Join(m.Files, ",") != "checkpoint.jsonl,plots/new.svg" {
+		t.Errorf("manifest after Commit: %+v, %v", m, err)
 	}
 }

@@ -1,0 +1,126 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/legolab/legolab/internal/outdir"
+)
+
+// Output folders: every folder legolab writes carries a manifest
+// (outdir.ManifestFile) naming its kind and the files legolab wrote, and
+// every command holds a lock on the folder it works in (see
+// docs/outputs.md, "Ownership and locks"). This file opens them.
+
+// sweepKinds are the kinds of folder a sweep may resume, start over or
+// replace: a sweep's and a shard's.
+var sweepKinds = []string{outdir.KindSweep, outdir.KindShard}
+
+// readKinds are the folders report and check read.
+var readKinds = []string{outdir.KindRun, outdir.KindSweep, outdir.KindShard}
+
+// kindOf is the folder kind of a sweep's identity.
+func kindOf(id sweepIdentity) string {
+	if id.Shards > 1 {
+		return outdir.KindShard
+	}
+	return outdir.KindSweep
+}
+
+// openSweepFolder readies dir for a sweep's checkpoint, under the
+// caller's lock: a missing or empty dir is created and marked as the
+// sweep's; an existing one must be a sweep or shard folder legolab wrote,
+// with no link inside, and loses the temporary files a killed sweep left.
+func openSweepFolder(dir string, id sweepIdentity) error {
+	dir = filepath.Clean(dir)
+	// A kill in the middle of the last commit may have left the folder,
+	// checkpoint and all, under a hidden name.
+	if err := outdir.Recover(dir); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return outdir.CheckOut(dir) // says what it is
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return markSweepDir(dir, id)
+	}
+	if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
+		return err
+	}
+	// A killed sweep may have left temporary files of its checkpoint.
+	return outdir.RemoveStaleTemp(dir)
+}
+
+// markSweepDir writes the manifest of a sweep folder that holds only its
+// checkpoint, before the checkpoint is written.
+func markSweepDir(dir string, id sweepIdentity) error {
+	return outdir.WriteManifest(dir, &outdir.Manifest{Kind: kindOf(id), Version: id.Version, Files: []string{CheckpointFile}})
+}
+
+// prepareSweepDir refuses a non-empty dir that is not a sweep folder
+// legolab wrote (or holds files it did not write), and a sweep folder
+// unless force, saying hint; with force it removes the files the folder's
+// manifest lists, and only those, so that nothing of the previous sweep
+// can be mistaken for the new one's, and marks it for id.
+func prepareSweepDir(dir string, id sweepIdentity, force bool, hint string) error {
+	owned, err := checkSweepDir(dir, force, hint)
+	if err != nil {
+		return err
+	}
+	if owned {
+		if err := outdir.Empty(dir, sweepKinds...); err != nil {
+			return err
+		}
+	}
+	return markSweepDir(dir, id)
+}
+
+// checkSweepDir refuses a non-empty dir that is not a sweep folder
+// legolab wrote holding only its own files, and such a folder unless
+// force, saying hint. owned says dir holds such a folder's files; a
+// missing dir, or one holding only a manifest, holds none.
+func checkSweepDir(dir string, force bool, hint string) (owned bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(entries) == 0 || (len(entries) == 1 && entries[0].Name() == outdir.ManifestFile) {
+		if len(entries) == 1 {
+			if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
+				return false, err
+			}
+		}
+		return false, nil
+	}
+	if _, err := outdir.CheckReplace(dir, sweepKinds...); err != nil {
+		return false, err
+	}
+	if !force {
+		return false, fmt.Errorf("%s already holds a sweep; %s", dir, hint)
+	}
+	return true, nil
+}
+
+// locker is a sink that can hold its folder's lock for longer than one
+// Begin…Commit: a sweep holds it from its checkpoint to its outputs.
+type locker interface {
+	lock() error
+	unlock()
+}
