@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"math"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -25,7 +25,7 @@ import (
 type ReplicateFunc func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error)
 
 // ReportFunc renders a run's report files (report.html, plots/*.svg, ...)
-// from its saved data, as reports.Files does.
+// from its data, as reports.Files does.
 type ReportFunc func(d *reports.Data) ([]reports.File, error)
 
 // Variant is one variant an ensemble runs.
@@ -75,9 +75,10 @@ type Ensemble struct {
 	Progress func(done, total int)
 	// Replicate runs one replication. Nil means the model's Replicate.
 	Replicate ReplicateFunc
-	// Report, when not nil, renders the report from the saved data, read
-	// back from the sink (which must then implement fs.FS, as DirSink and
-	// MemorySink do); its files are written next to the data.
+	// Report, when not nil, renders the report from the run's data, held
+	// in memory: the same reports.Data that reports.ReadDir reads back from
+	// the data files. It runs while those are written, so it must only
+	// read its Data. Its files are written next to the data.
 	Report ReportFunc
 }
 
@@ -106,6 +107,7 @@ func modelReplicate(ctx context.Context, spec *scenarios.Spec, variant string, i
 // replication order through a bounded reorder buffer, so every output is
 // byte-identical for any Jobs, and memory does not grow with Runs: rows are
 // streamed to runs.csv and series aggregated online (metrics.Ensemble).
+// With a Report the rows are also kept in memory, for the report.
 //
 // When ctx is cancelled Run stops the workers and still writes complete
 // results for the replications that finished in order (the same count for
@@ -151,6 +153,10 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 		}
 	}
 
+	// The report is rendered from memory, from the same values the data
+	// files hold, so it keeps the rows runs.csv streams (as reading it
+	// back would).
+	var kept []reports.Run
 	completed, err := e.execute(ctx, replicate, func(r int, reps []*metrics.Replication) error {
 		if agg == nil {
 			if err := begin(reps[0].Names); err != nil {
@@ -167,6 +173,9 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 			}
 			if err := runs.Write(row); err != nil {
 				return err
+			}
+			if e.Report != nil {
+				kept = append(kept, memoryRun(row))
 			}
 		}
 		return nil
@@ -195,25 +204,35 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	series := agg.Series()
+	// The report renders while the data files are written: it needs only
+	// the values, and its charts are most of the work left.
+	var report func() ([]reports.File, error)
+	if e.Report != nil {
+		report = e.startReport(&reports.Data{Summary: *sum, Series: series, Runs: kept, Graphs: graphData(graphs, len(e.Variants))})
+	}
 	writes := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
 		{reports.SummaryFile, func(w io.Writer) error { return reports.WriteSummary(w, sum) }},
 		{reports.SeriesFile, func(w io.Writer) error {
-			return reports.WriteSeries(w, e.Scenario.Start, agg.Series())
+			return reports.WriteSeries(w, e.Scenario.Start, series)
 		}},
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(e.ScenarioTOML); return err }},
 		{reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, graphs) }},
 	}
 	for _, f := range writes {
 		if err := writeTo(sink, f.name, f.write); err != nil {
+			if report != nil {
+				report() // let the renderer finish before returning
+			}
 			return nil, err
 		}
 	}
 	var reportErr error
-	if e.Report != nil {
-		reportErr = e.writeReport(sink)
+	if report != nil {
+		reportErr = writeReport(sink, report)
 	}
 	if err := sink.Commit(); err != nil {
 		return nil, err
@@ -427,22 +446,46 @@ func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *met
 	return out, nil
 }
 
-// writeReport renders the report from the staged data, read back as
-// `legolab report` would, and writes its files next to the data.
-func (e *Ensemble) writeReport(sink Sink) error {
-	fsys, ok := sink.(fs.FS)
-	if !ok {
-		return fmt.Errorf("lab: a %T cannot read back the data for the report", sink)
+// memoryRun is row as reports.ReadRuns reads it back from runs.csv: the
+// Lego day of a censored run is NaN there (its cell is empty).
+func memoryRun(row reports.Run) reports.Run {
+	if row.Censored {
+		row.LegoDay = math.NaN()
 	}
-	name := sinkFolder(sink)
-	if d, ok := sink.(*DirSink); ok && d.out != nil {
-		name = d.out.Staging
+	return row
+}
+
+// graphData is the Graphs of reports.Data for the representative graphs,
+// in variant order (as reports.ReadDir gives them from graphs.json).
+func graphData(gs []reports.RepresentativeGraph, variants int) []*metrics.Graph {
+	out := make([]*metrics.Graph, variants)
+	for v := range min(len(gs), variants) {
+		out[v] = gs[v].Graph
 	}
-	d, err := reports.ReadFS(fsys, name)
-	if err != nil {
-		return err
+	return out
+}
+
+// startReport renders the report of d in a new goroutine and returns a
+// function that waits for its files. d is only read, by the renderer and
+// by the caller alike, until then.
+func (e *Ensemble) startReport(d *reports.Data) func() ([]reports.File, error) {
+	var files []reports.File
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		files, err = e.Report(d)
+	}()
+	return func() ([]reports.File, error) {
+		<-done
+		return files, err
 	}
-	files, err := e.Report(d)
+}
+
+// writeReport waits for the report's files and writes them into sink, next
+// to the data.
+func writeReport(sink Sink, report func() ([]reports.File, error)) error {
+	files, err := report()
 	if err != nil {
 		return err
 	}

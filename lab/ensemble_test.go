@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -550,4 +551,98 @@ func TestMemorySinkSameFiles(t *testing.T) {
 			t.Errorf("%s differs between the memory sink and the folder", n)
 		}
 	}
+}
+
+// TestEnsembleReportFromMemory checks that the report an ensemble renders
+// from the values it holds is the report of its saved files: the Data
+// handed to Report is what reports.ReadDir reads back from the folder
+// (censored Lego days NaN included), and `legolab report` on the folder
+// rewrites every report file byte for byte. It runs the fake (with
+// censored runs) and a small ensemble of the real deai-2025 model.
+func TestEnsembleReportFromMemory(t *testing.T) {
+	spec, err := scenarios.Open(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realRuns := 6
+	if testing.Short() || raceEnabled {
+		realRuns = 2
+	}
+	for _, tc := range []struct {
+		name string
+		make func(dir string) *Ensemble
+	}{
+		{"fake", func(dir string) *Ensemble { return fakeEnsemble(newFake(), dir, 40, 3).Ensemble }},
+		{scenarios.Default, func(string) *Ensemble {
+			e, err := NewEnsemble(spec, nil, realRuns, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Jobs = 2
+			return e
+		}},
+	} {
+		dir := filepath.Join(t.TempDir(), "out")
+		e := tc.make(dir)
+		var seen *reports.Data
+		e.Report = func(d *reports.Data) ([]reports.File, error) {
+			seen = d
+			return reports.Files(d)
+		}
+		if _, err := e.Run(context.Background(), &DirSink{Dir: dir}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		disk, err := reports.ReadDir(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		censored := 0
+		for _, r := range disk.Runs {
+			if r.Censored {
+				censored++
+			}
+		}
+		if tc.name == "fake" && (censored == 0 || censored == len(disk.Runs)) {
+			t.Fatalf("fake: %d of %d runs censored; want some of each for the test to mean anything", censored, len(disk.Runs))
+		}
+		if !reflect.DeepEqual(nanFree(seen), nanFree(disk)) {
+			t.Errorf("%s: the report's Data differs from the folder's as read back", tc.name)
+		}
+		files, err := reports.Files(disk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := map[string][]byte{}
+		for _, f := range files {
+			written[f.Name] = readFile(t, filepath.Join(dir, filepath.FromSlash(f.Name)))
+		}
+		names, err := RegenerateReport(dir, reports.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(names) != len(files) || len(names) < 3 {
+			t.Errorf("%s: regenerated %d files; the run wrote %d", tc.name, len(names), len(files))
+		}
+		for _, n := range names {
+			if !bytes.Equal(readFile(t, filepath.Join(dir, filepath.FromSlash(n))), written[n]) {
+				t.Errorf("%s: %s regenerated from the files differs from the run's", tc.name, n)
+			}
+		}
+	}
+}
+
+// nanFree is d with every NaN Lego day (a censored run's) replaced by
+// −1, so that reflect.DeepEqual can compare it.
+func nanFree(d *reports.Data) *reports.Data {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	c.Runs = slices.Clone(d.Runs)
+	for i := range c.Runs {
+		if math.IsNaN(c.Runs[i].LegoDay) {
+			c.Runs[i].LegoDay = -1
+		}
+	}
+	return &c
 }

@@ -17,8 +17,9 @@ import (
 // RegenerateReport rewrites the report of the run or sweep folder dir
 // from its saved outputs, as `legolab run` or `legolab sweep` wrote it,
 // and returns the names of the files written. A folder holding sweep.toml
-// is a sweep's (see RegenerateSweepReport); any other is read as a run's.
-func RegenerateReport(dir string) ([]string, error) {
+// is a sweep's (see RegenerateSweepReport); any other is read as a run's,
+// and its report rendered with opt (see reports.Render).
+func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {
@@ -41,7 +42,7 @@ func RegenerateReport(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := reports.Files(d)
+	files, err := reports.Render(d, opt)
 	if err != nil {
 		return nil, err
 	}

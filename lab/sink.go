@@ -148,7 +148,7 @@ type committer struct{ *outdir.File }
 
 func (c committer) Close() error { return c.Commit() }
 
-// Open reads back a staged file, for the report.
+// Open reads back a staged file.
 func (d *DirSink) Open(name string) (fs.File, error) {
 	return os.DirFS(d.out.Staging).Open(name)
 }

@@ -27,7 +27,8 @@ func codeSpan(s string) string {
 func md(s string) string { return mdEscaper.Replace(s) }
 
 // markdown renders report.md: the headline, a table per variant and links
-// to the PNG charts, for a CI job summary or a pull-request comment.
+// to the charts (PNG where saved, else SVG), for a CI job summary or a
+// pull-request comment.
 func (m *model) markdown(charts []chart) []byte {
 	s := m.s
 	var b bytes.Buffer
@@ -63,8 +64,8 @@ func (m *model) markdown(charts []chart) []byte {
 	}
 	p("\n")
 	for _, c := range charts {
-		if c.name == "lego-cumulative" {
-			p("![%s](%s/%s.png)\n\n", md(c.title), PlotsDir, c.name)
+		if c.name == HeadlineChart {
+			p("![%s](%s)\n\n", md(c.title), c.file())
 		}
 	}
 	p("## Results by variant\n")
@@ -90,7 +91,7 @@ func (m *model) markdown(charts []chart) []byte {
 		p("No charts: the run saved no results to chart.\n")
 	}
 	for _, c := range charts {
-		p("- [%s](%s/%s.png)\n", md(c.title), PlotsDir, c.name)
+		p("- [%s](%s)\n", md(c.title), c.file())
 	}
 	p("\n## Method\n\n%s\n\n", md(m.detector()))
 	for _, kv := range m.method() {
@@ -98,4 +99,13 @@ func (m *model) markdown(charts []chart) []byte {
 	}
 	p("\nThe full report, with every chart and the scenario's parameters, is report.html in the run folder.\n")
 	return b.Bytes()
+}
+
+// file is the chart's file report.md links: its PNG when saved, else its
+// SVG.
+func (c chart) file() string {
+	if c.png {
+		return PlotsDir + "/" + c.name + ".png"
+	}
+	return PlotsDir + "/" + c.name + ".svg"
 }

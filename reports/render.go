@@ -8,7 +8,10 @@ import (
 	"image"
 	"image/png"
 	"regexp"
+	"runtime"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -22,6 +25,42 @@ import (
 type File struct {
 	Name string
 	Data []byte
+}
+
+// Options say how Render draws a run report. The zero value is the
+// default of `legolab run` and `legolab report`.
+type Options struct {
+	// Jobs is the number of charts drawn and encoded at once; < 1 means
+	// runtime.GOMAXPROCS(0). The files do not depend on it.
+	Jobs int
+	// PNG saves every chart as PNG (150 dpi, for slides) besides SVG, and
+	// report.md then links the PNGs. Without it only HeadlineChart, the
+	// image report.md shows, is saved as PNG, and report.md links the
+	// other charts' SVG: rasterising and encoding PNGs was ~88% of the
+	// report's CPU time, and report.html inlines the SVG.
+	PNG bool
+}
+
+// renderCharts draws every chart, jobs at a time: the charts are
+// independent, and each result has its slot, so the files do not depend on
+// the schedule. rendered[i] holds chart i's SVG, then its PNG if it has one.
+func renderCharts(charts []chart, jobs int) (rendered [][]File, err error) {
+	if jobs < 1 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	rendered = make([][]File, len(charts))
+	var g errgroup.Group
+	g.SetLimit(jobs)
+	for i, c := range charts {
+		g.Go(func() (err error) {
+			rendered[i], err = renderChart(PlotsDir+"/"+c.name, c.w, c.h, c.draw, c.png)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return rendered, nil
 }
 
 // skipPNG replaces every PNG by a 1×1 placeholder. Only tests set it (see
@@ -45,7 +84,13 @@ func PlotFiles(p *plot.Plot, base string, w, h vg.Length) ([]File, error) {
 }
 
 // renderFiles draws with fn on an SVG and a PNG canvas of size w×h.
-func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []File, err error) {
+func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) ([]File, error) {
+	return renderChart(base, w, h, fn, true)
+}
+
+// renderChart draws with fn on an SVG canvas of size w×h and, when withPNG
+// is set, on a PNG one: base.svg, then base.png.
+func renderChart(base string, w, h vg.Length, fn func(draw.Canvas), withPNG bool) (files []File, err error) {
 	if base == "" {
 		panic("reports: empty chart base name")
 	}
@@ -63,14 +108,17 @@ func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []Fil
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, fmt.Errorf("reports: writing %s.svg: %w", base, err)
 	}
-	svg := fixSVGFonts(xmlSafe(sb.Bytes()))
 
+	svg := File{Name: base + ".svg", Data: fixSVGFonts(xmlSafe(sb.Bytes()))}
+	if !withPNG {
+		return []File{svg}, nil
+	}
 	var pb bytes.Buffer
 	if skipPNG {
 		if err := png.Encode(&pb, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
 			return nil, err
 		}
-		return []File{{Name: base + ".svg", Data: svg}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+		return []File{svg, {Name: base + ".png", Data: pb.Bytes()}}, nil
 	}
 	ic := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(PNGDPI))
 	fn(draw.New(ic))
@@ -80,10 +128,7 @@ func renderFiles(base string, w, h vg.Length, fn func(draw.Canvas)) (files []Fil
 	if err := enc.Encode(&pb, ic.Image()); err != nil {
 		return nil, fmt.Errorf("reports: writing %s.png: %w", base, err)
 	}
-	return []File{
-		{Name: base + ".svg", Data: svg},
-		{Name: base + ".png", Data: pb.Bytes()},
-	}, nil
+	return []File{svg, {Name: base + ".png", Data: pb.Bytes()}}, nil
 }
 
 // xmlSafe maps every character that XML 1.0 forbids (the controls but

@@ -5,20 +5,19 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/legolab/legolab/metrics"
-	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
 // The files of a run report, relative to the run folder. Charts are saved
-// twice, as plots/NAME.svg (inlined in the HTML) and plots/NAME.png (linked
-// from the Markdown), where NAME is one of:
+// as plots/NAME.svg (inlined in the HTML), the headline chart also as
+// plots/NAME.png (shown by the Markdown), and with Options.PNG every chart
+// as PNG too; NAME is one of:
 //
 //	lego-cumulative       probability of the Lego moment by date (1 − S), the headline chart
 //	lego-survival         Kaplan–Meier share of runs not yet reached, with 95% bands
@@ -32,6 +31,9 @@ const (
 	HTMLFile     = "report.html"
 	MarkdownFile = "report.md"
 	PlotsDir     = "plots"
+	// HeadlineChart is the chart report.md shows as an image, and so the
+	// one always saved as PNG.
+	HeadlineChart = "lego-cumulative"
 )
 
 // chart is one figure of the report.
@@ -41,33 +43,34 @@ type chart struct {
 	caption string // how to read it
 	w, h    vg.Length
 	draw    func(draw.Canvas)
+	png     bool // saved as PNG as well as SVG (set by Render)
 }
 
-// Files renders the report of one run: report.html, report.md and every
-// chart as plots/*.svg and plots/*.png (see HTMLFile for the names). The
-// outputs depend only on d, byte for byte. It returns an error for data it
-// cannot report (a bad start date, a non-positive horizon).
+// Files renders the report of one run with the default Options: see
+// Render.
 func Files(d *Data) ([]File, error) {
+	return Render(d, Options{})
+}
+
+// Render renders the report of one run: report.html, report.md and every
+// chart as plots/*.svg, and as plots/*.png where opt says (see HTMLFile
+// for the names). The outputs depend only on d and opt.PNG, byte for byte.
+// It returns an error for data it cannot report (a bad start date, a
+// non-positive horizon).
+func Render(d *Data, opt Options) ([]File, error) {
 	if d == nil {
-		panic("reports: Files of nil Data")
+		panic("reports: Render of nil Data")
 	}
 	m, err := newModel(d)
 	if err != nil {
 		return nil, err
 	}
 	charts := m.charts(d)
-	// Charts are independent, so they render in parallel; each result has
-	// its slot, so the output does not depend on the schedule.
-	rendered := make([][]File, len(charts))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, c := range charts {
-		g.Go(func() (err error) {
-			rendered[i], err = renderFiles(PlotsDir+"/"+c.name, c.w, c.h, c.draw)
-			return err
-		})
+	for i := range charts {
+		charts[i].png = opt.PNG || charts[i].name == HeadlineChart
 	}
-	if err := g.Wait(); err != nil {
+	rendered, err := renderCharts(charts, opt.Jobs)
+	if err != nil {
 		return nil, err
 	}
 	var plots []File

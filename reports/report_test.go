@@ -74,16 +74,16 @@ func TestFilesNames(t *testing.T) {
 		"live_standards_compute", "live_standards_storage", "hub_share", "outside_share"}
 	for name, d := range fixtures(testRuns) {
 		files := fixtureFiles(t, name)
-		want := []string{"report.html", "report.md"}
+		// By default only the headline chart is also a PNG.
+		want := []string{"report.html", "report.md", "plots/lego-cumulative.png"}
 		for _, c := range []string{"lego-cumulative", "lego-survival", "lego-dates"} {
-			want = append(want, "plots/"+c+".svg", "plots/"+c+".png")
+			want = append(want, "plots/"+c+".svg")
 		}
 		for _, f := range fans {
-			want = append(want, "plots/fan-"+f+".svg", "plots/fan-"+f+".png")
+			want = append(want, "plots/fan-"+f+".svg")
 		}
 		for k, v := range d.Summary.Variants {
-			base := fmt.Sprintf("plots/graph-%d-%s", k+1, v.Name)
-			want = append(want, base+".svg", base+".png")
+			want = append(want, fmt.Sprintf("plots/graph-%d-%s.svg", k+1, v.Name))
 		}
 		var got []string
 		for n, data := range files {
@@ -100,14 +100,31 @@ func TestFilesNames(t *testing.T) {
 	}
 }
 
-// TestPNGs renders real PNGs, in parallel across charts, also under the
-// race detector.
+// TestPNGs renders real PNGs of every chart (Options.PNG), in parallel
+// across charts, also under the race detector.
 func TestPNGs(t *testing.T) {
 	defer reports.SetSkipPNG(false)()
 	d := reportstest.New(reportstest.Options{Scenario: "png", Horizon: 1000, Runs: 20, Protocols: 6,
 		Observables: []string{"composability_index"},
 		Variants:    []reportstest.Variant{{Name: "a", Rate: 1.0 / 300}}})
-	files := filesOf(t, "png", d)
+	all, err := reports.Render(d, reports.Options{PNG: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	svgs, pngs := 0, 0
+	for _, f := range all {
+		files[f.Name] = f.Data
+		switch {
+		case strings.HasSuffix(f.Name, ".svg"):
+			svgs++
+		case strings.HasSuffix(f.Name, ".png"):
+			pngs++
+		}
+	}
+	if svgs == 0 || pngs != svgs {
+		t.Errorf("%d SVG and %d PNG files; want a PNG for every chart", svgs, pngs)
+	}
 	for n, data := range files {
 		if !strings.HasSuffix(n, ".png") {
 			continue
@@ -374,6 +391,100 @@ func TestDeterministic(t *testing.T) {
 	for i := range a {
 		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Data, b[i].Data) {
 			t.Errorf("%s differs between two renderings", a[i].Name)
+		}
+	}
+}
+
+// TestRenderJobs checks that the files do not depend on how many charts are
+// drawn at once: one at a time, three, and more workers than charts give
+// the same files, byte for byte, in the same order, with and without
+// Options.PNG. The PNGs are real, not placeholders, so that their encoding
+// is covered too.
+func TestRenderJobs(t *testing.T) {
+	defer reports.SetSkipPNG(false)()
+	d := fixtures(30)["four"]
+	for _, withPNG := range []bool{false, true} {
+		want, err := reports.Render(d, reports.Options{Jobs: 1, PNG: withPNG})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, jobs := range []int{3, 64, 0} {
+			got, err := reports.Render(d, reports.Options{Jobs: jobs, PNG: withPNG})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("png=%v jobs=%d: %d files; want %d as with jobs=1", withPNG, jobs, len(got), len(want))
+			}
+			for i := range want {
+				if got[i].Name != want[i].Name || !bytes.Equal(got[i].Data, want[i].Data) {
+					t.Errorf("png=%v jobs=%d: file %d is %s; differs from jobs=1's %s", withPNG, jobs, i, got[i].Name, want[i].Name)
+				}
+			}
+		}
+	}
+}
+
+// TestRenderPNG checks what Options.PNG changes: every chart gets a PNG
+// beside its SVG and report.md links the PNGs, while report.html and the
+// SVGs stay byte for byte the same; without it report.md links the SVG
+// of every chart but the headline, whose PNG it shows.
+func TestRenderPNG(t *testing.T) {
+	d := fixtures(30)["four"]
+	index := func(opt reports.Options) map[string][]byte {
+		files, err := reports.Render(d, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string][]byte{}
+		for _, f := range files {
+			m[f.Name] = f.Data
+		}
+		return m
+	}
+	lean, full := index(reports.Options{}), index(reports.Options{PNG: true})
+	charts := 0
+	for name, data := range lean {
+		switch {
+		case strings.HasSuffix(name, ".svg"):
+			charts++
+			if !bytes.Equal(full[name], data) {
+				t.Errorf("%s differs with PNG", name)
+			}
+			png := strings.TrimSuffix(name, ".svg") + ".png"
+			if _, ok := full[png]; !ok {
+				t.Errorf("with PNG: %s missing", png)
+			}
+			_, ok := lean[png]
+			if headline := name == "plots/"+reports.HeadlineChart+".svg"; ok != headline {
+				t.Errorf("without PNG: %s present %v; want %v", png, ok, headline)
+			}
+		case name == reports.HTMLFile:
+			if !bytes.Equal(full[name], data) {
+				t.Errorf("%s differs with PNG", name)
+			}
+		}
+	}
+	if charts < 10 || len(full) != len(lean)+charts-1 {
+		t.Fatalf("%d charts, %d files without PNG, %d with", charts, len(lean), len(full))
+	}
+	md, fullMD := string(lean[reports.MarkdownFile]), string(full[reports.MarkdownFile])
+	headline := "(plots/" + reports.HeadlineChart + ".png)"
+	if strings.Count(md, headline) != 2 || strings.Count(fullMD, headline) != 2 {
+		t.Errorf("report.md shows and links the headline PNG %d and %d times; want 2 and 2", strings.Count(md, headline), strings.Count(fullMD, headline))
+	}
+	if n := strings.Count(md, ".png)"); n != 2 {
+		t.Errorf("report.md links %d PNGs without the option; want the headline's 2", n)
+	}
+	if n := strings.Count(md, ".svg)"); n != charts-1 {
+		t.Errorf("report.md links %d SVGs without the option; want %d", n, charts-1)
+	}
+	if n := strings.Count(fullMD, ".png)"); n != charts+1 || strings.Contains(fullMD, ".svg)") {
+		t.Errorf("report.md with PNG links %d PNGs (want %d) or an SVG", n, charts+1)
+	}
+	for name := range full {
+		if png, ok := strings.CutSuffix(name, ".png"); ok && !strings.Contains(fullMD, "("+png+".png)") {
+			t.Errorf("report.md with PNG does not link %s", name)
 		}
 	}
 }

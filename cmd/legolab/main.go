@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -140,6 +141,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
 	})
+	// --cpuprofile is for whoever tunes legolab (go tool pprof FILE), so
+	// it is hidden from the help; it covers the whole subcommand.
+	var cpuprofile string
+	root.PersistentFlags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the command to `FILE`")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	var prof *os.File
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if cpuprofile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		prof = f
+		return nil
+	}
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the legolab version",
@@ -167,6 +189,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// check rather than its own untyped one.
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	err := root.ExecuteContext(ctx)
+	if prof != nil {
+		pprof.StopCPUProfile()
+		if cerr := prof.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("--cpuprofile: %w", cerr)
+		}
+	}
 	switch {
 	case err == nil:
 		return 0

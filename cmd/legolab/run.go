@@ -38,6 +38,7 @@ type runOptions struct {
 	quiet    bool
 	force    bool
 	noReport bool
+	png      bool
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -52,11 +53,13 @@ restricted mean time, and which pathway leads.
 
 Outputs go to DIR (--out, default out/<scenario name>): summary.json,
 runs.csv, series.csv, scenario.toml, graphs.json and the report
-(report.html, report.md, plots/) and the manifest .legolab.json, all
-replaced at once at the end. An existing non-empty DIR is refused unless
---force, which replaces only a run folder legolab marked (docs/outputs.md).
-DIR and --trace are checked before anything runs, and DIR is locked for the
-whole command: a second command on it is refused at once. The outputs are
+(report.html, report.md, plots/: every chart as SVG, the headline chart
+also as PNG, and with --png every chart) and the manifest .legolab.json,
+all replaced at once at the end. An existing non-empty DIR is refused
+unless --force, which replaces only a run folder legolab marked
+(docs/outputs.md). DIR and --trace are checked before anything runs, and
+DIR is locked for the whole command: a second command on it is refused at
+once. The outputs are
 byte-identical for any --jobs. On Ctrl-C the replications finished so far
 are written, marked partial, and legolab exits with status 130.`,
 		Example: `  legolab run
@@ -80,6 +83,7 @@ are written, marked partial, and legolab exits with status 130.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
 	f.BoolVar(&o.force, "force", false, "replace an existing output directory")
 	f.BoolVar(&o.noReport, "no-report", false, "write the data files only, not report.html, report.md and plots/")
+	f.BoolVar(&o.png, "png", false, "save every chart as PNG too (for slides), not only the headline chart")
 	return c
 }
 
@@ -153,7 +157,8 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		out = filepath.Join("out", pathSafe(spec.Name))
 	}
 	if !o.noReport {
-		ens.Report = reports.Files
+		opt := reports.Options{Jobs: o.jobs, PNG: o.png}
+		ens.Report = func(d *reports.Data) ([]reports.File, error) { return reports.Render(d, opt) }
 	}
 	// Every precondition for writing the results, checked before any
 	// replication runs.

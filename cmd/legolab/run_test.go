@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 )
@@ -319,5 +320,112 @@ func TestUsageErrorsByType(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
 		}
+	}
+}
+
+// TestRunReportSameBytesForAnyJobs checks that the whole run folder, the
+// report rendered from memory included, is byte-identical under --jobs 1
+// and --jobs 3 (more workers than charts in flight on a small machine),
+// that the report is the one `legolab report` makes from the folder, and
+// what --png adds: a PNG beside every SVG, report.md linking them.
+func TestRunReportSameBytesForAnyJobs(t *testing.T) {
+	root := t.TempDir()
+	folder := func(out string, args ...string) map[string][]byte {
+		t.Helper()
+		args = append([]string{"run", smallScenario, "--runs", "12", "--seed", "3", "--out", out, "--quiet"}, args...)
+		if code, _, stderr := legolab(context.Background(), args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		return readTree(t, out)
+	}
+	one := folder(filepath.Join(root, "jobs1"), "--jobs", "1")
+	three := folder(filepath.Join(root, "jobs3"), "--jobs", "3")
+	if len(one) != len(three) {
+		t.Errorf("--jobs 1 wrote %d files, --jobs 3 %d", len(one), len(three))
+	}
+	svgs := 0
+	for name, data := range one {
+		if !bytes.Equal(three[name], data) {
+			t.Errorf("%s differs between --jobs 1 and --jobs 3", name)
+		}
+		if strings.HasSuffix(name, ".svg") {
+			svgs++
+		}
+		if strings.HasSuffix(name, ".png") && name != "plots/"+reports.HeadlineChart+".png" {
+			t.Errorf("%s written without --png", name)
+		}
+	}
+	if svgs < 3 || one["plots/"+reports.HeadlineChart+".png"] == nil || one[reports.HTMLFile] == nil {
+		t.Fatalf("%d SVGs, headline PNG %v, report.html %v; want a report", svgs, one["plots/"+reports.HeadlineChart+".png"] != nil, one[reports.HTMLFile] != nil)
+	}
+
+	// `legolab report` rewrites the same report from the folder.
+	dir := filepath.Join(root, "jobs1")
+	if code, _, stderr := legolabReport(dir); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	for name, data := range readTree(t, dir) {
+		if !bytes.Equal(one[name], data) {
+			t.Errorf("%s rewritten by legolab report differs from the run's", name)
+		}
+	}
+
+	withPNG := folder(filepath.Join(root, "png"), "--jobs", "2", "--png")
+	if len(withPNG) != len(one)+svgs-1 {
+		t.Errorf("--png wrote %d files; want %d: a PNG for each of %d charts", len(withPNG), len(one)+svgs-1, svgs)
+	}
+	for name, data := range one {
+		// report.md links other files, and the manifest lists them.
+		if name != reports.MarkdownFile && name != outdir.ManifestFile && !bytes.Equal(withPNG[name], data) {
+			t.Errorf("%s differs with --png", name)
+		}
+		if base, ok := strings.CutSuffix(name, ".svg"); ok {
+			if withPNG[base+".png"] == nil {
+				t.Errorf("--png: %s.png missing", base)
+			}
+			if !bytes.Contains(withPNG[reports.MarkdownFile], []byte("("+base+".png)")) {
+				t.Errorf("--png: report.md does not link %s.png", base)
+			}
+		}
+	}
+}
+
+// readTree reads every file under dir, by slash-separated relative name.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = mustRead(t, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestCPUProfile checks the hidden --cpuprofile flag: a run writes a
+// profile (gzip-compressed protobuf, as go tool pprof reads), and the help
+// does not list the flag.
+func TestCPUProfile(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := legolab(context.Background(), "run", smallScenario, "--runs", "4", "--out", out, "--no-report", "--quiet", "--cpuprofile", prof); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b := mustRead(t, prof); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile starts % x; want a gzip stream", b[:min(len(b), 2)])
+	}
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}} {
+		_, stdout, _ := legolab(context.Background(), args...)
+		if strings.Contains(stdout, "cpuprofile") {
+			t.Errorf("%v lists --cpuprofile", args)
+		}
+	}
+	if code, _, stderr := legolab(context.Background(), "version", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir", "p")); code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("unwritable profile: exit %d, %q; want 1 naming the problem", code, stderr)
 	}
 }
