@@ -76,22 +76,11 @@ type CheckReport struct {
 // CheckDir is Check, also telling whether the folder holds a partial
 // (interrupted) run, whose assertions are evaluated all the same.
 func CheckDir(dir string) (*CheckReport, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, err
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	// A reader's lock and a folder legolab wrote: a folder being written
-	// is refused at once, a foreign one is not read.
-	lk, err := outdir.LockShared(dir)
+	m, release, err := openToRead(dir)
 	if err != nil {
 		return nil, err
 	}
-	defer lk.Release()
-	m, err := outdir.Owned(dir, readKinds...)
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	if m.Kind != outdir.KindRun {
 		results, err := checkSweep(dir)
 		if err != nil {
