@@ -76,22 +76,11 @@ type CheckReport struct {
 // CheckDir is Check, also telling whether the folder holds a partial
 // (interrupted) run, whose assertions are evaluated all the same.
 func CheckDir(dir string) (*CheckReport, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, err
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	// A reader's lock and a folder legolab wrote: a folder being written
-	// is refused at once, a foreign one is not read.
-	lk, err := outdir.LockShared(dir)
+	m, release, err := openToRead(dir)
 	if err != nil {
 		return nil, err
 	}
-	defer lk.Release()
-	m, err := outdir.Owned(dir, readKinds...)
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	if m.Kind != outdir.KindRun {
 		results, err := checkSweep(dir)
 		if err != nil {
@@ -136,7 +125,7 @@ func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure
 
 // checkRun evaluates a run folder.
 func checkRun(dir string) (*CheckReport, error) {
-	data, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
+	data, err := scenarios.ReadFileLimited(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +215,7 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if id.Shards > 1 {
 		return nil, fmt.Errorf("%s is shard %d/%d of a sweep; run `legolab merge` on all its shards and check the merged folder", dir, id.Shard, id.Shards)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, SweepSummaryFile))
+	data, err := scenarios.ReadFileLimited(filepath.Join(dir, SweepSummaryFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no %s: the sweep has not finished (resume it with --resume)", dir, SweepSummaryFile)
@@ -237,9 +226,18 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
 	}
-	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	src, err := scenarios.ReadFileLimited(filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, err
+	}
+	// The folder's files must be one computation's, as report and merge
+	// require: a sweep.toml or summary.json from elsewhere is refused,
+	// saying which.
+	if swHash(src) != id.SHA256 {
+		return nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
+	}
+	if err := checkSummaryFits(sum, id, len(rows)); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SweepSummaryFile), err)
 	}
 	file, err := sweeps.Parse(src, filepath.Join(dir, SweepFile))
 	if err != nil {
@@ -258,12 +256,33 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	}
 	rows = byIndex
 	sample := rows
-	if sum.Design == sweeps.DesignSobol {
+	if sweeps.MethodOf(sum.Design) == sweeps.MethodSobol {
 		sample = rows[:2*sum.Samples]
 	}
 	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {
 		return sweepMeasure(sum, id, sample, t)
 	}), nil
+}
+
+// checkSummaryFits refuses a summary.json that is not the checkpoint's
+// sweep's, or whose sizes the checkpoint's rows cannot serve (a summary
+// edited, or copied from another folder), rather than indexing past them.
+func checkSummaryFits(sum *metrics.SweepSummary, id *sweepIdentity, rows int) error {
+	switch {
+	case sum.SHA256 != id.SHA256:
+		return fmt.Errorf("it is not the checkpoint's sweep (sha256 differs)")
+	case sum.Points != id.Points:
+		return fmt.Errorf("it has %d points, the checkpoint %d", sum.Points, id.Points)
+	case sum.Seed != id.Seed || sum.Replications != id.Replications:
+		return fmt.Errorf("it has seed %d and %d replications, the checkpoint seed %d and %d", sum.Seed, sum.Replications, id.Seed, id.Replications)
+	case sweeps.MethodOf(sum.Design) == "":
+		return fmt.Errorf("unknown design %q", sum.Design)
+	case sweeps.MethodOf(sum.Design) == sweeps.MethodSobol && (sum.Samples < 1 || 2*sum.Samples > min(rows, id.Points)):
+		return fmt.Errorf("a sobol design of %d samples needs %d points, the checkpoint holds %d", sum.Samples, 2*sum.Samples, rows)
+	case !(sum.HorizonDays > 0) || sum.HorizonDays > scenarios.MaxHorizonDays:
+		return fmt.Errorf("horizon_days %g is outside (0, %d]", sum.HorizonDays, scenarios.MaxHorizonDays)
+	}
+	return nil
 }
 
 // sweepMeasure evaluates a term on a sweep's outputs.

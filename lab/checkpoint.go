@@ -2,6 +2,8 @@ package lab
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +19,9 @@ import (
 // CheckpointFile is the name of a sweep's checkpoint in its output folder.
 const CheckpointFile = "checkpoint.jsonl"
 
-// checkpointFormat is the version of the checkpoint layout.
-const checkpointFormat = 1
+// checkpointFormat is the version of the checkpoint layout: 2 added each
+// row's ID.
+const checkpointFormat = 2
 
 // sweepIdentity heads a checkpoint: everything that makes two runs the
 // same computation, so that resume and merge can refuse to mix different
@@ -75,9 +78,21 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 	return "", "", ""
 }
 
+// rowID returns the ID of point i's row: the first 16 hex digits of the
+// SHA-256 of the identity's sweep and scenario hashes, seed, replications,
+// number of points and i. It does not depend on the shard, so merged rows
+// keep theirs.
+func (id sweepIdentity) rowID(i int) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d\x00%d\x00%d", id.SHA256, id.ScenarioSHA256, id.Seed, id.Replications, id.Points, i))
+	return hex.EncodeToString(h[:8])
+}
+
 // checkRow reports a row that does not fit the identity's variants and
 // observables (a checkpoint edited or corrupted by hand).
 func (id sweepIdentity) checkRow(row *PointRow) error {
+	if want := id.rowID(row.Index); row.ID != want {
+		return fmt.Errorf("point %d was not computed by this sweep (its id is %q, this sweep's %q): the line comes from another computation", row.Index, row.ID, want)
+	}
 	if len(row.Variants) != len(id.Variants) {
 		return fmt.Errorf("point %d has %d variants, want %d", row.Index, len(row.Variants), len(id.Variants))
 	}

@@ -21,6 +21,27 @@ var sweepKinds = []string{outdir.KindSweep, outdir.KindShard}
 // readKinds are the folders report and check read.
 var readKinds = []string{outdir.KindRun, outdir.KindSweep, outdir.KindShard}
 
+// openToRead opens the run, sweep or shard folder dir for reading, as report
+// and check do: it must be a directory legolab wrote (a foreign one is not
+// read), and a reader's lock is held until release is called, so a folder
+// being written is refused at once.
+func openToRead(dir string) (m *outdir.Manifest, release func(), err error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, nil, err
+	} else if !st.IsDir() {
+		return nil, nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	lk, err := outdir.LockShared(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m, err = outdir.Owned(dir, readKinds...); err != nil {
+		lk.Release()
+		return nil, nil, err
+	}
+	return m, lk.Release, nil
+}
+
 // kindOf is the folder kind of a sweep's identity.
 func kindOf(id sweepIdentity) string {
 	if id.Shards > 1 {

@@ -20,21 +20,11 @@ import (
 // is a sweep's (see RegenerateSweepReport); any other is read as a run's,
 // and its report rendered with opt (see reports.Render).
 func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, err
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	// A reader's lock: a folder being written is refused at once.
-	lk, err := outdir.LockShared(dir)
+	m, release, err := openToRead(dir)
 	if err != nil {
 		return nil, err
 	}
-	defer lk.Release()
-	m, err := outdir.Owned(dir, readKinds...)
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	if m.Kind != outdir.KindRun {
 		return regenerateSweepReport(dir)
 	}

@@ -58,7 +58,12 @@ func ParseShard(text string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: want K/N with whole numbers, e.g. 2/4", text)
 	}
 	s := Shard{Index: ki, Count: ni}
-	return s, s.Valid()
+	// Valid lets the zero value through (the whole sweep); a written 0/0
+	// is not a shard.
+	if ki < 1 || ni < 1 || ki > ni {
+		return Shard{}, fmt.Errorf("shard %q: want K/N with 1 <= K <= N", text)
+	}
+	return s, nil
 }
 
 // ShardFromEnv finds this process's shard in the environment of the batch
@@ -95,6 +100,9 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		return n, true, nil
 	}
 	finish := func(s Shard, src string) (Shard, string, error) {
+		if s.Count < 1 || s.Index < 1 || s.Index > s.Count {
+			return Shard{}, src, fmt.Errorf("%s: shard %d/%d: want K/N with 1 <= K <= N", src, s.Index, s.Count)
+		}
 		if err := s.Valid(); err != nil {
 			return Shard{}, src, fmt.Errorf("%s: %v", src, err)
 		}

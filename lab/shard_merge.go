@@ -160,7 +160,7 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 	id := *ref.id
 	id.Shard, id.Shards = 1, 1
 	o := &sweepOutput{
-		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
+		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: id,
 		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots,
 	}
 	files, sum, err := o.files()
@@ -180,14 +180,14 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 // may have overridden). It returns the design's points too, checked to
 // number n, the checkpoint's row count.
 func sweepFromFolder(dir string, id *sweepIdentity, n int) (*Sweep, []sweeps.Point, error) {
-	src, err := os.ReadFile(filepath.Join(dir, SweepFile))
+	src, err := scenarios.ReadFileLimited(filepath.Join(dir, SweepFile))
 	if err != nil {
 		return nil, nil, err
 	}
 	if swHash(src) != id.SHA256 {
 		return nil, nil, fmt.Errorf("%s: %s does not match the checkpoint's sweep (sha256 differs)", dir, SweepFile)
 	}
-	baseTOML, err := os.ReadFile(filepath.Join(dir, reports.ScenarioFile))
+	baseTOML, err := scenarios.ReadFileLimited(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
 		return nil, nil, err
 	}

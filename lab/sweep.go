@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/metrics/observe"
+	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
 	"github.com/legolab/legolab/sweeps"
@@ -81,6 +82,11 @@ type Sweep struct {
 	// (see sweepSpec), and a swept key's value overrides its prior.
 	Fixed bool
 
+	// inputs are the files besides the sweep file that it reads (a csv
+	// design's points), copied beside sweep.toml so that the output folder
+	// can be read back on its own.
+	inputs []swInput
+
 	// warnings found while checking the sweep against its base scenario;
 	// written without the file's path, since they go into summary.json.
 	warnings []string
@@ -111,7 +117,7 @@ type SweepResult struct {
 // and measures. Every problem is reported at once, placed in the sweep
 // file, in file order; see ReadSweep.
 func OpenSweep(path string) (*Sweep, error) {
-	src, err := os.ReadFile(path)
+	src, err := scenarios.ReadFileLimited(path)
 	if err != nil {
 		return nil, err
 	}
@@ -199,12 +205,63 @@ func newSweep(file *sweeps.File, src []byte, base *scenarios.Spec, ferr error) (
 		return nil, err
 	}
 	s.warnings = maskedParams(base, file, s.Variants)
+	inputs, warns, err := readInputs(file)
+	if err != nil {
+		return nil, err
+	}
+	s.inputs = inputs
+	s.warnings = append(s.warnings, warns...)
 	toml, err := base.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding the base scenario: %w", err)
 	}
 	s.BaseTOML = toml
 	return s, nil
+}
+
+// swInput is one input file of a sweep: its name as the sweep file gives
+// it (relative to the sweep file's directory) and its contents.
+type swInput struct {
+	name string
+	data []byte
+}
+
+// readInputs reads the files a sweep reads besides its sweep file
+// (sweeps.File.Inputs), for copying beside sweep.toml. An absolute path
+// resolves to the same file from the copy, and is not copied; a relative
+// path that leaves the sweep file's directory cannot be copied beside it,
+// and is warned of.
+func readInputs(file *sweeps.File) ([]swInput, []string, error) {
+	var out []swInput
+	var warns []string
+	for _, name := range file.Inputs() {
+		if filepath.IsAbs(name) {
+			continue
+		}
+		if !filepath.IsLocal(name) {
+			warns = append(warns, fmt.Sprintf("%s is outside the sweep file's folder, so it is not copied into the output folder, which then cannot be read back on its own", name))
+			continue
+		}
+		if swReserved(filepath.ToSlash(name)) {
+			warns = append(warns, fmt.Sprintf("%s has the name of an output file, so it is not copied into the output folder, which then cannot be read back on its own; rename it", name))
+			continue
+		}
+		data, err := scenarios.ReadFileLimited(filepath.Join(file.Dir, name))
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, swInput{filepath.ToSlash(name), data})
+	}
+	return out, warns, nil
+}
+
+// swReserved reports whether name is one of the files a sweep writes.
+func swReserved(name string) bool {
+	switch name {
+	case CheckpointFile, SweepFile, reports.ScenarioFile, PointsFile, SensitivityFile, SweepSummaryFile, "report.html", "report.md":
+		return true
+	}
+	return strings.HasPrefix(name, "plots/") || strings.HasPrefix(name, ".")
 }
 
 // swJoin joins the problems of a sweep file in file order (line, column),
@@ -444,7 +501,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 			todo = append(todo, i)
 		}
 	}
-	if err := s.execute(ctx, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
+	if err := s.execute(ctx, id, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err
 	}
 	res := &SweepResult{Computed: len(todo), Resumed: mine - len(todo), Dir: dir}
@@ -454,8 +511,8 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 		}
 	}
 	out := &sweepOutput{
-		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: id,
-		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport,
+		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: id,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: !s.NoReport, ctx: ctx,
 	}
 	if err := ckpt.Close(); err != nil {
 		return nil, err
@@ -467,6 +524,9 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	}
 	files, sum, err := out.files()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
+		}
 		return nil, err
 	}
 	if err := commitFiles(sink, dir != "", files); err != nil {
@@ -479,7 +539,7 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 // execute computes the points todo (ascending), done of total replications
 // being already done, and records each completed point in rows and in the
 // checkpoint.
-func (s *Sweep) execute(ctx context.Context, points []sweeps.Point, todo []int, donePoints, mine int,
+func (s *Sweep) execute(ctx context.Context, id sweepIdentity, points []sweeps.Point, todo []int, donePoints, mine int,
 	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(sweeps.Point) ([]*scenarios.Spec, error)) error {
 	replicate := s.Replicate
 	if replicate == nil {
@@ -540,6 +600,7 @@ dispatch:
 				var row *PointRow
 				if last {
 					row = acc.reduce(horizon)
+					row.ID = id.rowID(i)
 					s.open.Add(-1)
 				}
 				mu.Lock()

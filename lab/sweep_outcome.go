@@ -18,7 +18,11 @@ import (
 // order. It is what the checkpoint stores and what every output is made
 // from; floats survive the JSON round trip exactly.
 type PointRow struct {
-	Index    int              `json:"point"`
+	Index int `json:"point"`
+	// ID is a hash of what computed the row (sweep file, base scenario,
+	// seed, replications, number of points, and the index): resume, merge
+	// and check refuse a row whose ID is not their sweep's.
+	ID       string           `json:"id"`
 	Variants []VariantOutcome `json:"variants"`
 }
 

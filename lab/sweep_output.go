@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/legolab/legolab/metrics"
 	"io"
@@ -29,6 +30,7 @@ const (
 type sweepOutput struct {
 	file     *sweeps.File
 	source   []byte
+	inputs   []swInput
 	baseTOML []byte
 	base     *scenarios.Spec
 	id       sweepIdentity
@@ -38,6 +40,8 @@ type sweepOutput struct {
 	warnings []string
 	// plots draws the charts and report.html.
 	plots bool
+	// ctx stops the post-processing (the bootstrap); nil means never.
+	ctx context.Context
 }
 
 // statsOutcomes returns the outcomes summarised in summary.json:
@@ -83,7 +87,7 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		s.Params = append(s.Params, info)
 	}
 	sample := o.rows
-	if f.Design == sweeps.DesignSobol {
+	if sweeps.MethodOf(f.Design) == sweeps.MethodSobol {
 		sample = o.rows[:2*f.Samples]
 	}
 	for _, name := range o.statsOutcomes() {
@@ -101,7 +105,15 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		}
 		refs[i] = ref
 	}
-	s.Sensitivity = sensitivityOf(f, o.points, o.rows, refs, o.base.HorizonDays)
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var err error
+	s.Sensitivity, err = sensitivityOf(ctx, f, o.points, o.rows, refs, o.base.HorizonDays)
+	if err != nil {
+		return nil, err
+	}
 	if s.Sensitivity == nil {
 		s.Sensitivity = []metrics.SensitivityRow{}
 	}
@@ -164,23 +176,37 @@ func (o *sweepOutput) files() ([]namedWrite, *metrics.SweepSummary, error) {
 	files := []namedWrite{
 		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, Shard{}) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
+	}
+	files = append(files, o.inputFiles()...)
+	files = append(files, []namedWrite{
 		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
 		{PointsFile, func(w io.Writer) error { return o.writePoints(w, Shard{}) }},
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
-	}
+	}...)
 	return append(files, o.reportFiles(sum)...), sum, nil
 }
 
 // shardFiles returns one shard's output files: its checkpoint, the sweep
 // and base scenario, for merge, and the shard's points.
 func (o *sweepOutput) shardFiles(sh Shard) []namedWrite {
-	return []namedWrite{
+	files := []namedWrite{
 		{CheckpointFile, func(w io.Writer) error { return writeCheckpoint(w, o.id, o.rows, sh) }},
 		{SweepFile, func(w io.Writer) error { _, err := w.Write(o.source); return err }},
-		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
-		{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }},
 	}
+	return append(append(files, o.inputFiles()...),
+		namedWrite{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(o.baseTOML); return err }},
+		namedWrite{PointsFile, func(w io.Writer) error { return o.writePoints(w, sh) }})
+}
+
+// inputFiles returns the copies of the sweep's input files, beside
+// sweep.toml under the names it gives them.
+func (o *sweepOutput) inputFiles() []namedWrite {
+	var out []namedWrite
+	for _, in := range o.inputs {
+		out = append(out, namedWrite{in.name, func(w io.Writer) error { _, err := w.Write(in.data); return err }})
+	}
+	return out
 }
 
 // commit writes files into sink as one result; owned says the sink's

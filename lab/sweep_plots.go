@@ -35,7 +35,7 @@ func (o *sweepOutput) charts(sum *metrics.SweepSummary) []reports.SweepChart {
 			}
 		}
 		rows := sum.Top(name, 0)
-		add(reports.SweepSensitivityChart(sum.Design, name, rows, "plots/sensitivity-"+slugs[k]))
+		add(reports.SweepSensitivityChart(sum.Method(), name, rows, "plots/sensitivity-"+slugs[k]))
 		top := 0
 		if len(rows) > 0 && !math.IsNaN(rows[0].Rank()) {
 			top = slices.IndexFunc(o.file.Params, func(p sweeps.Param) bool { return p.Key == rows[0].Param })
@@ -91,7 +91,7 @@ func (o *sweepOutput) responseChart(ref swOutcome, j int, base string) (reports.
 	p := &f.Params[j]
 	idx := make([]int, 0, len(o.points))
 	for i := range o.points {
-		if f.Design == sweeps.DesignSobol && i >= 2*f.Samples {
+		if sweeps.MethodOf(f.Design) == sweeps.MethodSobol && i >= 2*f.Samples {
 			break
 		}
 		idx = append(idx, i)

@@ -55,7 +55,7 @@ func regenerateSweepReport(dir string) ([]string, error) {
 		return nil, err
 	}
 	o := &sweepOutput{
-		file: s.File, source: s.Source, baseTOML: s.BaseTOML, base: s.Base, id: *id,
+		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: *id,
 		points: points, rows: byIndex, outcomes: s.Outcomes, warnings: s.warnings, plots: true,
 	}
 	sum, err := o.summary()

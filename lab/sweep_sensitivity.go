@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -22,10 +23,13 @@ func swPtr(x float64) *float64 {
 // from the per-point rows. A median not reached by the horizon enters as
 // the horizon (its lower bound). It returns the rows (outcomes in order,
 // parameters in file order) and notes on outcomes it could not analyse.
-func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs []swOutcome, horizon float64) []metrics.SensitivityRow {
+func sensitivityOf(ctx context.Context, f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs []swOutcome, horizon float64) ([]metrics.SensitivityRow, error) {
 	k := len(f.Params)
 	var out []metrics.SensitivityRow
 	for oi, ref := range refs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		y := make([]float64, len(rows))
 		for i, r := range rows {
 			y[i] = ref.value(r)
@@ -37,8 +41,10 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 		for j := range block {
 			block[j] = metrics.SensitivityRow{Outcome: ref.name, Param: f.Params[j].Key}
 		}
-		switch f.Design {
-		case sweeps.DesignSobol:
+		// The estimator is the design's method's (sweeps.Designs), so that a
+		// new design with an existing method needs nothing here.
+		switch sweeps.MethodOf(f.Design) {
+		case sweeps.MethodSobol:
 			n := f.Samples
 			yAB := make([][]float64, k)
 			for j := range yAB {
@@ -47,7 +53,10 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 			// The bootstrap's stream: a fixed function of the sweep's seed
 			// and the outcome's place.
 			_, bs := sim.StreamKeys(f.Seed, uint64(oi), sim.StreamID("sobol-bootstrap"))
-			idx, err := stats.Sobol(y[:n], y[n:2*n], yAB, f.Bootstrap, bs)
+			idx, err := stats.SobolContext(ctx, y[:n], y[n:2*n], yAB, f.Bootstrap, bs)
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
 			for j := range block {
 				b := &block[j]
 				b.Method = metrics.MethodSobol
@@ -59,7 +68,7 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 				b.S1, b.S1CI95 = swPtr(x.S1), [2]*float64{swPtr(x.S1Lo), swPtr(x.S1Hi)}
 				b.ST, b.STCI95 = swPtr(x.ST), [2]*float64{swPtr(x.STLo), swPtr(x.STHi)}
 			}
-		case sweeps.DesignMorris:
+		case sweeps.MethodMorris:
 			X := make([][]float64, len(points))
 			for i, p := range points {
 				X[i] = p.Unit
@@ -88,7 +97,7 @@ func sensitivityOf(f *sweeps.File, points []sweeps.Point, rows []*PointRow, refs
 		}
 		out = append(out, block...)
 	}
-	return out
+	return out, nil
 }
 
 // swNoteOf turns an estimator's refusal into a note for the tables.

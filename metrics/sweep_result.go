@@ -83,6 +83,19 @@ const (
 	MethodMainEffect = "main-effect" // correlation ratio Var(E[Y|X_i])/Var(Y)
 )
 
+// Method returns the sensitivity method of the summary's indices (one of
+// the Method constants), as its rows record it; "" when it has none. The
+// renderers dispatch on it, not on the design's name, so that a new design
+// reuses the renderer of its method.
+func (s *SweepSummary) Method() string {
+	for _, r := range s.Sensitivity {
+		if r.Method != "" {
+			return r.Method
+		}
+	}
+	return ""
+}
+
 // SensitivityRow is one parameter's sensitivity indices for one outcome,
 // a row of sensitivity.csv. Indices a method does not give are nil.
 type SensitivityRow struct {

@@ -143,11 +143,17 @@ func (m *model) changes() []change {
 	return out
 }
 
+// maxHorizonDays is scenarios.MaxHorizonDays, which reports does not
+// import.
+const maxHorizonDays = 36525
+
 // newModel checks d and prepares the report's text.
 func newModel(d *Data) (*model, error) {
 	s := &d.Summary
-	if !(s.HorizonDays > 0) || math.IsInf(s.HorizonDays, 0) {
-		return nil, fmt.Errorf("reports: horizon_days must be a positive number, got %v", s.HorizonDays)
+	// A horizon past the scenarios' limit (scenarios.MaxHorizonDays, 100
+	// years) is not one legolab wrote: charts by day would not fit in memory.
+	if !(s.HorizonDays > 0) || s.HorizonDays > maxHorizonDays {
+		return nil, fmt.Errorf("reports: horizon_days must be in (0, %d], got %v", maxHorizonDays, s.HorizonDays)
 	}
 	cal, err := parseStart(s.Start)
 	if err != nil {

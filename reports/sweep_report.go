@@ -77,11 +77,11 @@ type SensitivityCell struct {
 }
 
 // SensitivityTableOf returns the table of rows (one outcome's, ranked)
-// for a sweep of design: ST and S1 with their intervals for sobol; μ*, μ
+// for a sensitivity method (a metrics.Method constant): ST and S1 with their intervals for sobol; μ*, μ
 // and σ for morris; S1 for the main-effect designs.
-func SensitivityTableOf(design string, rows []metrics.SensitivityRow) SensitivityTable {
+func SensitivityTableOf(method string, rows []metrics.SensitivityRow) SensitivityTable {
 	var t SensitivityTable
-	switch design {
+	switch method {
 	case metrics.MethodSobol:
 		t.Head = []string{"ST [95% CI]", "S1 [95% CI]"}
 	case metrics.MethodMorris:
@@ -91,7 +91,7 @@ func SensitivityTableOf(design string, rows []metrics.SensitivityRow) Sensitivit
 	}
 	for _, r := range rows {
 		row := SensitivityTableRow{Param: r.Param, Note: r.Note}
-		switch design {
+		switch method {
 		case metrics.MethodSobol:
 			st, s1 := r.STCI95, r.S1CI95
 			row.Cells = []SensitivityCell{{r.ST, &st}, {r.S1, &s1}}
@@ -139,11 +139,11 @@ func SweepDesignText(s *metrics.SweepSummary) string {
 	return fmt.Sprintf("%s (%d samples)", s.Design, s.Samples)
 }
 
-func sweepMethodNote(design string) string {
-	switch design {
-	case "sobol":
+func sweepMethodNote(method string) string {
+	switch method {
+	case metrics.MethodSobol:
 		return "Sobol' indices from Saltelli's A/B/AB_i design: S1 (Saltelli 2010) is the share of the outcome's variance due to the parameter alone, ST (Jansen 1999) the share it takes part in, with interactions. Parameters are ranked by ST.\n"
-	case "morris":
+	case metrics.MethodMorris:
 		return "Morris elementary effects, in outcome units per full range of the parameter: μ* (mean absolute effect) ranks importance, σ flags nonlinearity or interactions. Parameters are ranked by μ*.\n"
 	}
 	return "Main effects (correlation ratio Var(E[Y|X])/Var(Y)): a screening measure; use a sobol design for total indices. Parameters are ranked by S1.\n"
@@ -252,13 +252,13 @@ func WriteSweepMarkdown(w io.Writer, s *metrics.SweepSummary, charts []SweepChar
 		fmt.Fprintf(&b, "| %s | %s |\n", md(st[0]), strings.Join(st[1:], " | "))
 	}
 	b.WriteString("\n## Sensitivity\n\n")
-	b.WriteString(sweepMethodNote(s.Design))
+	b.WriteString(sweepMethodNote(s.Method()))
 	for k, o := range s.Outcomes {
 		fmt.Fprintf(&b, "\n### %s\n\n", md(o))
 		for _, c := range chartsOf(charts, k+1) {
 			fmt.Fprintf(&b, "![%s](%s)\n\n", md(c.Title), c.file(".png"))
 		}
-		t := SensitivityTableOf(s.Design, s.Top(o, 0))
+		t := SensitivityTableOf(s.Method(), s.Top(o, 0))
 		fmt.Fprintf(&b, "| parameter | %s |\n|---%s|\n", strings.Join(t.Head, " | "), strings.Repeat("|---", len(t.Head)))
 		for _, r := range t.Rows {
 			fmt.Fprintf(&b, "| `%s` | %s |\n", codeSpan(r.Param), strings.Join(mdRow(r), " | "))
@@ -306,7 +306,7 @@ func WriteSweepHTML(w io.Writer, s *metrics.SweepSummary, charts []SweepChart) e
 		Outcomes                     []outcome
 	}{
 		S: s, Variants: strings.Join(s.Variants, ", "), Design: SweepDesignText(s),
-		MethodNote: sweepMethodNote(s.Design), Stats: sweepStats(s),
+		MethodNote: sweepMethodNote(s.Method()), Stats: sweepStats(s),
 	}
 	for _, p := range s.Params {
 		page.Params = append(page.Params, param{p.Key, sweepParamRange(p)})
@@ -320,7 +320,7 @@ func WriteSweepHTML(w io.Writer, s *metrics.SweepSummary, charts []SweepChart) e
 			}
 			out.Figures = append(out.Figures, figure{svg, c.Caption})
 		}
-		t := SensitivityTableOf(s.Design, s.Top(o, 0))
+		t := SensitivityTableOf(s.Method(), s.Top(o, 0))
 		out.Head = t.Head
 		for _, r := range t.Rows {
 			out.Rows = append(out.Rows, row{r.Param, r.Strings()})
@@ -336,9 +336,9 @@ func WriteSweepHTML(w io.Writer, s *metrics.SweepSummary, charts []SweepChart) e
 }
 
 // SweepSensitivityChart draws the ranked indices of one outcome of a
-// sweep of design as base+".svg" and ".png"; ok is false when there is
+// sensitivity method as base+".svg" and ".png"; ok is false when there is
 // nothing to draw.
-func SweepSensitivityChart(design, outcome string, rows []metrics.SensitivityRow, base string) (c SweepChart, ok bool) {
+func SweepSensitivityChart(method, outcome string, rows []metrics.SensitivityRow, base string) (c SweepChart, ok bool) {
 	sc := SensitivityChart{Title: "Sensitivity of " + outcome}
 	val := func(p *float64) float64 {
 		if p == nil {
@@ -358,7 +358,7 @@ func SweepSensitivityChart(design, outcome string, rows []metrics.SensitivityRow
 		sc.Params = append(sc.Params, r.Param)
 	}
 	caption := ""
-	switch design {
+	switch method {
 	case metrics.MethodSobol:
 		sc.ValueLabel = "Sobol' index (share of variance)"
 		sc.Series = []BarSeries{

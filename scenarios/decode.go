@@ -309,6 +309,16 @@ func (d *decoder) decode(tree any, v reflect.Value, p path, fresh bool) bool {
 		switch x := tree.(type) {
 		case int64:
 			i, n = x, float64(x)
+		case string:
+			// A seed of 2^63 or more does not fit a TOML integer: it is
+			// written as a decimal string.
+			u, err := strconv.ParseUint(x, 10, 64)
+			if t.Kind() != reflect.Uint64 || err != nil {
+				d.fail(p, "expected %s, got %s", want(t), describe(tree))
+				return false
+			}
+			v.SetUint(u)
+			return true
 		case float64:
 			// 1e3 is a natural way to write a count; 2.5 is not a count.
 			if x != math.Trunc(x) || math.IsInf(x, 0) || math.Abs(x) > 1<<53 {

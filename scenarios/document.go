@@ -122,6 +122,24 @@ func (s *Spec) CheckPath(keyPath string) error {
 	return joinErrors((*source)(nil).errorsOf(st.d.probs))
 }
 
+// CanonicalPath resolves keyPath against s, as CheckPath does, and
+// returns the canonical key path of the value it names: the same for
+// every spelling (protocols.Bittensor.openness for protocols[0].openness,
+// hubs.NAME.x for the hub alias hub.x), so that callers can find one value
+// named twice.
+func (s *Spec) CanonicalPath(keyPath string) (string, error) {
+	segs, err := parsePath(keyPath)
+	if err != nil {
+		return "", &Error{Path: keyPath, Msg: err.Error()}
+	}
+	st := setter{spec: s, dry: true}
+	canon := st.set(segs, nil, "", "")
+	if err := joinErrors((*source)(nil).errorsOf(st.d.probs)); err != nil {
+		return "", err
+	}
+	return canon, nil
+}
+
 // Failed reports whether a value at the positional key path keyPath, one
 // enclosing it or one inside it failed to decode. A validator skips such
 // keys, as Load does, so that one wrong value gives one message.

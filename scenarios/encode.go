@@ -109,9 +109,10 @@ func (e *encoder) value(v reflect.Value, p path) string {
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Uint64:
 		if v.Uint() > math.MaxInt64 {
-			if e.err == nil {
-				e.err = fmt.Errorf("scenarios: %s: %d does not fit a TOML integer", p.disp, v.Uint())
-			}
+			// A TOML integer is an int64: a larger seed (half of all point
+			// seeds of a sweep) is written as a decimal string, which the
+			// decoder reads back.
+			return quoteString(strconv.FormatUint(v.Uint(), 10))
 		}
 		return strconv.FormatUint(v.Uint(), 10)
 	case reflect.String:

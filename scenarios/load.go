@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"slices"
@@ -35,13 +36,37 @@ var (
 	}
 )
 
+// MaxFileBytes bounds the size of an input file (a scenario, a sweep file,
+// a design's points): 16 MiB, a thousand times the largest example, so that
+// a mistaken path (a log, a disk image, /dev/zero) fails at once instead of
+// filling the memory.
+const MaxFileBytes = 16 << 20
+
+// ReadFileLimited reads the file at path, refusing one larger than
+// MaxFileBytes after reading at most one byte more than that.
+func ReadFileLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: larger than the limit of %d MiB for an input file", path, MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
 // Load reads, decodes, fills in and validates the scenario file at path.
 // Its errors name the file and, where the key is in the file, the line and
 // column: see Error.
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileLimited(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "open "+path+": ")}
+		return nil, &Error{File: path, Msg: strings.TrimPrefix(strings.TrimPrefix(err.Error(), "open "+path+": "), path+": ")}
 	}
 	return Parse(path, data)
 }

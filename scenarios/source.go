@@ -23,6 +23,13 @@ type source struct {
 	pos  map[string]position
 }
 
+// maxIndexDepth bounds the depth of the key paths newSource records (a
+// scenario's deepest is about six): each recorded path holds its whole
+// prefix, so without a bound a dotted key of n segments would cost n²
+// bytes (80 KB of "a.a.a…" took 1.7 GB). Deeper keys are unknown keys,
+// located at their deepest recorded prefix.
+const maxIndexDepth = 32
+
 // newSource indexes the keys of data, which must be valid TOML (go-toml has
 // already parsed it), with go-toml's unstable parser.
 func newSource(file string, data []byte) *source {
@@ -84,7 +91,10 @@ func newSource(file string, data []byte) *source {
 	keyval = func(base string, kv *unstable.Node) {
 		p := base
 		it := kv.Key()
-		for it.Next() {
+		for depth := strings.Count(base, "."); it.Next(); depth++ {
+			if depth >= maxIndexDepth {
+				return // deeper keys are located at this prefix
+			}
 			k := it.Node()
 			p = joinKey(p, string(k.Data))
 			record(p, k)
@@ -102,6 +112,9 @@ func newSource(file string, data []byte) *source {
 				keys = append(keys, it.Node())
 			}
 			path := ""
+			if len(keys) > maxIndexDepth {
+				keys = keys[:maxIndexDepth] // deeper keys are located at this prefix
+			}
 			for i, k := range keys {
 				path = joinKey(path, string(k.Data))
 				if i == len(keys)-1 && e.Kind == unstable.ArrayTable {

@@ -271,7 +271,7 @@ type Builders struct {
 	QPerYear float64 `toml:"q_per_year" default:"0.38" jsonschema:"minimum=0"`
 	// Amplification η: q_eff = q·(1 + η·composed share of live apps).
 	// Default 2; 0 is plain Bass.
-	Amplification float64 `toml:"composability_amplification" default:"2" jsonschema:"minimum=0"`
+	Amplification float64 `toml:"composability_amplification" default:"2" jsonschema:"minimum=0,maximum=1000" why:"q_eff past a thousand times q saturates the market in days"`
 	// AppLifetimeDays is the mean of the exponential app lifetime. Default
 	// 730; 0 means apps live forever.
 	AppLifetimeDays float64 `toml:"app_lifetime_days" default:"730" jsonschema:"minimum=0"`

@@ -42,6 +42,10 @@ const (
 	MaxHubs = 64
 	// MaxHorizonDays is 100 years.
 	MaxHorizonDays = 36525
+	// MaxReplicationEvents bounds the estimated Poisson events of one
+	// replication (random shocks, hub exploits, join and standard reviews):
+	// about a quarter of an hour of one core at the engine's speed.
+	MaxReplicationEvents = 1e9
 )
 
 // Shock kinds, Lego rules, standard rules and distribution families.
@@ -420,6 +424,73 @@ func (c *checker) checkBase() {
 	}
 
 	c.size(total)
+	c.events(total)
+}
+
+// events rejects a scenario whose Poisson processes would schedule too
+// many events in one replication (a rate of 1e300, a review every 1e-300
+// days), saying the estimate, blaming the largest term.
+func (c *checker) events(protocols float64) {
+	s := c.s
+	if !(s.HorizonDays > 0) || s.HorizonDays > MaxHorizonDays {
+		return
+	}
+	years := s.HorizonDays / 365.25
+	type term struct {
+		p path
+		x float64
+	}
+	var terms []term
+	add := func(p path, x float64) {
+		if x > 0 && !math.IsNaN(x) {
+			terms = append(terms, term{p, x})
+		}
+	}
+	for i := range s.Shocks {
+		add(path{}.key("shocks").elem(i, "").key("rate_per_year"), s.Shocks[i].RatePerYear*years)
+	}
+	hd := names(len(s.Hubs), func(i int) string { return s.Hubs[i].Name })
+	for i := range s.Hubs {
+		h := &s.Hubs[i]
+		hp := path{}.key("hubs").elem(i, hd[i])
+		add(hp.key("exploits_per_year"), h.ExploitsPerYear*years)
+		if h.ReviewEveryDays > 0 {
+			add(hp.key("review_every_days"), protocols*s.HorizonDays/h.ReviewEveryDays)
+		}
+	}
+	if len(s.Standards.OfferedBy) > 0 && s.Standards.ReviewEveryDays > 0 {
+		add(path{}.key("standards").key("review_every_days"), protocols*s.HorizonDays/s.Standards.ReviewEveryDays)
+	}
+	total := 0.0
+	for _, t := range terms {
+		total += t.x
+	}
+	if !(total > MaxReplicationEvents) {
+		return
+	}
+	blame := terms[0]
+	for _, t := range terms[1:] {
+		if t.x > blame.x {
+			blame = t
+		}
+	}
+	c.bad(blame.p, "one replication would schedule about %s events (%s from this key), ~%s at about a microsecond an event; the limit is %s",
+		count(total), count(blame.x), durationOf(total/1e6), count(MaxReplicationEvents))
+}
+
+// durationOf formats seconds for an estimate.
+func durationOf(sec float64) string {
+	switch {
+	case sec < 120:
+		return fmt.Sprintf("%.0f s", sec)
+	case sec < 7200:
+		return fmt.Sprintf("%.0f min", sec/60)
+	case sec < 48*3600:
+		return fmt.Sprintf("%.0f h", sec/3600)
+	case sec < 1e6*86400:
+		return fmt.Sprintf("%.0f days", sec/86400)
+	}
+	return "forever"
 }
 
 func (c *checker) hubNames() []string {
@@ -712,6 +783,11 @@ func (c *checker) checkVariants(src *source) {
 		}
 		if v.Name == "" || vd[i] == "" {
 			continue
+		}
+		// Outcomes and assertions name variants as measure(variant): a
+		// parenthesis or comma in the name cannot be read back there.
+		if strings.ContainsAny(v.Name, "(),") {
+			c.bad(ep.key("name"), "%s must not contain parentheses or commas: outcomes such as p_by_horizon(VARIANT) name it", quoteString(v.Name))
 		}
 		prefix := joinKey("variants", v.Name) + "."
 		clone := s.Clone()

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -110,6 +111,13 @@ const sobolStream = 0x736f626f6c /* "sobol" */
 // (seed, sobolStream); with resamples = 0 they are NaN. It returns an error on mismatched
 // lengths, N < 2, a non-finite output or zero output variance.
 func Sobol(yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]SobolIndex, error) {
+	return SobolContext(context.Background(), yA, yB, yAB, resamples, seed)
+}
+
+// SobolContext is Sobol that stops its bootstrap when ctx is done,
+// returning ctx's error: a large bootstrap of a large design takes a
+// while, and Ctrl-C must not wait for it.
+func SobolContext(ctx context.Context, yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]SobolIndex, error) {
 	n, k := len(yA), len(yAB)
 	if resamples < 0 {
 		return nil, fmt.Errorf("stats: sobol resamples must be >= 0, got %d", resamples)
@@ -160,7 +168,12 @@ func Sobol(yA, yB []float64, yAB [][]float64, resamples int, seed uint64) ([]Sob
 		bootST[i] = make([]float64, 0, resamples)
 	}
 	idx := make([]int, n)
-	for range resamples {
+	for r := range resamples {
+		if r%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		for j := range idx {
 			idx[j] = rng.IntN(n)
 		}

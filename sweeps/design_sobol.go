@@ -2,6 +2,7 @@ package sweeps
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -157,10 +158,10 @@ func NearestPowerOfTwo(n int) int {
 		return 2
 	}
 	lo := 1
-	for lo*2 <= n {
+	for lo <= n/2 { // lo*2 <= n, without overflowing near 2^62
 		lo *= 2
 	}
-	if n-lo <= 2*lo-n {
+	if lo > math.MaxInt/2 || n-lo <= 2*lo-n {
 		return lo
 	}
 	return 2 * lo

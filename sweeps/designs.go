@@ -71,10 +71,7 @@ var Designs = []Design{
 				if l < 1 {
 					return 0, false
 				}
-				if n > MaxPoints {
-					return n, true
-				}
-				n *= l
+				n = mulCount(n, l)
 			}
 			return n, true
 		},
@@ -120,7 +117,7 @@ var Designs = []Design{
 		},
 		Count: func(s *File) (int, bool) {
 			k := len(s.Params)
-			return s.Samples * (k + 2), s.Samples >= 1 && k >= 1
+			return mulCount(s.Samples, k+2), s.Samples >= 1 && k >= 1
 		},
 		Points: func(s *File) ([][]float64, func(int) string) {
 			n := s.Samples
@@ -153,7 +150,7 @@ var Designs = []Design{
 		},
 		Count: func(s *File) (int, bool) {
 			k := len(s.Params)
-			return s.Trajectories * (k + 1), s.Trajectories >= 1 && k >= 1
+			return mulCount(s.Trajectories, k+1), s.Trajectories >= 1 && k >= 1
 		},
 		Points: func(s *File) ([][]float64, func(int) string) {
 			k := len(s.Params)
@@ -169,6 +166,19 @@ var Designs = []Design{
 }
 
 func noBlock(int) string { return "" }
+
+// mulCount multiplies two non-negative counts, saturating at MaxPoints+1
+// (more than any design may have), so that sizes near 2^62 are refused by
+// the limit instead of wrapping around.
+func mulCount(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > (MaxPoints+1)/b {
+		return MaxPoints + 1
+	}
+	return min(a*b, MaxPoints+1)
+}
 
 func validateSamples(s *File, bad badFunc) {
 	if s.Samples < 2 {

@@ -3,7 +3,6 @@ package sweeps
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,7 +18,55 @@ const (
 	// MaxSobolParams is the most parameters a sobol design supports (two
 	// Sobol' dimensions per parameter).
 	MaxSobolParams = SobolMaxDims / 2
+	// MaxBootstrap bounds a sobol design's bootstrap resamples: the
+	// percentile intervals do not move at two digits past a few thousand.
+	MaxBootstrap = 100000
+	// MaxBootstrapWork bounds resamples × N × (k+1), the bootstrap's
+	// elementary steps: about a minute on one core.
+	MaxBootstrapWork = 1e10
+	// MaxReplications bounds the replications of every variant at every
+	// point.
+	MaxReplications = 1 << 20
 )
+
+// pointsText describes the design's number of points for a message,
+// computed in floating point so that it does not overflow.
+func (s *File) pointsText() string {
+	k := float64(len(s.Params))
+	var n float64
+	switch s.Design {
+	case DesignSobol:
+		n = float64(s.Samples) * (k + 2)
+	case DesignMorris:
+		n = float64(s.Trajectories) * (k + 1)
+	case DesignGrid:
+		n = 1
+		for i := range s.Params {
+			n *= float64(s.Params[i].levelCount(s))
+		}
+	default:
+		if c, ok := s.pointCount(); ok {
+			n = float64(c)
+		}
+	}
+	if n < 1e15 {
+		return strconv.FormatFloat(n, 'f', 0, 64)
+	}
+	return "about " + strconv.FormatFloat(n, 'g', 3, 64)
+}
+
+// durationText formats seconds for an estimate: "40 s", "3 min", "5 h".
+func durationText(sec float64) string {
+	switch {
+	case sec < 120:
+		return fmt.Sprintf("%.0f s", sec)
+	case sec < 7200:
+		return fmt.Sprintf("%.0f min", sec/60)
+	case sec < 48*3600:
+		return fmt.Sprintf("%.0f h", sec/3600)
+	}
+	return fmt.Sprintf("%.0f days", sec/86400)
+}
 
 // File is a parameter sweep over a base scenario, as read from a sweep file
 // (TOML). Load and Parse fill in the defaults below and validate it; they
@@ -136,7 +183,7 @@ type Param struct {
 
 // Load reads, parses and validates the sweep file at path.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := scenarios.ReadFileLimited(path)
 	if err != nil {
 		return nil, err
 	}
@@ -238,8 +285,11 @@ func (s *File) validate() []*scenarios.Error {
 	if s.Replications < 1 {
 		bad("replications", "must be ≥ 1, got %d", s.Replications)
 	}
-	if s.Bootstrap < 0 {
-		bad("bootstrap", "must be ≥ 0, got %d", s.Bootstrap)
+	if s.Bootstrap < 0 || s.Bootstrap > MaxBootstrap {
+		bad("bootstrap", "must be in [0, %d], got %d", MaxBootstrap, s.Bootstrap)
+	}
+	if s.Replications > MaxReplications {
+		bad("replications", "must be ≤ %d, got %d", MaxReplications, s.Replications)
 	}
 	if d := designOf(s.Design); d == nil || !d.OwnParams {
 		if len(s.Params) == 0 {
@@ -308,7 +358,15 @@ func (s *File) validateDesign(bad badFunc) {
 		d.Validate(s, bad)
 	}
 	if n, ok := d.Count(s); ok && n > MaxPoints {
-		bad("design", "%d points is more than the limit of %d", n, MaxPoints)
+		bad("design", "%s points is more than the limit of %d", s.pointsText(), MaxPoints)
+	} else if ok && d.Method == MethodSobol && s.Bootstrap > 0 {
+		// The bootstrap resamples N rows Bootstrap times for k indices
+		// after every point is computed: refuse hours of it up front.
+		work := float64(s.Bootstrap) * float64(s.Samples) * float64(len(s.Params)+1)
+		if work > MaxBootstrapWork {
+			bad("bootstrap", "%d resamples of %d rows × %d parameters is about %.2g operations (~%s), more than the limit of %.0g; lower bootstrap or samples",
+				s.Bootstrap, s.Samples, len(s.Params), work, durationText(work/2e8), float64(MaxBootstrapWork))
+		}
 	}
 }
 

@@ -42,8 +42,25 @@ func (s *File) CheckBase(base *scenarios.Spec) error {
 	if len(s.Variants) == 0 {
 		run = all
 	}
+	canon := map[string]int{}
 	for j := range s.Params {
-		errs = append(errs, s.checkParam(base, j, run)...)
+		pe := s.checkParam(base, j, run)
+		errs = append(errs, pe...)
+		p := &s.Params[j]
+		if len(pe) > 0 || p.Key == "" {
+			continue
+		}
+		// Two spellings of one value (a hub by name and by index, an
+		// alias) would set it twice, the later silently winning.
+		c, err := base.CanonicalPath(p.Key)
+		if err != nil || c == "" {
+			continue
+		}
+		if i, dup := canon[c]; dup && s.Params[i].Key != p.Key {
+			bad(fmt.Sprintf("params[%d].key", j), "%s is %s, already swept by params[%d] as %s", scenarios.QuoteString(p.Key), c, i, scenarios.QuoteString(s.Params[i].Key))
+			continue
+		}
+		canon[c] = j
 	}
 	if len(errs) == 0 {
 		return nil

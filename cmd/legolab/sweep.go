@@ -171,8 +171,8 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 	if err != nil {
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			if !o.quiet {
-				fmt.Fprintf(e.stderr, "Interrupted: finished points are in %s; continue with\n  legolab sweep %s --out %s%s --resume\n",
-					filepath.Join(out, lab.CheckpointFile), file, out, shardFlag(o))
+				fmt.Fprintf(e.stderr, "Interrupted: finished points are in %s; continue with\n  %s\n",
+					filepath.Join(out, lab.CheckpointFile), resumeCommand(c, o, file, out))
 			}
 			return errInterrupted
 		}
@@ -192,13 +192,41 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 	return nil
 }
 
+// resumeCommand returns the command that continues an interrupted sweep,
+// as a shell would take it: the flags that make the computation what it
+// is (--seed, --replications, the shard) and the outputs (--no-report)
+// repeated, so that the command works as printed.
+func resumeCommand(c *cobra.Command, o *sweepOptions, file, out string) string {
+	args := []string{"legolab", "sweep", shellQuote(file), "--out", shellQuote(out)}
+	changed := c.Flags().Changed
+	if changed("seed") {
+		args = append(args, "--seed", strconv.FormatUint(o.seed, 10))
+	}
+	if changed("replications") {
+		args = append(args, "--replications", strconv.Itoa(o.replications))
+	}
+	if o.noReport {
+		args = append(args, "--no-report")
+	}
+	return strings.Join(args, " ") + shardFlag(o) + " --resume"
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./:,+=@%.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,+=@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // shardFlag repeats the --shard flags for the resume hint.
 func shardFlag(o *sweepOptions) string {
 	switch {
 	case o.shard == "auto" && o.shardCount > 0:
 		return fmt.Sprintf(" --shard auto --shard-count %d", o.shardCount)
 	case o.shard != "":
-		return " --shard " + o.shard
+		return " --shard " + shellQuote(o.shard)
 	}
 	return ""
 }
@@ -230,7 +258,7 @@ func printSensitivity(w io.Writer, s *metrics.SweepSummary, top int) {
 		rows := s.Top(o, top)
 		fmt.Fprintf(w, "\n%s\n", o)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		t := reports.SensitivityTableOf(s.Design, rows)
+		t := reports.SensitivityTableOf(s.Method(), rows)
 		fmt.Fprintf(tw, "  parameter\t%s\n", strings.Join(t.Head, "\t"))
 		for _, r := range t.Rows {
 			cells := make([]string, len(r.Cells))

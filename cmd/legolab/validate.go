@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -82,7 +81,7 @@ Exit status: 0 all valid, 1 some invalid, 2 usage error.`,
 // validateOne checks a scenario file, a built-in name or a sweep file,
 // returning the scenario's advisory warnings when it is valid.
 func validateOne(arg string) (warnings []string, err error) {
-	if data, err := os.ReadFile(arg); err == nil && isSweep(data) {
+	if data, err := scenarios.ReadFileLimited(arg); err == nil && isSweep(data) {
 		return nil, validateSweep(arg, data)
 	}
 	spec, err := scenarios.Open(arg)
