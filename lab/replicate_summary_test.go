@@ -71,6 +71,12 @@ func TestReplicateSummary(t *testing.T) {
 // grow with its number of sample days, full or summary: the Bass reduction
 // sampled daily (3,653 samples) allocates as often as sampled weekly (523).
 func TestReplicateAllocations(t *testing.T) {
+	if raceEnabled {
+		// The race detector's instrumentation allocates on its own (one
+		// allocation more, daily than weekly, was seen in CI): counts are
+		// asserted without it.
+		t.Skip("allocation counts are not meaningful under -race")
+	}
 	weekly := bassReduction(t, 2)
 	daily := weekly.Clone()
 	daily.SampleEveryDays = 1
