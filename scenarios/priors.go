@@ -140,7 +140,7 @@ type keyInfo struct {
 
 // noPriorKeys are the top-level keys that shape the ensemble rather than
 // the world: a run's observation days, its replications, its identity.
-var noPriorKeys = []string{"name", "description", "start", "horizon_days", "sample_every_days", "runs", "seed", "dimensions", "priors", "variants", "expect"}
+var noPriorKeys = []string{"name", "description", "start", "horizon_days", "sample_every_days", "runs", "inner", "seed", "dimensions", "priors", "variants", "expect"}
 
 // target walks the canonical key path canon in w and describes the value.
 func target(w *Spec, canon string) (keyInfo, string) {

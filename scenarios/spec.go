@@ -50,6 +50,12 @@ type Spec struct {
 	SampleEveryDays float64 `toml:"sample_every_days" default:"7" jsonschema:"exclusiveMinimum=0"`
 	// Runs is the default number of replications per variant. Default 200.
 	Runs int `toml:"runs" default:"200" jsonschema:"minimum=1"`
+	// Inner is the default number of replications per θ draw when the
+	// scenario declares priors (legolab run --inner overrides it): a run
+	// draws Runs/Inner θ and runs each Inner times, which is what the
+	// variance split into priors and dice needs (Inner ≥ 2). Runs must be
+	// a multiple of it. Ignored without priors. Default 1.
+	Inner int `toml:"inner" default:"1" jsonschema:"minimum=1,maximum=1000"`
 	// Seed is the default master seed. Default 1.
 	Seed uint64 `toml:"seed" default:"1"`
 	// Dimensions are the composability dimensions. Default

@@ -281,6 +281,9 @@ func (c *checker) checkBase() {
 		c.bad(root.key("description"), "must be one line")
 	}
 	c.bounds(root, s)
+	if s.Inner > 1 && s.Runs > 0 && s.Runs%s.Inner != 0 {
+		c.bad(root.key("inner"), "must divide runs (%d): each θ draw gets inner replications, got %d", s.Runs, s.Inner)
+	}
 	if s.SampleEveryDays > 0 && s.HorizonDays > 0 && s.SampleEveryDays > s.HorizonDays {
 		c.bad(root.key("sample_every_days"), "must be ≤ horizon_days (%s), got %s", num(s.HorizonDays), num(s.SampleEveryDays))
 	}

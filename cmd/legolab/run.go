@@ -85,7 +85,7 @@ are written, marked partial, and legolab exits with status 130.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or notes on stderr")
 	f.BoolVar(&o.force, "force", false, "replace an existing output directory")
 	f.BoolVar(&o.noReport, "no-report", false, "write the data files only, not report.html, report.md and plots/")
-	f.IntVar(&o.inner, "inner", 1, "with priors: replications per θ draw (K); --runs must be a multiple of it, and θ draws = runs / K")
+	f.IntVar(&o.inner, "inner", 0, "with priors: replications per θ draw (K); --runs must be a multiple of it, and θ draws = runs / K (default: the scenario's inner, 1 unless set)")
 	f.BoolVar(&o.fixed, "fixed", false, "ignore the scenario's priors and run its own values (the run as before priors)")
 	f.BoolVar(&o.png, "png", false, "save every chart as PNG too (for slides), not only the headline chart")
 	return c
@@ -98,7 +98,7 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if changed("runs") && o.runs < 1 {
 		return fmt.Errorf("--runs must be at least 1, got %d", o.runs)
 	}
-	if o.inner < 1 {
+	if changed("inner") && o.inner < 1 {
 		return fmt.Errorf("--inner must be at least 1, got %d", o.inner)
 	}
 	if o.jobs < 1 {
@@ -130,6 +130,12 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 	if changed("seed") {
 		spec.Seed = o.seed
 	}
+	if changed("inner") {
+		spec.Inner = o.inner
+	}
+	if o.fixed {
+		spec.Inner = 1 // one θ, the file's values: nothing to split
+	}
 	sets := slices.Clone(o.sets)
 	if changed("horizon") {
 		sets = append(sets, "horizon_days="+strconv.FormatFloat(o.horizon, 'g', -1, 64))
@@ -153,15 +159,20 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		}
 	}
 	runs, seed := spec.Runs, spec.Seed
+	inner := max(spec.Inner, 1)
+	if inner > 1 && runs%inner != 0 {
+		from := "--inner"
+		if !changed("inner") {
+			from = "the scenario's inner"
+		}
+		return fmt.Errorf("--runs %d is not a multiple of %s (%d): each θ draw gets that many replications; pass --runs as a multiple, or --inner", runs, from, inner)
+	}
 	ens, err := lab.NewEnsemble(spec, o.variants, runs, seed)
 	if err != nil {
 		return err
 	}
-	if o.inner > 1 && runs%o.inner != 0 {
-		return fmt.Errorf("--runs %d is not a multiple of --inner %d: each θ draw gets --inner replications", runs, o.inner)
-	}
 	ens.Jobs = o.jobs
-	ens.Inner = o.inner
+	ens.Inner = inner
 	ens.Fixed = o.fixed
 	ens.Version = version
 	out := o.out
