@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -269,10 +270,26 @@ func TestSimulatedPods(t *testing.T) {
 	if len(lines) < 3 {
 		t.Fatalf("shard %d's checkpoint has %d lines; want a header and 2 points or more", cut, len(lines))
 	}
+	// A killed pod leaves what a sweep has written by then: its folder's
+	// marker, listing only the checkpoint, and the checkpoint so far.
+	var marker map[string]any
+	if data, err := os.ReadFile(filepath.Join(cutDir, ".legolab.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(data, &marker); err != nil {
+		t.Fatal(err)
+	}
+	marker["files"] = []string{"checkpoint.jsonl"}
+	markerData, err := json.MarshalIndent(marker, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.RemoveAll(cutDir); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(cutDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cutDir, ".legolab.json"), append(markerData, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(cutDir, "checkpoint.jsonl"), bytes.Join(lines[:2], nil), 0o644); err != nil {
