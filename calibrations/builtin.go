@@ -104,15 +104,17 @@ func Open(nameOrPath string, opt Options) (*File, error) {
 }
 
 // IsCalibration reports whether a document is a calibration file: it has
-// [[series]] and a cutoff, and no sweep design. A document that does not
-// parse is not one.
+// [[series]], or names a scenario with a cutoff, free keys or an [abc]
+// table, and no sweep design (keys no scenario file has). A document that
+// does not parse is not one.
 func IsCalibration(data []byte) bool {
 	var head map[string]any
 	if toml.Unmarshal(data, &head) != nil {
 		return false
 	}
-	_, series := head["series"]
-	_, cutoff := head["cutoff"]
-	_, design := head["design"]
-	return series && cutoff && !design
+	has := func(k string) bool { _, ok := head[k]; return ok }
+	if has("design") {
+		return false
+	}
+	return has("series") || has("scenario") && (has("cutoff") || has("free") || has("abc"))
 }

@@ -50,7 +50,7 @@ type Calibration struct {
 	central scenarios.Theta
 	free    []int // index in central of each free parameter
 	points  []calPoint
-	fitted  []int        // indices in points of the fitted targets, in target order
+	fitted  []int // indices in points of the fitted targets, in target order
 	targets []calib.Target
 	plan    readPlan // the ABC simulator's reads: the fitted points
 }
