@@ -10,7 +10,9 @@ import (
 // examples/calibrate-bass.toml (θ applied to the scenario, the model run
 // to the seven fitted yearly days, builders_cum read there) against a
 // full lab.Replicate and a summary one (ReplicateOptions.Summary) of the
-// same scenario at the same θ (sampled every 30 days over ten years):
+// same scenario at the same θ (sampled every 30 days over ten years),
+// and θ's application alone (Spec.WithTheta: clone and validate), which
+// the lean simulation includes and the replications do not:
 //
 //	go test ./lab/ -run '^$' -bench CalibrateSimulate -benchtime 200x
 func BenchmarkCalibrateSimulate(b *testing.B) {
@@ -25,6 +27,14 @@ func BenchmarkCalibrateSimulate(b *testing.B) {
 		r := rand.New(rand.NewPCG(1, 2))
 		for b.Loop() {
 			if _, err := c.Simulate(ctx, theta, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("with-theta", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.File.Spec.WithTheta(c.theta(theta)); err != nil {
 				b.Fatal(err)
 			}
 		}
