@@ -357,12 +357,12 @@ func score(ps []calPoint) (in, scored int, meanCRPS float64) {
 	return in, scored, meanCRPS
 }
 
-// transforms lists the distinct transforms of ps, in order of appearance.
-func transforms(ps []calPoint) []string {
+// heldOutSeries lists the series of ps, in order of appearance.
+func heldOutSeries(ps []calPoint) []string {
 	var out []string
 	for _, p := range ps {
-		if !slices.Contains(out, p.Transform) {
-			out = append(out, p.Transform)
+		if !slices.Contains(out, p.Series) {
+			out = append(out, p.Series)
 		}
 	}
 	return out
@@ -410,17 +410,29 @@ func (m *calModel) lead(esc func(string) string) []string {
 	if len(m.heldOut) == 0 {
 		out = append(out, "No observed point lies after the cutoff, so nothing was held out and nothing here tests the model out of sample: this calibration is a fit only.")
 	} else {
-		in, scored, crps := score(m.heldOut)
-		s := fmt.Sprintf("The test: %s after the cutoff %s held out (not fitted). ", plural(len(m.heldOut), "point"), wasWere(len(m.heldOut)))
-		if scored > 0 {
-			s += fmt.Sprintf("%d of %d agree with the posterior predictive at the 90%% level", in, scored)
-		} else {
-			s += "None has a PIT, so their agreement with the posterior predictive is unknown"
+		// Scored per series: CRPS on different transforms do not add up.
+		var parts []string
+		for _, name := range heldOutSeries(m.heldOut) {
+			var ps []calPoint
+			for _, p := range m.heldOut {
+				if p.Series == name {
+					ps = append(ps, p)
+				}
+			}
+			in, scored, crps := score(ps)
+			part := esc(name) + ": "
+			if scored > 0 {
+				part += fmt.Sprintf("%d of %d agree with the posterior predictive at the 90%% level", in, scored)
+			} else {
+				part += "no PIT, so agreement unknown"
+			}
+			if finite(crps) {
+				part += fmt.Sprintf(", mean CRPS %s on its %s scale", num(crps), esc(ps[0].Transform))
+			}
+			parts = append(parts, part)
 		}
-		if finite(crps) {
-			s += fmt.Sprintf("; their mean CRPS is %s on the %s scale", num(crps), esc(strings.Join(transforms(m.heldOut), "/")))
-		}
-		out = append(out, s+".")
+		out = append(out, fmt.Sprintf("The test: %s after the cutoff %s held out (not fitted). %s.",
+			plural(len(m.heldOut), "point"), wasWere(len(m.heldOut)), capitalise(strings.Join(parts, "; "))))
 	}
 	out = append(out, "How close the posterior predictive comes to the fitted points shows the fit only: the parameters were chosen to match them, so it is not a test.")
 	return out

@@ -61,10 +61,13 @@ func (m *calModel) charts() []chart {
 	}
 	for i, fn := range uniqueFileNames(keys) {
 		p := m.c.Params[i]
-		caption := fmt.Sprintf("Marginal posterior of %s: a histogram of the final particles, weighted, as a density; "+
-			"the prior, %s, as the orange curve (or its 95%% interval shaded when its family cannot be drawn); "+
+		prior := fmt.Sprintf("the prior, %s, by its 95%% interval shaded (its family is not one the chart draws)", p.Prior)
+		if _, ok := parsePrior(p.Prior); ok {
+			prior = fmt.Sprintf("the prior, %s, as the dashed orange curve, its 95%% interval shaded", p.Prior)
+		}
+		caption := fmt.Sprintf("Marginal posterior of %s: a histogram of the final particles, weighted, as a density; %s; "+
 			"the posterior median as a solid line and its 95%% credible interval as dashed lines. %s.",
-			p.Key, p.Prior, capitalise(narrowText(m.narrow[i])))
+			p.Key, prior, capitalise(narrowText(m.narrow[i])))
 		cs = append(cs, chart{name: "marginal-" + fn, title: "Marginal posterior: " + p.Key, caption: caption,
 			w: panelW, h: panelH + legendExtra(4), draw: m.marginalChart(i)})
 	}

@@ -124,8 +124,9 @@ func (m *calModel) methodNotes() []string {
 		"ABC-SMC (approximate Bayesian computation by sequential Monte Carlo): each generation perturbs the previous particles, " +
 			"simulates the model at each, and keeps those whose distance to the fitted points is within a tolerance ε taken from a quantile of the previous generation’s distances; " +
 			"importance weights correct for the perturbation. Generation 0 draws from the prior.",
-		"The distance compares each fitted point with the simulated observable on the series’ transformed scale, with an explicit model-discrepancy term per series; " +
-			"lower bounds and caps enter one-sided (a simulated value above a bound is no error).",
+		"The distance compares each fitted point with the simulated observable on the series’ transformed scale, each gap scaled by the spread of the previous generation’s simulations " +
+			"(Prangle 2017) and the series’ model-discrepancy sd in quadrature. A lower bound enters one-sided (a simulated value at or above it is no error); " +
+			"a capped count is compared censored, the simulated count capped as the real one was.",
 		"The posterior predictive draws particles by weight and simulates each, fitted and held-out dates alike; the bands and the PIT and CRPS of each point come from those simulations.",
 		"Free parameters not listed were not calibrated: they stay at their scenario’s central value.",
 	}
