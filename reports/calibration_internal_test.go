@@ -35,6 +35,12 @@ func TestParsePrior(t *testing.T) {
 		{"beta(1, 1, 10, 20)", "beta", 15, 0.5},
 		{"triangular(0, 0, 1)", "triangular", 0.5, 0.75}, // CDF 1 − (1−x)²
 		{"triangular(0, 1, 2)", "triangular", 1, 0.5},
+		// The forms lab's describePrior writes.
+		{"lognormal(μ = 0, σ = 1)", "lognormal", 1, 0.5},
+		{"lognormal(mean 2, sd 1)", "lognormal", 2 / math.Sqrt(1+0.25), 0.5},
+		{"normal(0.5, 0.3) on [0.5, —]", "normal", 0.5, 0},
+		{"normal(0, 1) on [—, 0]", "normal", -1, 0.5 * (1 + math.Erf(-1/math.Sqrt2)) / 0.5},
+		{"beta(1, 1) on [10, 20]", "beta", 12, 0.2},
 	} {
 		p, ok := parsePrior(tc.in)
 		if !ok {
@@ -50,7 +56,8 @@ func TestParsePrior(t *testing.T) {
 	}
 	for _, in := range []string{"", "choice(1, 2, 3)", "uniform", "uniform(1)", "uniform(2, 1)", "loguniform(0, 1)",
 		"normal(0, -1)", "normal(0, x)", "beta(0, 1)", "triangular(0, 3, 2)", "uniform(0, 1) [1, 0",
-		"lognormal(mean=1)", "uniform(0, NaN)", "gamma(2, 1)", "fixed at 0.3"} {
+		"lognormal(mean=1)", "uniform(0, NaN)", "gamma(2, 1)", "fixed at 0.3", "normal(0, 1) on [x, 1]",
+		"normal(mean, 1)", "uniform(= 1, 2)"} {
 		if _, ok := parsePrior(in); ok {
 			t.Errorf("%q parsed; want it refused", in)
 		}

@@ -36,8 +36,10 @@ func (p calPrior) logFamily() bool {
 //	normal(mean, sd) [lo, hi]      lognormal(mu, sigma) or lognormal(mean=m, sd=s)
 //	beta(a, b) or beta(a, b, min, max)      triangular(min, mode, max)
 //
-// ok is false for anything else (a choice, a free text): the chart then
-// shows the prior's 95% interval only.
+// A named argument is written NAME=VALUE, NAME = VALUE, NAME: VALUE or
+// NAME VALUE, with μ and σ for mu and sigma; REST may say "on [lo, hi]",
+// an end "—" meaning unbounded. ok is false for anything else (a choice, a
+// free text): the chart then shows the prior's 95% interval only.
 func parsePrior(s string) (p calPrior, ok bool) {
 	open := strings.IndexByte(s, '(')
 	if open < 0 {
@@ -53,17 +55,13 @@ func parsePrior(s string) (p calPrior, ok bool) {
 	kw := map[string]float64{}
 	if args := strings.TrimSpace(s[open+1 : closing]); args != "" {
 		for a := range strings.SplitSeq(args, ",") {
-			k, v, named := strings.Cut(a, "=")
-			if !named {
-				v = k
-			}
-			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || math.IsNaN(x) {
+			name, x, ok := priorArg(a)
+			switch {
+			case !ok:
 				return p, false
-			}
-			if named {
-				kw[strings.ToLower(strings.TrimSpace(k))] = x
-			} else {
+			case name != "":
+				kw[name] = x
+			default:
 				pos = append(pos, x)
 			}
 		}
@@ -77,12 +75,18 @@ func parsePrior(s string) (p calPrior, ok bool) {
 		if !found {
 			return p, false
 		}
-		a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
-		b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
-		if err1 != nil || err2 != nil {
-			return p, false
+		// An end written "—" (or left empty) is not set.
+		for k, end := range map[string]string{"min": lo, "max": hi} {
+			end = strings.TrimSpace(end)
+			if end == "—" || end == "-" || end == "" {
+				continue
+			}
+			x, err := strconv.ParseFloat(end, 64)
+			if err != nil || math.IsNaN(x) {
+				return p, false
+			}
+			kw[k] = x
 		}
-		kw["min"], kw["max"] = a, b
 	}
 	// arg returns parameter name (or its alias), positional index at
 	// otherwise, or def.
@@ -151,4 +155,31 @@ func parsePrior(s string) (p calPrior, ok bool) {
 		return p, false
 	}
 	return p, true
+}
+
+// priorArg reads one argument of a prior description: a number
+// (positional, name ""), or a name and a number ("mean=2", "σ = 0.3",
+// "sd 1"). ok is false when no number can be read.
+func priorArg(a string) (name string, x float64, ok bool) {
+	a = strings.TrimSpace(a)
+	if x, err := strconv.ParseFloat(a, 64); err == nil {
+		return "", x, !math.IsNaN(x)
+	}
+	i := strings.IndexAny(a, "=: ")
+	if i <= 0 {
+		return "", 0, false
+	}
+	name = strings.ToLower(strings.TrimSpace(a[:i]))
+	switch name {
+	case "μ":
+		name = "mu"
+	case "σ":
+		name = "sigma"
+	}
+	v := strings.TrimLeft(a[i:], "=: ")
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(x) {
+		return "", 0, false
+	}
+	return name, x, true
 }
