@@ -189,7 +189,17 @@ func section(html []byte, id string) string {
 
 func TestCalibrationFiles(t *testing.T) {
 	c, post := synthCalibration(6, 400, 1)
+	before, _ := json.Marshal(struct {
+		C *metrics.Calibration
+		P reports.Posterior
+	}{c, post})
 	files := calFiles(t, c, post)
+	if after, _ := json.Marshal(struct {
+		C *metrics.Calibration
+		P reports.Posterior
+	}{c, post}); !bytes.Equal(before, after) {
+		t.Error("CalibrationFiles changed its inputs")
+	}
 	want := []string{"report.html", "report.md", "plots/predictive-ibc_chains.svg", "plots/predictive-ibc_chains.png",
 		"plots/predictive-defi_tvl.svg", "plots/predictive-defi_tvl.png", "plots/pairs.svg"}
 	for _, p := range c.Params {
@@ -542,10 +552,10 @@ func TestCalibrationSchema(t *testing.T) {
 	check(reflect.TypeFor[metrics.CalibBand](), s["band"].([]any)[0].(map[string]any))
 }
 
-// BenchmarkCalibrationFiles renders a calibration report of 1,000
-// particles of 4 parameters and two series, PNGs included; the WriteTo
-// case also writes it atomically into a folder.
-func BenchmarkCalibrationFiles(b *testing.B) {
+// BenchmarkWriteCalibration renders a calibration report of 1,000
+// particles of 4 parameters and two series, PNGs included (render), and
+// also writes it atomically into a folder (write).
+func BenchmarkWriteCalibration(b *testing.B) {
 	c, post := synthCalibration(4, 1000, 10)
 	b.Run("render", func(b *testing.B) {
 		b.ReportAllocs()
@@ -571,4 +581,67 @@ func BenchmarkCalibrationFiles(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestCalibrationHostileNumbers renders calibrations whose numbers are at
+// the edges of float64 (NaN, ±Inf, ±MaxFloat64, zero and negative values on
+// log scales, unsorted and inverted bands): the report is still written
+// and well-formed, or refused with an error, never a panic.
+func TestCalibrationHostileNumbers(t *testing.T) {
+	odd := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64, 0, -1, 1e-300, 5e-324}
+	r := rand.New(rand.NewPCG(11, 12))
+	pick := func(x float64) float64 {
+		if r.IntN(3) == 0 {
+			return odd[r.IntN(len(odd))]
+		}
+		return x
+	}
+	for trial := range 40 {
+		c, post := synthCalibration(3, 40, uint64(trial))
+		for i := range c.Params {
+			p := &c.Params[i]
+			p.Mean, p.SD, p.Median, p.Lo95, p.Hi95 = pick(p.Mean), pick(p.SD), pick(p.Median), pick(p.Lo95), pick(p.Hi95)
+			p.PriorLo95, p.PriorHi95 = pick(p.PriorLo95), pick(p.PriorHi95)
+		}
+		for _, row := range post.Rows {
+			for j := range row {
+				row[j] = pick(row[j])
+			}
+		}
+		c.ESS, c.Generations[0].Epsilon, c.Generations[1].Acceptance = pick(c.ESS), pick(1), pick(0.5)
+		for i := range c.Series {
+			s := &c.Series[i]
+			for j := range s.Points {
+				s.Points[j].Value, s.Points[j].Day = pick(s.Points[j].Value), pick(s.Points[j].Day)
+				s.Points[j].PIT, s.Points[j].CRPS = pick(s.Points[j].PIT), pick(s.Points[j].CRPS)
+			}
+			for j := range s.Band {
+				s.Band[j].Day = pick(s.Band[j].Day)
+				for q := range s.Band[j].Quantiles {
+					s.Band[j].Quantiles[q] = pick(s.Band[j].Quantiles[q])
+				}
+			}
+			r.Shuffle(len(s.Band), func(a, b int) { s.Band[a], s.Band[b] = s.Band[b], s.Band[a] })
+		}
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					t.Fatalf("trial %d: panic %v", trial, v)
+				}
+			}()
+			defer reports.SetSkipPNG(true)()
+			files, err := reports.CalibrationFiles(c, post)
+			if err != nil {
+				t.Errorf("trial %d: %v", trial, err)
+				return
+			}
+			for _, f := range files {
+				if strings.HasSuffix(f.Name, ".svg") || f.Name == "report.html" {
+					if err := checkXML(f.Data); err != nil {
+						t.Errorf("trial %d: %s: %v", trial, f.Name, err)
+					}
+				}
+			}
+		}()
+	}
 }
