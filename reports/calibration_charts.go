@@ -72,7 +72,7 @@ func (m *calModel) charts() []chart {
 			w: panelW, h: panelH + legendExtra(4), draw: m.marginalChart(i)})
 	}
 	if top := m.topParams(maxPairPlot); len(top) >= 2 && len(m.post.Rows) > 0 {
-		caption := fmt.Sprintf("Pair plot of the %d parameters the data narrowed most. Diagonal: each one's weighted marginal histogram. "+
+		caption := fmt.Sprintf("Pair plot of the %d parameters the data narrowed most, each axis spanning the particles (not the prior). Diagonal: each one's weighted marginal histogram. "+
 			"Below it: one point per particle, darker for a heavier weight. Above it: the weighted correlation of each pair "+
 			"(of the log10 values where an axis is logarithmic); a strong correlation means the data pin down a combination, not each one.", len(top))
 		cs = append(cs, chart{name: "pairs", title: "Pair plot of the most narrowed parameters", caption: caption,
@@ -457,10 +457,10 @@ func (m *calModel) column(i int) (xs, ws []float64) {
 }
 
 // axisOf chooses parameter i's axis: logarithmic for a loguniform or
-// lognormal prior whose values are all positive, over the prior's 95%
-// interval (its support when bounded), the particles and the credible
-// interval.
-func (m *calModel) axisOf(i int) paramAxis {
+// lognormal prior whose values are all positive, over the particles and
+// the credible interval, and with withPrior the prior's 95% interval (its
+// support when bounded) too.
+func (m *calModel) axisOf(i int, withPrior bool) paramAxis {
 	p := m.c.Params[i]
 	pr, havePrior := parsePrior(p.Prior)
 	xs, _ := m.column(i)
@@ -472,9 +472,12 @@ func (m *calModel) axisOf(i int) paramAxis {
 			}
 		}
 	}
-	add(p.PriorLo95, p.PriorHi95, p.Lo95, p.Hi95, p.Median)
+	add(p.Lo95, p.Hi95, p.Median)
 	add(xs...)
-	if havePrior {
+	if withPrior || !finite(lo, hi) {
+		add(p.PriorLo95, p.PriorHi95)
+	}
+	if withPrior && havePrior {
 		// A bounded support shows the whole prior (uniform, beta, ...).
 		if a, b := priorSupport(pr); finite(a, b) {
 			add(a, b)
@@ -585,7 +588,7 @@ func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // its prior, with the 95% credible interval and median.
 func (m *calModel) marginalChart(i int) func(draw.Canvas) {
 	p := m.c.Params[i]
-	a := m.axisOf(i)
+	a := m.axisOf(i, true)
 	xs, ws := m.column(i)
 	yLabel := "density"
 	if a.sc.isLog() {
@@ -711,7 +714,7 @@ func (m *calModel) pairsChart(top []int) func(draw.Canvas) {
 	k := len(top)
 	axes := make([]paramAxis, k)
 	for j, i := range top {
-		axes[j] = m.axisOf(i)
+		axes[j] = m.axisOf(i, false) // zoomed to the posterior
 	}
 	// The heaviest particles, drawn lightest first so heavy ones lie on top.
 	order := make([]int, len(m.post.Rows))
@@ -813,6 +816,9 @@ func (m *calModel) pairsChart(top []int) func(draw.Canvas) {
 				}
 				text := "r = n/a"
 				if x := corr[r][col]; finite(x) {
+					if math.Abs(x) < 0.005 {
+						x = 0 // no "-0.00"
+					}
 					text = "r = " + strconv.FormatFloat(x, 'f', 2, 64)
 				}
 				ctr := vg.Point{X: (cs[r][col].Min.X + cs[r][col].Max.X) / 2, Y: (cs[r][col].Min.Y + cs[r][col].Max.Y) / 2}

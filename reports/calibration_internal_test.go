@@ -206,3 +206,28 @@ func TestLogTicks(t *testing.T) {
 		t.Errorf("log Normalize of a negative value = %v; want a finite clamp", got)
 	}
 }
+
+func TestWeightedCorr(t *testing.T) {
+	xs := []float64{1, 2, 3, 4}
+	ws := []float64{0.1, 0.2, 0.3, 0.4}
+	lin := []float64{3, 5, 7, 9} // 2x + 1
+	neg := []float64{-1, -2, -3, -4}
+	if got := weightedCorr(xs, lin, ws); math.Abs(got-1) > 1e-12 {
+		t.Errorf("corr(x, 2x+1) = %v; want 1", got)
+	}
+	if got := weightedCorr(xs, neg, ws); math.Abs(got+1) > 1e-12 {
+		t.Errorf("corr(x, −x) = %v; want −1", got)
+	}
+	// y = (x − 2.5)² weighted uniformly: cov = E[(x−2.5)³] = 0 by symmetry.
+	sq := []float64{2.25, 0.25, 0.25, 2.25}
+	if got := weightedCorr(xs, sq, []float64{1, 1, 1, 1}); math.Abs(got) > 1e-12 {
+		t.Errorf("corr(x, (x−2.5)²) = %v; want 0", got)
+	}
+	// A weight on two points only: the correlation of those two, ±1.
+	if got := weightedCorr(xs, []float64{0, 9, 1, 5}, []float64{0, 1, 1, 0}); math.Abs(got+1) > 1e-12 {
+		t.Errorf("corr on two weighted points = %v; want −1", got)
+	}
+	if got := weightedCorr(xs, []float64{1, 1, 1, 1}, ws); !math.IsNaN(got) {
+		t.Errorf("corr with a constant = %v; want NaN", got)
+	}
+}
