@@ -379,7 +379,7 @@ func (m *calModel) lead(esc func(string) string) []string {
 	if c.Variant != "" {
 		model += ", variant " + esc(c.Variant)
 	} else {
-		model += " (its base, no variant)"
+		model += " with no variant"
 	}
 	names := make([]string, len(c.Series))
 	for i, s := range c.Series {
@@ -420,7 +420,7 @@ func (m *calModel) lead(esc func(string) string) []string {
 				}
 			}
 			in, scored, crps := score(ps)
-			part := esc(name) + ": "
+			part := "series " + esc(name) + ": "
 			if scored > 0 {
 				part += fmt.Sprintf("%d of %d agree with the posterior predictive at the 90%% level", in, scored)
 			} else {
@@ -431,8 +431,8 @@ func (m *calModel) lead(esc func(string) string) []string {
 			}
 			parts = append(parts, part)
 		}
-		out = append(out, fmt.Sprintf("The test: %s after the cutoff %s held out (not fitted). %s.",
-			plural(len(m.heldOut), "point"), wasWere(len(m.heldOut)), capitalise(strings.Join(parts, "; "))))
+		out = append(out, fmt.Sprintf("The test: %s after the cutoff %s held out (not fitted). In %s.",
+			plural(len(m.heldOut), "point"), wasWere(len(m.heldOut)), strings.Join(parts, "; in ")))
 	}
 	out = append(out, "How close the posterior predictive comes to the fitted points shows the fit only: the parameters were chosen to match them, so it is not a test.")
 	return out

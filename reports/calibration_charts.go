@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -544,10 +545,10 @@ func histogram(xs, ws []float64, a paramAxis, n int) (bars []rect, top float64) 
 	return bars, top
 }
 
-// bins is the histogram's bin count for an effective sample size: twice
-// its square root, between 8 and 40.
+// bins is the histogram's bin count for an effective sample size n: Rice's
+// rule 2·n^(1/3), between 8 and 40.
 func bins(ess float64) int {
-	return min(max(int(math.Round(2*math.Sqrt(ess))), 8), 40)
+	return min(max(int(math.Round(2*math.Cbrt(ess))), 8), 40)
 }
 
 // priorCurve is the prior's density on axis a, per unit of the axis
@@ -568,13 +569,17 @@ func priorCurve(pr calPrior, a paramAxis) (xs, ys []float64) {
 	return xs, ys
 }
 
-// shortKey shortens a key path for a small panel: its last segments, at
-// most n bytes, behind "…".
+// shortKey shortens a key path for a small panel to at most n bytes: its
+// last dot-separated segments behind "…", or the end of its last segment
+// when that alone is too long.
 func shortKey(k string, n int) string {
 	if len(k) <= n {
 		return k
 	}
-	cut := len(k) - n
+	cut := len(k) - n + len("…")
+	if i := strings.IndexByte(k[cut:], '.'); i >= 0 && i+cut+1 < len(k) {
+		cut += i + 1
+	}
 	for cut < len(k) && !utf8RuneStart(k[cut]) {
 		cut++
 	}
@@ -724,10 +729,13 @@ func (m *calModel) pairsChart(top []int) func(draw.Canvas) {
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(m.post.Weights[b], m.post.Weights[a]) })
 	order = order[:min(len(order), maxScatter)]
 	slices.Reverse(order)
-	wmax := 0.0
-	for _, r := range order {
-		wmax = math.Max(wmax, m.post.Weights[r])
+	// Opacity by weight relative to twice the mean, so equal weights are
+	// mid-grey-blue and a few heavy particles do not wash the rest out.
+	wref := 0.0
+	for _, w := range m.post.Weights {
+		wref += w
 	}
+	wref = 2 * wref / float64(max(len(m.post.Weights), 1))
 	grid := make([][]*plot.Plot, k)
 	corr := make([][]float64, k)
 	for r := range k {
@@ -749,10 +757,10 @@ func (m *calModel) pairsChart(top []int) func(draw.Canvas) {
 			}
 			xLabel, yLabel := "", ""
 			if r == k-1 {
-				xLabel = shortKey(m.c.Params[xi].Key, 24)
+				xLabel = shortKey(m.c.Params[xi].Key, 28)
 			}
 			if c == 0 && r > 0 {
-				yLabel = shortKey(m.c.Params[yi].Key, 24)
+				yLabel = shortKey(m.c.Params[yi].Key, 28)
 			}
 			p := newPlot("", xLabel, yLabel)
 			p.X.Label.TextStyle.Font.Size = 8.5
@@ -780,9 +788,9 @@ func (m *calModel) pairsChart(top []int) func(draw.Canvas) {
 					if !finite(x, y) {
 						continue
 					}
-					alpha := 0.12
-					if wmax > 0 {
-						alpha += 0.78 * m.post.Weights[row] / wmax
+					alpha := 0.15
+					if wref > 0 {
+						alpha += 0.75 * math.Min(1, m.post.Weights[row]/wref)
 					}
 					ds = append(ds, dot{x: x, y: y, style: draw.GlyphStyle{Color: withAlpha(posteriorColor, alpha), Radius: vg.Points(1.6), Shape: draw.CircleGlyph{}}})
 				}

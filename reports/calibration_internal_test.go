@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/legolab/legolab/metrics"
 	"gonum.org/v1/plot"
@@ -229,5 +230,24 @@ func TestWeightedCorr(t *testing.T) {
 	}
 	if got := weightedCorr(xs, []float64{1, 1, 1, 1}, ws); !math.IsNaN(got) {
 		t.Errorf("corr with a constant = %v; want NaN", got)
+	}
+}
+
+func TestShortKey(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"builders.p", 28, "builders.p"},
+		{"builders.market_potential_x", 20, "…arket_potential_x"},
+		{"hubs.ibc.join_incentive", 20, "…join_incentive"},
+		{"a.verylongsegmentwithoutdots", 12, "…thoutdots"},
+		{"x.日本語日本語日本語", 10, "…本語"},
+	} {
+		got := shortKey(tc.in, tc.n)
+		if got != tc.want || len(got) > tc.n || !utf8.ValidString(got) {
+			t.Errorf("shortKey(%q, %d) = %q; want %q (at most %d bytes, valid UTF-8)", tc.in, tc.n, got, tc.want, tc.n)
+		}
 	}
 }

@@ -263,7 +263,8 @@ func TestCalibrationFiles(t *testing.T) {
 	// and it calls only the held-out points a test.
 	lead := section(html, "statement")
 	for _, w := range []string{"Fitted: 6 free parameters", "Stopped after 6 generations", "min_eps_decrease",
-		"narrowed", fmt.Sprintf("The test: %d points after the cutoff were held out", nHeld), "mean CRPS", "it is not a test"} {
+		"narrowed", fmt.Sprintf("The test: %d points after the cutoff were held out", nHeld), "In series ibc_chains: 2 of 2 agree",
+		"; in series defi_tvl: ", "mean CRPS", "on its log1p scale", "it is not a test"} {
 		if !strings.Contains(lead, w) {
 			t.Errorf("the statement lacks %q:\n%s", w, lead)
 		}
