@@ -389,13 +389,13 @@ func (m *calModel) lead(esc func(string) string) []string {
 	for i, p := range c.Params {
 		keys[i] = esc(p.Key)
 	}
-	cut := "no cutoff"
+	cut := " (no cutoff)"
 	if c.Cutoff != "" {
-		cut = "the cutoff " + esc(c.Cutoff)
+		cut = " up to the cutoff " + esc(c.Cutoff)
 	}
-	what := fmt.Sprintf("Fitted: %s of %s (%s), by ABC-SMC with %s particles, to %s observed points up to %s in %s.",
+	what := fmt.Sprintf("Fitted: %s of %s (%s), by ABC-SMC with %s particles, to %s%s in %s.",
 		plural(len(c.Params), "free parameter"), model, strings.Join(keys, ", "), thousands(c.Particles),
-		thousands(len(m.fitted)), cut, plural(len(c.Series), "series", "series")+listOf(names))
+		plural(len(m.fitted), "observed point"), cut, plural(len(c.Series), "series", "series")+listOf(names))
 	out = append(out, what)
 	gens := len(c.Generations)
 	out = append(out, fmt.Sprintf("Stopped after %s and %s simulations because %s; the final population's effective sample size is %s.",

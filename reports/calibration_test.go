@@ -327,6 +327,11 @@ func TestCalibrationNoHeldOut(t *testing.T) {
 		}
 	}
 	files := calFiles(t, c, post)
+	c.Cutoff = ""
+	noCut := calFiles(t, c, post)
+	if !bytes.Contains(noCut["report.md"], []byte("to 16 observed points (no cutoff) in 2 series")) {
+		t.Errorf("report.md without a cutoff:\n%s", noCut["report.md"])
+	}
 	for _, n := range []string{"report.html", "report.md"} {
 		text := string(files[n])
 		if !strings.Contains(text, "fit only") {
