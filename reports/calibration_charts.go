@@ -367,10 +367,8 @@ func (m *calModel) predictiveChart(k int) (fn func(draw.Canvas), entries int) {
 	if !finite(ylo, yhi) {
 		ylo, yhi = 1, 10
 	}
-	if s.Transform == "log1p" || s.Transform == "" || s.Transform == "identity" {
-		if ylo > 0 && s.Transform == "log1p" {
-			ylo = 0
-		}
+	if s.Transform == "log1p" && ylo > 0 {
+		ylo = 0 // a count axis shows 0
 	}
 	xspan := math.Max(xhi-xlo, 30)
 	p.X.Min, p.X.Max = xlo-0.03*xspan, xhi+0.03*xspan
