@@ -49,8 +49,8 @@ observed date: posterior-predictive bands, and the PIT and CRPS of every
 point, held-out points included.
 
 Outputs go to DIR (--out, default calibration-<name>): posterior.csv,
-generations.csv, predictive.csv, summary.json, calibration.toml and
-checkpoint.json (see docs/outputs.md). The checkpoint is rewritten after
+generations.csv, predictive.csv, summary.json, report.html, report.md,
+plots/, calibration.toml and checkpoint.json (see docs/outputs.md). The checkpoint is rewritten after
 every generation: after Ctrl-C (exit 130) or a kill, --resume continues
 from it, and the outputs equal an uninterrupted run's byte for byte, for
 any --jobs. An --out that holds a calibration already is refused unless
