@@ -241,6 +241,9 @@ func TestCalibrateOutputs(t *testing.T) {
 		t.Errorf("weights sum to %v", sum)
 	}
 	s := res.Summary
+	if s.Simulations < res.Final.Simulations || res.Stop != calib.StopBudget && s.Simulations != res.Final.Simulations {
+		t.Errorf("summary counts %d simulations, the final generation %d (stop %s)", s.Simulations, res.Final.Simulations, res.Stop)
+	}
 	if len(s.Series) != 1 || len(s.Series[0].Points) != 4 || !s.Series[0].Points[3].HeldOut || s.Series[0].Points[2].HeldOut {
 		t.Fatalf("series = %+v", s.Series)
 	}
@@ -350,4 +353,36 @@ func TestCalibrateSBCBass(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestCalibrateBudgetResume checks a run the budget stops: the summary
+// counts the discarded generation's simulations, and a run interrupted
+// after generation 0 and resumed writes the same bytes, that count too.
+func TestCalibrateBudgetResume(t *testing.T) {
+	path := writeSmall(t, strings.Replace(smallCalibration, "max_simulations = 5000", "max_simulations = 300", 1))
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	res, err := runSmall(t, path, whole, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stop != calib.StopBudget || res.Summary.Simulations <= res.Final.Simulations {
+		t.Fatalf("stop %s, %d simulations counted, %d in the final state; want the budget and more", res.Stop, res.Summary.Simulations, res.Final.Simulations)
+	}
+	cut := filepath.Join(tmp, "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := OpenCalibration(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Jobs, c.Draws = 2, 40
+	c.Checkpointed = func(int) { cancel() }
+	if _, err := c.Run(ctx, cut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted: %v", err)
+	}
+	cancel()
+	if _, err := runSmall(t, path, cut, 1, func(c *Calibration) { c.Resume = true }); err != nil {
+		t.Fatal(err)
+	}
+	sameFolders(t, "budget resume", readFolder(t, whole), readFolder(t, cut))
 }
