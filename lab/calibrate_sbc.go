@@ -60,17 +60,19 @@ func (c *Calibration) SBC(ctx context.Context, dir string, histories int, progre
 		Workers: max(c.Jobs, 1), Seed: c.File.Seed,
 		Calibration: c.File.Settings(), Progress: progress,
 	}
+	// The folder is checked, locked and staged before the histories
+	// run, so that a refusal costs nothing.
+	ds := &DirSink{Dir: dir, Force: c.Force, Version: c.Version, kind: outdir.KindCalibration}
+	if err := ds.Begin("sbc.json", false); err != nil {
+		return nil, err
+	}
+	defer ds.Abort()
 	t0 := time.Now()
 	r, err := calib.SBC(ctx, c.prior, c.Simulate, targetsOf, s)
 	if err != nil {
 		return nil, err
 	}
 	res := &SBCResult{SBCResult: r, Dir: dir, Elapsed: time.Since(t0)}
-	ds := &DirSink{Dir: dir, Force: c.Force, Version: c.Version, kind: outdir.KindCalibration}
-	if err := ds.Begin("sbc.json", false); err != nil {
-		return nil, err
-	}
-	defer ds.Abort()
 	files := []namedWrite{
 		{CalibrationFile, func(w io.Writer) error { _, err := w.Write(c.Source); return err }},
 		{"sbc.csv", func(w io.Writer) error { return c.writeSBCRanks(w, r) }},

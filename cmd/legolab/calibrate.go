@@ -250,6 +250,9 @@ func runSBC(ctx context.Context, e *env, o *calibrateOptions, cal *lab.Calibrati
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			return errInterrupted
 		}
+		if errors.Is(err, outdir.ErrNotEmpty) {
+			return fmt.Errorf("%w; use --force to replace it", err)
+		}
 		return err
 	}
 	printSBC(e.stdout, cal, res)
