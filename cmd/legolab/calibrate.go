@@ -78,6 +78,19 @@ sbc.json). A failed check prints FAIL and exits 0: it is a finding.`,
 			return runCalibrate(c.Context(), e, c, &o, args[0])
 		},
 	}
+	// Completion offers the built-in calibrations beside file names.
+	c.ValidArgsFunction = func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, b := range calibrations.Builtins() {
+			if strings.HasPrefix(b.Name, prefix) {
+				out = append(out, cobra.CompletionWithDesc(b.Name, b.Description))
+			}
+		}
+		return out, cobra.ShellCompDirectiveDefault
+	}
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output directory (default calibration-<name>)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "simulations run at once; outputs do not depend on it")
