@@ -1,0 +1,82 @@
+package lab
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/legolab/legolab/metrics"
+	"github.com/legolab/legolab/reports"
+	"github.com/legolab/legolab/scenarios"
+)
+
+// postOnPriors is examples/priors.toml carrying a two-particle posterior
+// over two of its priors' keys.
+func postOnPriors(t *testing.T, runs int) *scenarios.Spec {
+	t.Helper()
+	spec := loadPriors(t, runs)
+	p, err := scenarios.ReadPosterior("cal/posterior.csv", []byte("generation,particle,weight,distance,hubs.interlink.adapter_cost,builders.q_per_year\n3,0,0.25,0.1,15,0.25\n3,1,0.75,0.2,60,0.5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spec.CarryPosterior("cal/posterior.csv", p, "test posterior"); err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// TestPosteriorJobsIdentical: a run drawing keys from a posterior writes
+// the same bytes for --jobs 1 and 2, every run's carried keys are one
+// particle's (never a mix), and the summary says where they came from.
+func TestPosteriorJobsIdentical(t *testing.T) {
+	const runs, inner = 8, 2
+	var files [2]*MemorySink
+	for i, jobs := range []int{1, 2} {
+		e, err := NewEnsemble(postOnPriors(t, runs), nil, runs, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Jobs, e.Inner, e.Version = jobs, inner, "test"
+		e.Report = func(d *reports.Data) ([]reports.File, error) { return reports.Render(d, reports.Options{}) }
+		files[i], _ = runMem(t, e)
+	}
+	for _, name := range files[0].Names() {
+		if !bytes.Equal(files[0].File(name), files[1].File(name)) {
+			t.Errorf("%s differs between --jobs 1 and --jobs 2", name)
+		}
+	}
+	var sum metrics.Summary
+	if err := json.Unmarshal(files[0].File(reports.SummaryFile), &sum); err != nil {
+		t.Fatal(err)
+	}
+	f := sum.Forecast
+	if f == nil || len(f.Posteriors) != 1 {
+		t.Fatalf("forecast posteriors: %+v", f)
+	}
+	fp := f.Posteriors[0]
+	wantKeys := []string{"hubs.interlink.adapter_cost", "builders.q_per_year"}
+	if !slices.Equal(fp.Keys, wantKeys) || !slices.Equal(fp.ReplacedPriors, wantKeys) || !slices.Equal(fp.Variants, []string{"siloed", "hub"}) || fp.Reason != "test posterior" || fp.Particles != 2 {
+		t.Errorf("posterior use %+v", fp)
+	}
+	ai, qi := slices.Index(f.Keys, wantKeys[0]), slices.Index(f.Keys, wantKeys[1])
+	if ai < 0 || qi < 0 {
+		t.Fatalf("keys %v lack the carried ones", f.Keys)
+	}
+	_, rows, err := reports.ReadRuns(bytes.NewReader(files[0].File(reports.RunsFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		a, q := r.Theta[ai], r.Theta[qi]
+		if !(a == "15" && q == "0.25" || a == "60" && q == "0.5") {
+			t.Errorf("run %s/%d: adapter cost %s with q %s is no particle", r.Variant, r.Replication, a, q)
+		}
+	}
+	for _, name := range []string{"report.md", "report.html"} {
+		// Markdown escapes the key paths' punctuation.
+		if b := files[0].File(name); !bytes.Contains(b, []byte("θ for 2 keys (hubs")) || !bytes.Contains(b, []byte("drawn from posterior cal")) || !bytes.Contains(b, []byte("(test posterior)")) {
+			t.Errorf("%s does not say where θ came from", name)
+		}
+	}
+}
