@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/legolab/legolab/internal/outdir"
+)
+
+// calibrationFolder writes a marked calibration folder holding posterior.
+func calibrationFolder(t *testing.T, dir, posterior string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{}
+	if posterior != "" {
+		if err := os.WriteFile(filepath.Join(dir, posteriorFile), []byte(posterior), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, posteriorFile)
+	}
+	if err := outdir.WriteManifest(dir, &outdir.Manifest{Kind: outdir.KindCalibration, Files: files}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const cliPosterior = "generation,particle,weight,distance,hubs.interlink.adapter_cost,builders.q_per_year\n2,0,0.25,0.1,15,0.25\n2,1,0.75,0.2,60,0.5\n"
+
+// TestRunPosterior: run --posterior DIR draws the folder's keys from its
+// particles, says so, writes the same bytes for --jobs 1 and 2, and
+// refuses a folder that is not a calibration's, one without
+// posterior.csv, and keys the scenario lacks.
+func TestRunPosterior(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join("..", "..", "examples", "priors.toml")
+	cal := filepath.Join(root, "cal")
+	calibrationFolder(t, cal, cliPosterior)
+	var outs [2]string
+	for i, jobs := range []string{"1", "2"} {
+		outs[i] = filepath.Join(root, "o"+jobs)
+		code, stdout, stderr := legolab(context.Background(), "run", file, "--runs", "4", "--inner", "2", "--jobs", jobs, "--posterior", cal, "--out", outs[i], "--quiet")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		want := "θ for 2 keys (hubs.interlink.adapter_cost, builders.q_per_year) drawn from posterior " + filepath.Join(cal, "posterior.csv") + " (given with --posterior " + cal + ")."
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, name := range []string{"summary.json", "runs.csv", "series.csv", "scenario.toml", "report.md"} {
+		if a, b := string(mustRead(t, filepath.Join(outs[0], name))), string(mustRead(t, filepath.Join(outs[1], name))); a != b {
+			t.Errorf("%s differs between --jobs 1 and 2", name)
+		}
+	}
+	if s := string(mustRead(t, filepath.Join(outs[0], "summary.json"))); !strings.Contains(s, `"replaced_priors"`) || !strings.Contains(s, `"given with --posterior `) {
+		t.Errorf("summary.json does not record the posterior:\n%s", s)
+	}
+	// The run's scenario.toml carries the posterior: it reruns alone.
+	code, _, stderr := legolab(context.Background(), "run", filepath.Join(outs[0], "scenario.toml"), "--jobs", "1", "--out", filepath.Join(root, "again"), "--quiet", "--no-report")
+	if code != 0 {
+		t.Fatalf("rerunning scenario.toml: exit %d: %s", code, stderr)
+	}
+	if a, b := mustRead(t, filepath.Join(outs[0], "runs.csv")), mustRead(t, filepath.Join(root, "again", "runs.csv")); string(a) != string(b) {
+		t.Errorf("rerunning scenario.toml gives other runs")
+	}
+
+	notCal := filepath.Join(root, "notcal")
+	if err := os.MkdirAll(notCal, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(root, "empty")
+	calibrationFolder(t, empty, "")
+	lacks := filepath.Join(root, "lacks")
+	calibrationFolder(t, lacks, "generation,particle,weight,distance,hubs.ibc.join_incentive\n0,0,1,0,5\n")
+	bad := filepath.Join(root, "bad")
+	calibrationFolder(t, bad, strings.Replace(cliPosterior, "0.75", "0.5", 1))
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"not a calibration folder", []string{"--posterior", notCal}, 1, "refusing to use " + notCal + ": it has no .legolab.json"},
+		{"a run folder", []string{"--posterior", outs[0]}, 1, "it is a run folder, not a calibration folder"},
+		{"no such folder", []string{"--posterior", filepath.Join(root, "nope")}, 1, "no such folder"},
+		{"no posterior.csv", []string{"--posterior", empty}, 1, "the calibration folder has no posterior.csv yet"},
+		{"keys the scenario lacks", []string{"--posterior", lacks}, 1, "has keys that scenario priors lacks: hubs.ibc.join_incentive"},
+		{"weights not summing to 1", []string{"--posterior", bad}, 1, "posterior.csv: weight: the weights sum to 0.75, not 1"},
+		{"with --fixed", []string{"--posterior", cal, "--fixed"}, 2, "--posterior and --fixed exclude each other"},
+	} {
+		args := append([]string{"run", file, "--runs", "2", "--out", filepath.Join(root, "x"), "--quiet"}, c.args...)
+		code, _, stderr := legolab(context.Background(), args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", c.name, code, stderr, c.code, c.want)
+		}
+	}
+}
