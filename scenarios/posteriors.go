@@ -117,6 +117,9 @@ func ReadPosterior(file string, data []byte) (*Particles, error) {
 			_, col := r.FieldPos(j)
 			x, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
 			switch {
+			case errors.Is(err, strconv.ErrRange) && math.IsInf(x, 0):
+				bad(line, col, header[j], "must be a finite number, got %s", cell)
+				continue
 			case err != nil:
 				bad(line, col, header[j], "%s is not a number", strconv.Quote(cell))
 				continue
