@@ -2,7 +2,11 @@ package lab
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -79,4 +83,68 @@ func TestPosteriorJobsIdentical(t *testing.T) {
 			t.Errorf("%s does not say where θ came from", name)
 		}
 	}
+}
+
+// postSweepScenario carries a two-particle posterior over p and q; the
+// sweep varies q, so only p comes from the particles.
+const postSweepScenario = sweepScenario + `
+[builders]
+p_per_year = 0.03
+[[posteriors]]
+from = "post.csv"
+keys = { "builders.p_per_year" = "builders.p_per_year", "builders.q_per_year" = "builders.q_per_year" }
+reason = "test"
+`
+
+// TestSweepPosterior: a sweep over a scenario carrying a posterior draws
+// the unswept carried keys from the particles, lets the swept key
+// override it, and writes the same bytes for --jobs 1 and 2 and for 3
+// shards merged.
+func TestSweepPosterior(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"tiny.toml":  postSweepScenario,
+		"post.csv":   "generation,particle,weight,distance,builders.p_per_year,builders.q_per_year\n1,0,0.25,0,0.011,0.9\n1,1,0.75,0,0.047,0.95\n",
+		"sweep.toml": lhsSweep,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "sweep.toml")
+	root := t.TempDir()
+	f := newPriorFake()
+	whole := filepath.Join(root, "whole")
+	if _, err := openPriorSweep(t, path, f, whole, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for q := range f.qs {
+		if q >= 0.9 {
+			t.Errorf("q = %g drawn from the posterior although the sweep varies it", q)
+		}
+	}
+	if len(f.ps) != 2 || !f.ps[0.011] || !f.ps[0.047] {
+		t.Errorf("p took %v; want the two particles' 0.011 and 0.047", f.ps)
+	}
+	want := readAll(t, whole, sweepCompared...)
+	one := filepath.Join(root, "jobs1")
+	if _, err := openPriorSweep(t, path, newPriorFake(), one, 1).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "jobs=1", readAll(t, one, sweepCompared...), want)
+	var shards []string
+	for k := 1; k <= 3; k++ {
+		d := filepath.Join(root, fmt.Sprintf("shard-%d", k))
+		s := openPriorSweep(t, path, newPriorFake(), d, 2)
+		s.Shard = Shard{Index: k, Count: 3}
+		if _, err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, d)
+	}
+	merged := filepath.Join(root, "merged")
+	if _, err := MergeSweep([]string{shards[2], shards[0], shards[1]}, merged, true, false); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "merged", readAll(t, merged, sweepCompared...), want)
 }
