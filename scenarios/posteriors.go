@@ -223,6 +223,10 @@ func LoadPosterior(dir, from string) (string, *Particles, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "posterior.csv")
 	}
+	// A device or a pipe could block or never end: only a file is read.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return "", nil, fmt.Errorf("%s: is not a regular file: a posterior is a posterior.csv", path)
+	}
 	data, err := ReadFileLimited(path)
 	if err != nil {
 		var pe *os.PathError
@@ -240,8 +244,18 @@ func LoadPosterior(dir, from string) (string, *Particles, error) {
 // holds the idx paths of the From values not to try.
 func (s *Spec) loadPosteriors(dir string, failed map[string]bool) problems {
 	var ps problems
+	// A file named by several entries is read once.
+	type loaded struct {
+		from string
+		data *Particles
+	}
+	read := map[string]loaded{}
 	for i := range s.Posteriors {
 		p := &s.Posteriors[i]
+		if l, ok := read[p.From]; ok {
+			p.From, p.Data = l.from, l.data
+			continue
+		}
 		if strings.TrimSpace(p.From) == "" || p.Data != nil && p.Data.File == p.From {
 			continue
 		}
@@ -260,6 +274,7 @@ func (s *Spec) loadPosteriors(dir string, failed map[string]bool) problems {
 			p.Data = nil
 			continue
 		}
+		read[p.From] = loaded{from, data}
 		p.From, p.Data = from, data
 	}
 	return ps

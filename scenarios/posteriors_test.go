@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // twoParticles is a planted posterior: two particles, weights 0.25 and
@@ -261,5 +263,35 @@ func TestCarryPosterior(t *testing.T) {
 	err = mustParse(t, priorGood).CarryPosterior("cal/posterior.csv", bad, "r")
 	if err == nil || !strings.Contains(err.Error(), "cal/posterior.csv has keys that scenario p lacks: hubs.nothere.adapter_cost") {
 		t.Errorf("a key the scenario lacks: %v", err)
+	}
+}
+
+// TestBuiltinPosteriors: every built-in posterior reads, and a built-in
+// scenario carries only built-in posteriors (a path would depend on the
+// working directory).
+func TestBuiltinPosteriors(t *testing.T) {
+	for _, n := range BuiltinPosteriorNames() {
+		if _, _, err := LoadPosterior("", n); err != nil {
+			t.Errorf("built-in posterior %s: %v", n, err)
+		}
+	}
+	for _, n := range BuiltinNames() {
+		src, err := BuiltinSource(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var probe struct {
+			Posteriors []struct {
+				From string `toml:"from"`
+			} `toml:"posteriors"`
+		}
+		if err := toml.Unmarshal(src, &probe); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range probe.Posteriors {
+			if !isBuiltinPosteriorName(p.From) {
+				t.Errorf("built-in %s: posteriors[%d].from = %q is not a built-in posterior's name", n, i, p.From)
+			}
+		}
 	}
 }

@@ -374,11 +374,11 @@ func TestHostileInputs(t *testing.T) {
 		},
 		{
 			// A scenario's posterior is read whole: /dev/zero must be
-			// refused at the size limit, not read for ever.
+			// refused, not read for ever (and a pipe not waited on).
 			name:  "a posterior from /dev/zero",
 			files: map[string]string{"sc.toml": tinyScenario("hub") + "\n[[posteriors]]\nfrom = \"/dev/zero\"\nkeys = { a = \"hub.join_incentive\" }\nreason = \"r\"\n"},
 			args:  []string{"validate", "sc.toml"}, code: 1,
-			want: []string{"sc.toml:17:1: posteriors[0].from:", "larger than the limit of 16 MiB"}, limit: 10 * time.Second,
+			want: []string{"sc.toml:17:1: posteriors[0].from:", "/dev/zero: is not a regular file"}, limit: 10 * time.Second,
 		},
 		{
 			// Weights that overflow, NaN values, a link for posterior.csv:
