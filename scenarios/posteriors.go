@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -57,6 +59,8 @@ type Particles struct {
 	Rows [][]float64
 	// Lines[i] is the line of particle i in the file.
 	Lines []int
+	// SHA256 is the hex SHA-256 of the file's bytes (Posterior.SHA256).
+	SHA256 string
 	// Hash is the FNV-1a hash of the file's bytes: it keys the stream a
 	// particle is drawn from, so the same posterior draws the same particle
 	// in every entry that carries it, wherever it lies.
@@ -90,7 +94,8 @@ func ReadPosterior(file string, data []byte) (*Particles, error) {
 		return nil, &Error{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("the header must be %s followed by one column per parameter, got %s",
 			strings.Join(PosteriorHeader, ","), strconv.Quote(strings.Join(header, ",")))}
 	}
-	p := &Particles{File: file, Keys: slices.Clone(header[len(PosteriorHeader):]), Hash: posteriorHash(data)}
+	sum256 := sha256.Sum256(data)
+	p := &Particles{File: file, Keys: slices.Clone(header[len(PosteriorHeader):]), Hash: posteriorHash(data), SHA256: hex.EncodeToString(sum256[:])}
 	for j, k := range p.Keys {
 		_, col := r.FieldPos(len(PosteriorHeader) + j)
 		switch {
@@ -254,6 +259,9 @@ func (s *Spec) loadPosteriors(dir string, failed map[string]bool) problems {
 		p := &s.Posteriors[i]
 		if l, ok := read[p.From]; ok {
 			p.From, p.Data = l.from, l.data
+			if p.SHA256 == "" {
+				p.SHA256 = l.data.SHA256
+			}
 			continue
 		}
 		if strings.TrimSpace(p.From) == "" || p.Data != nil && p.Data.File == p.From {
@@ -276,6 +284,9 @@ func (s *Spec) loadPosteriors(dir string, failed map[string]bool) problems {
 		}
 		read[p.From] = loaded{from, data}
 		p.From, p.Data = from, data
+		if p.SHA256 == "" {
+			p.SHA256 = data.SHA256
+		}
 	}
 	return ps
 }
@@ -311,6 +322,10 @@ func resolvePosterior(w *Spec, p *Posterior, at path) (resolvedPosterior, proble
 	d := p.Data
 	if d == nil {
 		return rp, ps // the load reported why
+	}
+	if p.SHA256 != "" && !strings.EqualFold(p.SHA256, d.SHA256) {
+		bad(at.key("sha256"), "is %s, but %s has SHA-256 %s: the posterior changed since this scenario recorded it; remove sha256 to take the file as it is now", p.SHA256, d.File, d.SHA256)
+		return rp, ps
 	}
 	for _, k := range sortedKeys(p.Keys) {
 		if !slices.Contains(d.Keys, k) {
@@ -558,7 +573,7 @@ func (s *Spec) CarryPosterior(from string, data *Particles, reason string) error
 			kept = append(kept, q)
 		}
 	}
-	s.Posteriors = append(kept, Posterior{From: from, Keys: keys, Reason: reason, Data: data})
+	s.Posteriors = append(kept, Posterior{From: from, Keys: keys, Reason: reason, SHA256: data.SHA256, Data: data})
 	// So do the variants' priors on them.
 	for i := range s.Variants {
 		s.Variants[i].Priors = slices.DeleteFunc(s.Variants[i].Priors, func(p Prior) bool {

@@ -162,6 +162,9 @@ func TestPosteriorEncodeRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Read back from elsewhere: the absolute path still finds the file.
+	if !strings.Contains(string(enc), "sha256 = \""+s.Posteriors[0].Data.SHA256+"\"") {
+		t.Errorf("the encoded scenario does not record the file's digest:\n%s", enc)
+	}
 	back, err := Parse(filepath.Join(t.TempDir(), "scenario.toml"), enc)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, enc)
@@ -211,6 +214,8 @@ func TestPosteriorErrors(t *testing.T) {
 			[]string{"sc.toml:19:9: variants.hub.set: fixes hubs.interlink.join_incentive, which a posterior carries"}},
 		{"a variant's prior on a carried key", entry("post.csv", ji, "\n[[variants]]\nname = \"hub\"\n[[variants.priors]]\nkey = \"hub.join_incentive\"\ndist = \"uniform\"\nmin = 1\nmax = 2\n"), twoParticles,
 			[]string{"variants.hub.priors[0].key: hubs.interlink.join_incentive is carried by a posterior"}},
+		{"a file changed since its digest was recorded", entry("post.csv", ji, "sha256 = \"00ff\"\n"), twoParticles,
+			[]string{"sc.toml:16:1: posteriors[0].sha256: is 00ff, but ", "post.csv has SHA-256 ", "the posterior changed since this scenario recorded it"}},
 		{"a variant changing the posteriors", entry("post.csv", ji, "\n[[variants]]\nname = \"hub\"\nset.posteriors = []\n"), twoParticles,
 			[]string{"variants.hub.set"}},
 	} {

@@ -473,6 +473,11 @@ type Posterior struct {
 	// Reason says why these parameters are shared between the analog the
 	// calibration fitted and this scenario; the report quotes it. Required.
 	Reason string `toml:"reason" jsonschema:"required"`
+	// SHA256 is the hex SHA-256 of the posterior's file. Optional: loading
+	// fills it in, so a run's scenario.toml records it, and a file whose
+	// digest differs is refused: a run reproduced from its scenario.toml,
+	// or a sweep resumed, draws from the same particles or not at all.
+	SHA256 string `toml:"sha256"`
 
 	// Data are the particles read from From, set when the scenario is
 	// loaded (or by CarryPosterior).

@@ -67,6 +67,15 @@ func TestRunPosterior(t *testing.T) {
 	if a, b := mustRead(t, filepath.Join(outs[0], "runs.csv")), mustRead(t, filepath.Join(root, "again", "runs.csv")); string(a) != string(b) {
 		t.Errorf("rerunning scenario.toml gives other runs")
 	}
+	// A changed posterior.csv is refused by the recorded digest.
+	if err := os.WriteFile(filepath.Join(cal, posteriorFile), []byte(strings.Replace(cliPosterior, ",60,", ",61,", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = legolab(context.Background(), "run", filepath.Join(outs[0], "scenario.toml"), "--out", filepath.Join(root, "changed"), "--quiet", "--no-report")
+	if code != 1 || !strings.Contains(stderr, "the posterior changed since this scenario recorded it") {
+		t.Errorf("rerun after the posterior changed: exit %d, stderr %q", code, stderr)
+	}
+	calibrationFolder(t, cal, cliPosterior)
 
 	notCal := filepath.Join(root, "notcal")
 	if err := os.MkdirAll(notCal, 0o755); err != nil {
