@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -298,5 +299,50 @@ func TestBuiltinPosteriors(t *testing.T) {
 				t.Errorf("built-in %s: posteriors[%d].from = %q is not a built-in posterior's name", n, i, p.From)
 			}
 		}
+	}
+}
+
+// BenchmarkSamplerDraw draws θ from examples/priors.toml's priors, then
+// with a 500-particle posterior over two of its keys and one more.
+func BenchmarkSamplerDraw(b *testing.B) {
+	s, err := Load("../examples/priors.toml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("generation,particle,weight,distance,hubs.interlink.adapter_cost,builders.q_per_year,builders.p_per_year\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	const n = 500
+	for i := range n {
+		w := 1.0 / n
+		ff := strconv.FormatFloat
+		csv.WriteString("9," + strconv.Itoa(i) + "," + ff(w, 'g', -1, 64) + ",0," + ff(10+80*r.Float64(), 'g', -1, 64) + "," + ff(0.2+0.3*r.Float64(), 'g', -1, 64) + "," + ff(0.01+0.02*r.Float64(), 'g', -1, 64) + "\n")
+	}
+	for _, c := range []struct {
+		name string
+		post bool
+	}{{"priors", false}, {"posterior=500x3", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			sc := s.Clone()
+			if c.post {
+				p, err := ReadPosterior("bench.csv", []byte(csv.String()))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := sc.CarryPosterior("bench.csv", p, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sm, err := sc.Sampler("hub")
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(3, 4))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				_ = sm.Draw(rng)
+			}
+		})
 	}
 }
