@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/legolab/legolab/internal/outdir"
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -46,7 +48,15 @@ func carryPosterior(spec *scenarios.Spec, dir string) error {
 	if err != nil {
 		return fmt.Errorf("--posterior %s: %w", dir, err)
 	}
-	if err := spec.CarryPosterior(abs, parts, "given with --posterior "+dir); err != nil {
+	reason := "given with --posterior " + dir
+	// The calibration's summary names what it fitted, when it is there.
+	if b, err := scenarios.ReadFileLimited(filepath.Join(dir, "summary.json")); err == nil {
+		var c metrics.Calibration
+		if json.Unmarshal(b, &c) == nil && c.Name != "" {
+			reason += fmt.Sprintf(": calibration %s of %s, data to %s", c.Name, c.Scenario, c.Cutoff)
+		}
+	}
+	if err := spec.CarryPosterior(abs, parts, reason); err != nil {
 		return fmt.Errorf("--posterior %s: %w", dir, err)
 	}
 	return nil

@@ -108,3 +108,33 @@ func TestRunPosterior(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPosteriorFromCalibrate: the folder legolab calibrate writes is
+// one run --posterior reads (examples/calibrate-bass.toml, shortened).
+func TestRunPosteriorFromCalibrate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrates")
+	}
+	root := t.TempDir()
+	src := string(mustRead(t, filepath.Join("..", "..", "examples", "calibrate-bass.toml")))
+	bass, err := filepath.Abs(filepath.Join("..", "..", "examples", "bass.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = strings.NewReplacer(`scenario = "bass.toml"`, `scenario = "`+bass+`"`, "particles = 200", "particles = 30", "max_generations = 12", "max_generations = 2").Replace(src)
+	file := filepath.Join(root, "cal.toml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cal := filepath.Join(root, "cal")
+	if code, _, stderr := legolab(context.Background(), "calibrate", file, "--out", cal, "--quiet"); code != 0 {
+		t.Fatalf("calibrate: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := legolab(context.Background(), "run", bass, "--posterior", cal, "--runs", "4", "--inner", "2", "--out", filepath.Join(root, "o"), "--quiet", "--no-report")
+	if code != 0 {
+		t.Fatalf("run --posterior: exit %d: %s", code, stderr)
+	}
+	if want := "θ for 3 keys (builders.p_per_year, builders.q_per_year, builders.market_potential) drawn from posterior"; !strings.Contains(stdout, want) || !strings.Contains(stdout, "calibration bass of") {
+		t.Errorf("stdout lacks %q and the calibration's name:\n%s", want, stdout)
+	}
+}
