@@ -138,3 +138,39 @@ func TestRunPosteriorFromCalibrate(t *testing.T) {
 		t.Errorf("stdout lacks %q and the calibration's name:\n%s", want, stdout)
 	}
 }
+
+// TestSweepPosterior: sweep --posterior DIR carries the posterior into the
+// base scenario the sweep records (scenario.toml), and a resume without
+// it is refused as another computation.
+func TestSweepPosterior(t *testing.T) {
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"tiny.toml": cliScenario,
+		"s.toml":    "name = \"sp\"\nscenario = \"tiny.toml\"\ndesign = \"lhs\"\nsamples = 4\nreplications = 2\nseed = 5\n[[params]]\nkey = \"hubs.interlink.adapter_cost\"\nmin = 5\nmax = 80\n",
+	} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cal := filepath.Join(root, "cal")
+	calibrationFolder(t, cal, cliPosterior)
+	out := filepath.Join(root, "o")
+	code, _, stderr := legolab(context.Background(), "sweep", filepath.Join(root, "s.toml"), "--posterior", cal, "--out", out, "-q", "--no-report")
+	if code != 0 {
+		t.Fatalf("sweep --posterior: exit %d: %s", code, stderr)
+	}
+	if sc := string(mustRead(t, filepath.Join(out, "scenario.toml"))); !strings.Contains(sc, "[[posteriors]]") || !strings.Contains(sc, "sha256 = ") {
+		t.Errorf("the sweep's scenario.toml does not carry the posterior:\n%s", sc)
+	}
+	code, _, stderr = legolab(context.Background(), "sweep", filepath.Join(root, "s.toml"), "--out", out, "--resume", "-q", "--no-report")
+	if code == 0 {
+		t.Errorf("resume without --posterior: exit 0; want it refused")
+	}
+	if !strings.Contains(stderr, "scenario") {
+		t.Errorf("resume without --posterior: %s; want the scenario named as what differs", stderr)
+	}
+	code, _, stderr = legolab(context.Background(), "sweep", filepath.Join(root, "s.toml"), "--posterior", cal, "--out", out, "--resume", "-q", "--no-report")
+	if code != 0 {
+		t.Errorf("resume with --posterior: exit %d: %s", code, stderr)
+	}
+}
