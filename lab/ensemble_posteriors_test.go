@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -147,4 +148,42 @@ func TestSweepPosterior(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, "merged", readAll(t, merged, sweepCompared...), want)
+}
+
+// TestPosteriorFrequenciesThroughTheThetaStream draws θ as a run does
+// (Ensemble.theta, the ThetaStream of (seed, θ index)) for 4,000 θ
+// indices: particle 0 (weight 0.25) must come up n·0.25 ± 5 sd times, sd =
+// sqrt(n·0.25·0.75) ≈ 27.4; a correct sampler fails that with probability
+// about 5.7e-7 over seeds. The variants of one θ index share the particle.
+func TestPosteriorFrequenciesThroughTheThetaStream(t *testing.T) {
+	const n = 4000
+	e, err := NewEnsemble(postOnPriors(t, n), nil, n, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Inner = 2 // replications r and r+1 share θ index r/2
+	first := 0
+	for th := range n {
+		var a [2]any
+		for v := range e.Variants {
+			for _, d := range e.theta(v, 2*th) {
+				if d.Key == "hubs.interlink.adapter_cost" {
+					a[v] = d.Value
+				}
+			}
+			if !slices.Equal(e.theta(v, 2*th), e.theta(v, 2*th+1)) {
+				t.Fatalf("θ index %d: the inner replications differ", th)
+			}
+		}
+		if a[0] != a[1] {
+			t.Fatalf("θ index %d: siloed drew adapter cost %v, hub %v", th, a[0], a[1])
+		}
+		if a[0] == 15.0 {
+			first++
+		}
+	}
+	sd := math.Sqrt(n * 0.25 * 0.75)
+	if math.Abs(float64(first)-n*0.25) > 5*sd {
+		t.Errorf("particle 0 in %d of %d θ draws; want %v ± %.0f", first, n, n*0.25, 5*sd)
+	}
 }
