@@ -174,3 +174,26 @@ func TestSweepPosterior(t *testing.T) {
 		t.Errorf("resume with --posterior: exit %d: %s", code, stderr)
 	}
 }
+
+// TestScenariosPriorsShowsPosteriors: scenarios priors marks the keys a
+// posterior carries and names the posterior with its reason.
+func TestScenariosPriorsShowsPosteriors(t *testing.T) {
+	dir := t.TempDir()
+	src := string(mustRead(t, filepath.Join("..", "..", "examples", "priors.toml")))
+	i := strings.Index(src, "[[variants]]")
+	src = src[:i] + "[[posteriors]]\nfrom = \"post.csv\"\nkeys = { \"hubs.interlink.adapter_cost\" = \"hub.adapter_cost\" }\nreason = \"shared with IBC\"\n\n" + src[i:]
+	for name, text := range map[string]string{"sc.toml": src, "post.csv": cliPosterior} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := legolab(context.Background(), "scenarios", "priors", filepath.Join(dir, "sc.toml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"replaces loguniform [13, 120]", "from " + filepath.Join(dir, "post.csv"), "posterior " + filepath.Join(dir, "post.csv") + " (2 particles, ESS 2): hubs.interlink.adapter_cost; shared with IBC"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}
