@@ -361,7 +361,7 @@ func resolvePosterior(w *Spec, p *Posterior, at path) (resolvedPosterior, proble
 			continue
 		}
 		if info.t.Kind() != reflect.Float64 && !(info.t.Kind() == reflect.Pointer && info.t.Elem().Kind() == reflect.Float64) {
-			bad(kp, "%s is %s: a posterior sets numbers", canon, want(info.t))
+			bad(kp, "%s is %s: a posterior sets only real-valued keys (its columns are floats)", canon, want(info.t))
 			continue
 		}
 		outside := 0

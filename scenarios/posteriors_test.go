@@ -206,7 +206,7 @@ func TestPosteriorErrors(t *testing.T) {
 			[]string{"posteriors[0].keys.\"hubs.lz.join_incentive\": hubs.lz.join_incentive is not a column of", "(it has hubs.ibc.join_incentive, builders.q_per_year)"}},
 		{"unknown key", entry("post.csv", `{ "hubs.ibc.join_incentive" = "hubs.interlink.join_incentiv" }`, ""), twoParticles, []string{"posteriors[0].keys.\"hubs.ibc.join_incentive\": hubs.interlink.join_incentiv: unknown key"}},
 		{"key that cannot have a prior", entry("post.csv", `{ "hubs.ibc.join_incentive" = "runs" }`, ""), twoParticles, []string{"posteriors[0].keys.\"hubs.ibc.join_incentive\": runs cannot have a prior"}},
-		{"key that is not a number", entry("post.csv", `{ "hubs.ibc.join_incentive" = "lego.rule" }`, ""), twoParticles, []string{"lego.rule is a string: a posterior sets numbers"}},
+		{"key that is not a number", entry("post.csv", `{ "hubs.ibc.join_incentive" = "lego.rule" }`, ""), twoParticles, []string{"lego.rule is a string: a posterior sets only real-valued keys"}},
 		{"no reason", strings.Replace(entry("post.csv", ji, ""), "reason = \"shared\"", "reason = \"  \"", 1), twoParticles, []string{"sc.toml:15:1: posteriors[0].reason: is required"}},
 		{"no keys", entry("post.csv", "{}", ""), twoParticles, []string{"posteriors[0].keys: must name at least one column"}},
 		{"two posteriors on one key", entry("post.csv", ji, "\n[[posteriors]]\nfrom = \"post.csv\"\nkeys = { \"builders.q_per_year\" = \"hub.join_incentive\" }\nreason = \"again\"\n"), twoParticles,
