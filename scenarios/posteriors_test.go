@@ -346,3 +346,21 @@ func BenchmarkSamplerDraw(b *testing.B) {
 		})
 	}
 }
+
+// TestPosteriorPickNeverZeroWeight: a particle of weight 0 is never drawn,
+// at either end of the uniform.
+func TestPosteriorPickNeverZeroWeight(t *testing.T) {
+	p, err := ReadPosterior("z.csv", []byte("generation,particle,weight,distance,a\n0,0,0,0,1\n0,1,0.5,0,2\n0,2,0,0,3\n0,3,0.5,0,4\n0,4,0,0,5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := resolvedPosterior{post: &Posterior{Data: p}, cum: []float64{0, 0.5, 0.5, 1, 1}}
+	for _, c := range []struct {
+		u    float64
+		want int
+	}{{0, 1}, {0.25, 1}, {0.4999999, 1}, {0.5, 3}, {0.75, 3}, {math.Nextafter(1, 0), 3}, {1, 3}} {
+		if got := rp.pick(c.u); got != c.want {
+			t.Errorf("pick(%v) = %d; want %d", c.u, got, c.want)
+		}
+	}
+}
