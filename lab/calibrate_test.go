@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/calib"
+	"github.com/legolab/legolab/calibrations"
 )
 
 // smallCalibration is a quick calibration of the Bass example: 40
@@ -385,4 +386,20 @@ func TestCalibrateBudgetResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFolders(t, "budget resume", readFolder(t, whole), readFolder(t, cut))
+}
+
+// TestBuiltinCalibrationsOpen checks every built-in calibration against
+// its scenario and the model's observables, as `legolab calibrate NAME`
+// opens it.
+func TestBuiltinCalibrationsOpen(t *testing.T) {
+	for _, name := range calibrations.BuiltinNames() {
+		c, err := OpenCalibration(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if c.File.Builtin != name || len(c.Targets()) == 0 || c.Prior().Dim() == 0 {
+			t.Errorf("%s: builtin %q, %d targets, %d parameters", name, c.File.Builtin, len(c.Targets()), c.Prior().Dim())
+		}
+	}
 }
