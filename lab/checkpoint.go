@@ -42,6 +42,18 @@ type sweepIdentity struct {
 	// Fixed is Sweep.Fixed: a run that ignored the priors is another
 	// computation. Left out when false, so sweeps without it read the same.
 	Fixed bool `json:"fixed,omitempty"`
+	// Inputs hash the files besides the sweep file that the design reads
+	// (a csv design's points, sweeps.File.Inputs): a changed points file
+	// is another computation even though sweep.toml is the same. Left out
+	// when there are none, so other sweeps' checkpoints read the same.
+	Inputs []inputHash `json:"inputs,omitempty"`
+}
+
+// inputHash is the SHA-256 of one input file of a sweep, by the name the
+// sweep file gives it.
+type inputHash struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
 }
 
 // mismatch returns the first thing that makes got (a checkpoint's
@@ -62,6 +74,20 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 		return "sweep file (sha256)", short(got.SHA256), short(want.SHA256)
 	case got.ScenarioSHA256 != want.ScenarioSHA256:
 		return "base scenario (sha256)", short(got.ScenarioSHA256), short(want.ScenarioSHA256)
+	case !slices.Equal(got.Inputs, want.Inputs):
+		for i, w := range want.Inputs {
+			if i >= len(got.Inputs) {
+				return "design input " + w.Name + " (sha256)", "none", short(w.SHA256)
+			}
+			switch g := got.Inputs[i]; {
+			case g.Name != w.Name:
+				return "design input", g.Name, w.Name
+			case g.SHA256 != w.SHA256:
+				return "design input " + w.Name + " (sha256)", short(g.SHA256), short(w.SHA256)
+			}
+		}
+		g := got.Inputs[len(want.Inputs)]
+		return "design input " + g.Name + " (sha256)", short(g.SHA256), "none"
 	case got.Seed != want.Seed:
 		return "seed", fmt.Sprint(got.Seed), fmt.Sprint(want.Seed)
 	case got.Replications != want.Replications:
@@ -80,10 +106,15 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 
 // rowID returns the ID of point i's row: the first 16 hex digits of the
 // SHA-256 of the identity's sweep and scenario hashes, seed, replications,
-// number of points and i. It does not depend on the shard, so merged rows
-// keep theirs.
+// number of points and i, and of the input files' hashes when there are
+// any (so that the IDs of sweeps without them stay what they were). It
+// does not depend on the shard, so merged rows keep theirs.
 func (id sweepIdentity) rowID(i int) string {
-	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d\x00%d\x00%d", id.SHA256, id.ScenarioSHA256, id.Seed, id.Replications, id.Points, i))
+	b := fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d\x00%d\x00%d", id.SHA256, id.ScenarioSHA256, id.Seed, id.Replications, id.Points, i)
+	for _, in := range id.Inputs {
+		b = fmt.Appendf(b, "\x00%s\x00%s", in.Name, in.SHA256)
+	}
+	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8])
 }
 

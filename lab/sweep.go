@@ -86,6 +86,9 @@ type Sweep struct {
 	// design's points), copied beside sweep.toml so that the output folder
 	// can be read back on its own.
 	inputs []swInput
+	// inputHashes hash every input file, copied or not: the identity's
+	// Inputs.
+	inputHashes []inputHash
 
 	// warnings found while checking the sweep against its base scenario;
 	// written without the file's path, since they go into summary.json.
@@ -211,6 +214,9 @@ func newSweep(file *sweeps.File, src []byte, base *scenarios.Spec, ferr error) (
 	}
 	s.inputs = inputs
 	s.warnings = append(s.warnings, warns...)
+	if s.inputHashes, err = hashInputs(file); err != nil {
+		return nil, err
+	}
 	toml, err := base.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding the base scenario: %w", err)
@@ -253,6 +259,24 @@ func readInputs(file *sweeps.File) ([]swInput, []string, error) {
 		out = append(out, swInput{filepath.ToSlash(name), data})
 	}
 	return out, warns, nil
+}
+
+// hashInputs hashes every file the sweep reads besides its sweep file, in
+// the order sweeps.File.Inputs gives them, for the sweep's identity.
+func hashInputs(file *sweeps.File) ([]inputHash, error) {
+	var out []inputHash
+	for _, name := range file.Inputs() {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(file.Dir, name)
+		}
+		data, err := scenarios.ReadFileLimited(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inputHash{Name: filepath.ToSlash(name), SHA256: swHash(data)})
+	}
+	return out, nil
 }
 
 // swReserved reports whether name is one of the files a sweep writes.
@@ -386,6 +410,7 @@ func (s *Sweep) identity(points int) sweepIdentity {
 		Version:        s.Version,
 		Variants:       s.Variants,
 		Fixed:          s.Fixed,
+		Inputs:         s.inputHashes,
 	}
 }
 
