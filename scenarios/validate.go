@@ -792,6 +792,12 @@ func (c *checker) checkVariants(src *source) {
 		if strings.ContainsAny(v.Name, "(),") {
 			c.bad(ep.key("name"), "%s must not contain parentheses or commas: outcomes such as p_by_horizon(VARIANT) name it", quoteString(v.Name))
 		}
+		// A CSV reader drops the \r of a \r\n inside a quoted cell, so a
+		// name with a line break would not read back from runs.csv and
+		// series.csv as summary.json has it (report regenerates from them).
+		if strings.ContainsAny(v.Name, "\r\n") {
+			c.bad(ep.key("name"), "%s must be one line: a line break in a name does not read back from runs.csv and series.csv", quoteString(v.Name))
+		}
 		prefix := joinKey("variants", v.Name) + "."
 		clone := s.Clone()
 		st := setter{spec: clone}
