@@ -453,15 +453,19 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	// Every point's scenario must be valid: find out before any CPU is
 	// spent, and report the bad points at once (the first ten).
 	var bad []error
+	events := make([]float64, len(points)) // per replication, for the long-run warning
 	for _, pt := range points {
 		if !shard.Has(pt.Index) {
 			continue
 		}
-		if _, err := specs(pt); err != nil {
+		sp, err := specs(pt)
+		if err != nil {
 			if bad = append(bad, err); len(bad) == 10 {
 				break
 			}
+			continue
 		}
+		events[pt.Index] = sweepEvents(sp)
 	}
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
@@ -525,6 +529,14 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 		if rows[i] == nil {
 			todo = append(todo, i)
 		}
+	}
+	// A sweep that would take hours says so before it starts.
+	total := 0.0
+	for _, i := range todo {
+		total += events[i] * float64(s.File.Replications)
+	}
+	if w := scenarios.LongRunWarning(total, cores(s.Jobs), plural(len(todo), "point")+" × "+plural(s.File.Replications, "replication")+" × "+plural(len(s.Variants), "variant")); w != "" {
+		s.warn("warning: " + w)
 	}
 	if err := s.execute(ctx, id, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err

@@ -200,6 +200,9 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		defer trace.Abort()
 		ens.Trace = trace
 	}
+	if w := ens.LongRunWarning(); w != "" && !o.quiet {
+		fmt.Fprintf(e.stderr, "legolab: warning: %s\n", w)
+	}
 	bar := newProgress(e.stderr, o.quiet, len(ens.Variants)*runs, "replications", "runs")
 	if bar != nil {
 		ens.Progress = func(done, _ int) { bar.Set(done) }
