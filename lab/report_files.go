@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,14 +21,24 @@ import (
 // is a sweep's (see RegenerateSweepReport); any other is read as a run's,
 // and its report rendered with opt (see reports.Render).
 func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
+	return RegenerateReportContext(context.Background(), dir, opt)
+}
+
+// RegenerateReportContext is RegenerateReport stopped by ctx (which
+// replaces opt.Context): when ctx is done before the files are written,
+// while the folder is read, the charts drawn or a sweep's sensitivity
+// bootstrapped, it returns an error wrapping ctx's and the folder keeps
+// its report.
+func RegenerateReportContext(ctx context.Context, dir string, opt reports.Options) ([]string, error) {
 	m, release, err := openToRead(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	if m.Kind != outdir.KindRun {
-		return regenerateSweepReport(dir)
+		return regenerateSweepReport(ctx, dir)
 	}
+	opt.Context = ctx
 	d, err := reports.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -35,6 +46,9 @@ func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
 	files, err := reports.Render(d, opt)
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lab: interrupted before writing the report: %w", err)
 	}
 	names := make([]string, len(files))
 	for i, f := range files {

@@ -557,16 +557,16 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	// The folder holds this sweep's checkpoint now, checked or started
 	// above: the finished outputs replace all of it at once.
 	if shard.Count > 1 {
-		return res, commitFiles(sink, dir != "", out.shardFiles(shard))
+		return res, commitFiles(ctx, sink, dir != "", out.shardFiles(shard))
 	}
 	files, sum, err := out.files()
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
+			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity and charts; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
 		}
 		return nil, err
 	}
-	if err := commitFiles(sink, dir != "", files); err != nil {
+	if err := commitFiles(ctx, sink, dir != "", files); err != nil {
 		return nil, err
 	}
 	res.Summary = sum

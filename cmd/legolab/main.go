@@ -102,6 +102,15 @@ func usagef(format string, args ...any) error {
 // errInterrupted reports a run stopped by a signal: exit status 130.
 var errInterrupted = errors.New("interrupted")
 
+// interruptedOr returns errInterrupted for an error that ctx's
+// cancellation (Ctrl-C, SIGTERM) caused, and err itself otherwise.
+func interruptedOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return errInterrupted
+	}
+	return err
+}
+
 // errSilent is a failure whose details were already printed: exit 1
 // without another line.
 var errSilent = errors.New("failed")

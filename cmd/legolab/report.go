@@ -38,9 +38,9 @@ its checkpoint.jsonl, as the sweep wrote them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
-			names, err := lab.RegenerateReport(dir, opt)
+			names, err := lab.RegenerateReportContext(c.Context(), dir, opt)
 			if err != nil {
-				return err
+				return interruptedOr(c.Context(), err)
 			}
 			charts := 0
 			for _, n := range names {
