@@ -140,9 +140,15 @@ func (id sweepIdentity) checkRow(row *PointRow) error {
 // a crash, a SIGKILL or a power cut loses at most the line being written.
 type checkpoint struct {
 	path string
+	dir  string
 	f    *os.File
 	id   sweepIdentity
 }
+
+// in opens the checkpoint's folder for confined reads and writes: a
+// checkpoint.jsonl replaced by a link mid-command is refused, never
+// followed (outdir.In).
+func (c *checkpoint) in() (*outdir.In, error) { return outdir.OpenIn(c.dir) }
 
 // openCheckpoint opens dir's checkpoint for a run of id. Without resume it
 // starts a fresh one, after checking that dir is empty, or a sweep folder
@@ -153,7 +159,7 @@ type checkpoint struct {
 func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*PointRow) (*checkpoint, int, error) {
 	path := filepath.Join(dir, CheckpointFile)
 	id.Format = checkpointFormat
-	c := &checkpoint{path: path, id: id}
+	c := &checkpoint{path: path, dir: dir, id: id}
 	if resume {
 		n, ok, err := c.resume(rows)
 		if err != nil || ok {
@@ -169,20 +175,30 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := outdir.WriteFile(path, func(w io.Writer) error {
+	in, err := c.in()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer in.Close()
+	if err := in.WriteFile(CheckpointFile, func(w io.Writer) error {
 		_, err := w.Write(append(header, '\n'))
 		return err
 	}); err != nil {
 		return nil, 0, err
 	}
-	c.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	c.f, err = in.OpenAppend(CheckpointFile)
 	return c, 0, err
 }
 
 // resume reads an existing checkpoint into rows. ok is false when there is
 // none to resume.
 func (c *checkpoint) resume(rows []*PointRow) (n int, ok bool, err error) {
-	data, err := os.ReadFile(c.path)
+	in, err := c.in()
+	if err != nil {
+		return 0, false, err
+	}
+	defer in.Close()
+	data, err := in.ReadFile(CheckpointFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, false, nil
 	}
@@ -218,11 +234,11 @@ func (c *checkpoint) resume(rows []*PointRow) (n int, ok bool, err error) {
 	}
 	// Cut a torn last line off, so that appends start on a fresh line.
 	if valid < len(data) {
-		if err := os.Truncate(c.path, int64(valid)); err != nil {
+		if err := in.Truncate(CheckpointFile, int64(valid)); err != nil {
 			return 0, false, err
 		}
 	}
-	c.f, err = os.OpenFile(c.path, os.O_WRONLY|os.O_APPEND, 0)
+	c.f, err = in.OpenAppend(CheckpointFile)
 	return n, true, err
 }
 

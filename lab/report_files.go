@@ -2,10 +2,8 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -67,17 +65,19 @@ func WriteReport(dir string, files []reports.File) error {
 	if _, err := outdir.Owned(dir, outdir.KindRun); err != nil {
 		return err
 	}
+	// Every write and removal is confined to dir: a link planted in it
+	// (plots/ made a link) is refused, never followed (outdir.In).
+	in, err := outdir.OpenIn(dir)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
 	keep := make(map[string]bool, len(files))
 	for _, f := range files {
-		name := filepath.FromSlash(f.Name)
-		if !filepath.IsLocal(name) {
+		if !filepath.IsLocal(filepath.FromSlash(f.Name)) {
 			return fmt.Errorf("lab: report file %q is outside %s", f.Name, dir)
 		}
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := outdir.WriteFile(path, func(w io.Writer) error {
+		if err := in.WriteFile(f.Name, func(w io.Writer) error {
 			_, err := w.Write(f.Data)
 			return err
 		}); err != nil {
@@ -85,7 +85,7 @@ func WriteReport(dir string, files []reports.File) error {
 		}
 		keep[f.Name] = true
 	}
-	return removeStaleCharts(dir, keep)
+	return removeStaleCharts(dir, in, keep)
 }
 
 // recordReport adds the names written to dir's manifest and drops those
@@ -100,7 +100,7 @@ func recordReport(dir string, written, removed []string) error {
 // the report in dir's manifest. Only charts the manifest lists are
 // removed: legolab deletes nothing it did not write. It runs after the new
 // files are in place.
-func removeStaleCharts(dir string, keep map[string]bool) error {
+func removeStaleCharts(dir string, in *outdir.In, keep map[string]bool) error {
 	m, err := outdir.ReadManifest(dir)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func removeStaleCharts(dir string, keep map[string]bool) error {
 	for _, name := range m.Files {
 		ext := path.Ext(name)
 		if strings.HasPrefix(name, reports.PlotsDir+"/") && (ext == ".svg" || ext == ".png") && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := in.Remove(name); err != nil {
 				return err
 			}
 			removed = append(removed, name)

@@ -7,8 +7,6 @@ import (
 	"github.com/legolab/legolab/metrics"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -268,15 +266,13 @@ func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) ([]namedWrite, erro
 	return append(files, namedWrite{"report.md", func(w io.Writer) error { return reports.WriteSweepMarkdown(w, sum, charts) }}), nil
 }
 
-// writeNamed writes each file under dir in place, atomically, creating
-// subfolders: a finished sweep folder's report, regenerated.
-func writeNamed(dir string, files []namedWrite) error {
+// writeNamed writes each file in the folder in in place, atomically,
+// creating subfolders: a finished sweep folder's report, regenerated.
+// Every write is confined to the folder (outdir.In): a link planted in it
+// is refused, never followed.
+func writeNamed(in *outdir.In, files []namedWrite) error {
 	for _, f := range files {
-		path := filepath.Join(dir, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := outdir.WriteFile(path, f.write); err != nil {
+		if err := in.WriteFile(f.name, f.write); err != nil {
 			return err
 		}
 	}

@@ -80,7 +80,12 @@ func regenerateSweepReport(ctx context.Context, dir string) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("lab: interrupted before writing the report: %w", err)
 	}
-	if err := writeNamed(dir, files); err != nil {
+	in, err := outdir.OpenIn(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	if err := writeNamed(in, files); err != nil {
 		return nil, err
 	}
 	names := make([]string, len(files))
@@ -89,7 +94,7 @@ func regenerateSweepReport(ctx context.Context, dir string) ([]string, error) {
 		names[i] = f.name
 		keep[f.name] = true
 	}
-	if err := removeStaleCharts(dir, keep); err != nil {
+	if err := removeStaleCharts(dir, in, keep); err != nil {
 		return nil, err
 	}
 	return names, nil
