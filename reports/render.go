@@ -48,7 +48,13 @@ type Options struct {
 // renderCharts draws every chart, jobs at a time: the charts are
 // independent, and each result has its slot, so the files do not depend on
 // the schedule. rendered[i] holds chart i's SVG, then its PNG if it has one.
-func renderCharts(ctx context.Context, charts []chart, jobs int) (rendered [][]File, err error) {
+func renderCharts(charts []chart, jobs int) ([][]File, error) {
+	return renderChartsContext(context.Background(), charts, jobs)
+}
+
+// renderChartsContext is renderCharts stopped by ctx: no chart starts
+// after it is done (nil means never).
+func renderChartsContext(ctx context.Context, charts []chart, jobs int) (rendered [][]File, err error) {
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
