@@ -41,14 +41,15 @@ type In struct {
 }
 
 // OpenIn opens the folder dir for confined writes; Close releases it.
-// dir itself must be a directory, not a link.
+// dir is the path the user gave: if it is a link to a directory, that
+// directory is opened, once; links inside it are never followed.
 func OpenIn(dir string) (*In, error) {
-	fi, err := os.Lstat(dir)
+	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, &NotOwnedError{Dir: dir, Reason: "it is not a directory (legolab never follows a link to its folder)"}
+		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {

@@ -179,3 +179,24 @@ func TestRemoveOwnedRefusesPlantedLink(t *testing.T) {
 	wantLinkRefused(t, "removing the owned files", removeOwned(dir, m, false))
 	untouched(t, "removeOwned", outside)
 }
+
+// TestInFollowsTheGivenPath: the folder's own path may be a link the user
+// gave (legolab report out/latest); only links inside it are refused.
+func TestInFollowsTheGivenPath(t *testing.T) {
+	dir, _ := plantedFolder(t)
+	latest := filepath.Join(filepath.Dir(dir), "latest")
+	if err := os.Symlink(dir, latest); err != nil {
+		t.Fatal(err)
+	}
+	in, err := OpenIn(latest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if err := in.WriteFile("plots/b.svg", func(w io.Writer) error { _, err := io.WriteString(w, "b"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "plots", "b.svg")); err != nil || string(b) != "b" {
+		t.Errorf("plots/b.svg = %q, %v; want it written in the folder the link names", b, err)
+	}
+}
