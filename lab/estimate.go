@@ -7,14 +7,35 @@ import (
 	"github.com/legolab/legolab/scenarios"
 )
 
+// estimateDraws is the most θ draws a prior-predictive ensemble's
+// estimate averages over.
+const estimateDraws = 32
+
 // EstimatedEvents returns the ensemble's up-front work estimate: the sum
-// over its variants of scenarios.Spec.EstimatedEvents, times Runs.
+// over its variants of scenarios.Spec.EstimatedEvents, times Runs. A
+// prior-predictive ensemble averages each variant's estimate over the
+// first θ draws the run itself will use (at most estimateDraws), so that a
+// prior that moves the market potential moves the estimate.
 func (e *Ensemble) EstimatedEvents() float64 {
-	per := 0.0
-	for _, v := range e.Variants {
-		per += v.Spec.EstimatedEvents()
+	draws := 1
+	if e.prior() {
+		draws = min(max((e.Runs+e.inner()-1)/e.inner(), 1), estimateDraws)
 	}
-	return per * float64(max(e.Runs, 0))
+	total := 0.0
+	for v, vr := range e.Variants {
+		sum := 0.0
+		for d := range draws {
+			spec := vr.Spec
+			if e.prior() {
+				if s, _, err := e.specFor(v, d*e.inner()); err == nil {
+					spec = s
+				}
+			}
+			sum += spec.EstimatedEvents()
+		}
+		total += sum / float64(draws)
+	}
+	return total * float64(max(e.Runs, 0))
 }
 
 // LongRunWarning returns the one-line warning that the ensemble would take
