@@ -269,6 +269,7 @@ func reference(t testing.TB) string {
 		{"[[shocks]]", reflect.TypeFor[Shock]()},
 		{"[lego]", reflect.TypeFor[Lego]()},
 		{"[[priors]] and [[variants.priors]]", reflect.TypeFor[Prior]()},
+		{"[[posteriors]]", reflect.TypeFor[Posterior]()},
 		{"[[variants]]", reflect.TypeFor[Variant]()},
 		{"[[expect]]", reflect.TypeFor[Expect]()},
 	}

@@ -484,6 +484,38 @@ func TestHostileInputs(t *testing.T) {
 			name: "a file named like a usage message", args: []string{"run", "unknown command accepts .toml"}, code: 1,
 			want: []string{"unknown command accepts .toml"},
 		},
+		{
+			// A scenario's posterior is read whole: /dev/zero must be
+			// refused, not read for ever (and a pipe not waited on).
+			name:  "a posterior from /dev/zero",
+			files: map[string]string{"sc.toml": tinyScenario("hub") + "\n[[posteriors]]\nfrom = \"/dev/zero\"\nkeys = { a = \"hub.join_incentive\" }\nreason = \"r\"\n"},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:17:1: posteriors[0].from:", "/dev/zero: is not a regular file"}, limit: 10 * time.Second,
+		},
+		{
+			// Weights that overflow, NaN values, a link for posterior.csv:
+			// clear errors before anything runs.
+			name: "a calibration folder with overflowing weights",
+			files: map[string]string{
+				".legolab.json": `{"legolab_folder": 1, "kind": "calibration", "version": "", "files": ["posterior.csv"]}`,
+				"posterior.csv": "generation,particle,weight,distance,hubs.interlink.adapter_cost\n0,0,1e309,0,20\n0,1,-1e309,nan,NaN\n",
+			},
+			args: []string{"run", "--posterior", ".", "--runs", "2", "--out", "/nonexistent-dir/o", "-q"}, code: 1,
+			want: []string{"posterior.csv:2:5: weight: must be a finite number, got 1e309", "posterior.csv:3:12: distance: must be a finite number, got nan", "posterior.csv:3:16: hubs.interlink.adapter_cost: must be a finite number, got NaN"},
+		},
+		{
+			name: "a calibration folder whose posterior.csv is a link",
+			files: map[string]string{
+				".legolab.json": `{"legolab_folder": 1, "kind": "calibration", "version": "", "files": ["posterior.csv"]}`,
+			},
+			edit: func(t *testing.T, dir string) {
+				if err := os.Symlink("/etc/passwd", filepath.Join(dir, "posterior.csv")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			args: []string{"run", "--posterior", ".", "--runs", "2", "--out", "o", "-q"}, code: 1,
+			want: []string{"refusing to use ."},
+		},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			code, out := runCase(t, c)
