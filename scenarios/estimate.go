@@ -17,7 +17,8 @@ const (
 	EventsPerSecond = 1e6
 	// EventsPerBuilder is the events one builder of the market potential
 	// costs a replication: a candidate arrival (thinning rejects some), an
-	// app's start and its death, measured at 1.3 (defi-2017) to 2.7 (scale-1000) on the built-ins.
+	// app's start and its death, measured at 1.3 (defi-2017) to 2.7
+	// (scale-1000) on the built-ins; 3 errs on the side of warning.
 	EventsPerBuilder = 3
 	// LongRun is the estimated wall time, in seconds, above which run and
 	// sweep warn before starting.
