@@ -143,6 +143,22 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		sets = append(sets, "horizon_days="+strconv.FormatFloat(o.horizon, 'g', -1, 64))
 	}
 	if len(sets) > 0 {
+		// A value given with --set is the value the run uses: the key's
+		// prior, if it has one, is dropped (before, the prior's draw won).
+		keys := make([]string, len(sets))
+		for i, a := range sets {
+			k, _, _ := strings.Cut(a, "=")
+			keys[i] = strings.TrimSpace(k)
+		}
+		dropped, err := spec.FixKeys(keys)
+		if err != nil {
+			return fmt.Errorf("--set %w", err)
+		}
+		if !o.quiet {
+			for _, k := range dropped {
+				fmt.Fprintf(e.stderr, "--set %s: fixed; its prior is not drawn\n", k)
+			}
+		}
 		if err := spec.Apply(sets); err != nil {
 			return fmt.Errorf("--set: %w", err)
 		}
