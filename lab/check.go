@@ -84,7 +84,7 @@ func CheckDir(dir string) (*CheckReport, error) {
 // folder is read or the assertions evaluated, it returns an error
 // wrapping ctx's (check writes nothing, so nothing is left half-done).
 func CheckDirContext(ctx context.Context, dir string) (*CheckReport, error) {
-	m, release, err := openToRead(dir)
+	m, release, err := openToRead(dir, checkKinds...)
 	if err != nil {
 		return nil, err
 	}

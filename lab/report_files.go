@@ -28,12 +28,16 @@ func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
 // bootstrapped, it returns an error wrapping ctx's and the folder keeps
 // its report.
 func RegenerateReportContext(ctx context.Context, dir string, opt reports.Options) ([]string, error) {
-	m, release, err := openToRead(dir)
+	m, release, err := openToRead(dir, reportKinds...)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	if m.Kind != outdir.KindRun {
+	switch m.Kind {
+	case outdir.KindCalibration:
+		return regenerateCalibrationReport(ctx, dir)
+	case outdir.KindRun:
+	default:
 		return regenerateSweepReport(ctx, dir)
 	}
 	opt.Context = ctx
