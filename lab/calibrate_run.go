@@ -176,6 +176,16 @@ func (c *Calibration) Run(ctx context.Context, dir string) (*CalibrationResult, 
 	}
 	res.Summary = c.summary(out, pr)
 	files := c.outputFiles(id, out.Final, res.Summary, pr)
+	// The report is staged with the data files, so one commit makes both
+	// visible and the manifest lists every file --force may replace.
+	keys, weights, rows := c.ReportPosterior(out.Final)
+	report, err := reports.CalibrationFiles(res.Summary, reports.Posterior{Keys: keys, Weights: weights, Rows: rows})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range report {
+		files = append(files, namedWrite{f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }})
+	}
 	if err := ds.Begin(CalibrationCheckpointFile, true); err != nil {
 		return nil, err
 	}
@@ -188,10 +198,6 @@ func (c *Calibration) Run(ctx context.Context, dir string) (*CalibrationResult, 
 	if err := ds.Commit(); err != nil {
 		return nil, err
 	}
-	// lead: reports.WriteCalibration here
-	// (under the lock still held: reports.WriteCalibration(dir, res.Summary,
-	// c.ReportPosterior(out.Final)), then outdir.UpdateManifest(dir, the
-	// report's files, nil) so that --force may replace them later.)
 	return res, nil
 }
 

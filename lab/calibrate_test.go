@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -75,16 +76,20 @@ func writeSmall(t *testing.T, src string) string {
 func readFolder(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	entries, err := os.ReadDir(dir)
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = b
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = b
 	}
 	return out
 }
@@ -127,7 +132,7 @@ func TestCalibrateJobsAndResumeSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readFolder(t, one)
-	for _, name := range []string{".legolab.json", "calibration.toml", "checkpoint.json", "posterior.csv", "generations.csv", "predictive.csv", "summary.json"} {
+	for _, name := range []string{".legolab.json", "calibration.toml", "checkpoint.json", "posterior.csv", "generations.csv", "predictive.csv", "summary.json", "report.html", "report.md"} {
 		if want[name] == nil {
 			t.Errorf("no %s", name)
 		}
