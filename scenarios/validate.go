@@ -24,7 +24,7 @@ const (
 	// observables table, the single list of observables, which a metrics
 	// test checks against this count. Each dimension adds two, each hub
 	// one. It sizes an ensemble before any model exists.
-	FixedObservables = 20
+	FixedObservables = 22
 	// MaxReplicationBytes bounds the estimated memory of one replication.
 	MaxReplicationBytes = 4 << 30
 	// MaxEnsembleBytes bounds the estimated memory of the series an
