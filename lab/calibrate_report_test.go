@@ -58,3 +58,21 @@ func TestRegenerateCalibrationReport(t *testing.T) {
 		t.Fatalf("a foreign summary.json: got %v", err)
 	}
 }
+
+// TestCalibrationLongRunWarning checks the up-front estimate: the Bass
+// example's calibration (10,000 simulations of ≈3,000 events) is well under
+// the warning's ten minutes, and 200 SBC histories of it are over, so the
+// long one is said before it starts and the short one is not.
+func TestCalibrationLongRunWarning(t *testing.T) {
+	c, err := OpenCalibration("../examples/calibrate-bass.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Jobs = 1
+	if w := c.LongRunWarning(0); w != "" {
+		t.Errorf("the Bass example warns: %s", w)
+	}
+	if w := c.LongRunWarning(200); !strings.Contains(w, "up to 200 SBC histories") {
+		t.Errorf("200 SBC histories do not warn: %q", w)
+	}
+}

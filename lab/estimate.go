@@ -69,3 +69,31 @@ func sweepEvents(specs []*scenarios.Spec) float64 {
 	}
 	return x
 }
+
+// LongRunWarning returns the one-line warning that a calibration (or, with
+// histories > 0, its simulation-based calibration of that many histories)
+// could take more than scenarios.LongRun seconds: its simulation budget
+// (abc.max_simulations, each simulation estimated at the scenario's
+// EstimatedEvents times the share of the horizon up to the last fitted day,
+// where a simulation stops) plus the posterior-predictive draws, on the cores Jobs keeps busy;
+// "" when it could not. It does not refuse.
+func (c *Calibration) LongRunWarning(histories int) string {
+	budget := c.Settings().MaxSimulations
+	if budget == 0 {
+		budget = 1_000_000 // calib's default
+	}
+	sims := float64(budget) + float64(max(c.Draws, 200))
+	what := fmt.Sprintf("a budget of %s (abc.max_simulations)", plural(budget, "simulation"))
+	if histories > 0 {
+		sims *= float64(histories)
+		what = fmt.Sprintf("%d SBC histories × %s (abc.max_simulations)", histories, plural(budget, "simulation"))
+	}
+	// A simulation runs to the last fitted day only: its share of the
+	// horizon's events, taken as proportional to time (an overestimate
+	// for a diffusion, whose events come late).
+	share := 1.0
+	if days := c.plan.days; len(days) > 0 && c.File.Spec.HorizonDays > 0 {
+		share = min(days[len(days)-1]/c.File.Spec.HorizonDays, 1)
+	}
+	return scenarios.LongRunWarning(sims*share*c.File.Spec.EstimatedEvents(), cores(c.Jobs), "up to "+what)
+}

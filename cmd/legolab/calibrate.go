@@ -146,6 +146,9 @@ func runCalibrate(ctx context.Context, e *env, c *cobra.Command, o *calibrateOpt
 	if err := outdir.CheckOut(out); err != nil {
 		return err
 	}
+	if w := cal.LongRunWarning(o.sbc); w != "" && !o.quiet {
+		fmt.Fprintf(e.stderr, "%s: %s\n", cal.File.Name, w)
+	}
 	if o.sbc > 0 {
 		return runSBC(ctx, e, o, cal, out)
 	}
