@@ -225,6 +225,7 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	sum := e.summary(agg, completed, interrupted)
 	if fc != nil {
 		sum.Forecast = fc.runs.Summarize(e.Scenario.Start, sum.Variants)
+		sum.Forecast.Posteriors = e.posteriorUses()
 	}
 	// The representative graphs come from re-running one replication per
 	// variant, which is deterministic, rather than from keeping every

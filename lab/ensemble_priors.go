@@ -137,9 +137,10 @@ func (e *Ensemble) family(rep *metrics.Replication) []stats.Obs {
 	return metrics.FamilyOf(rep, e.Scenario.Lego, e.Scenario.HorizonDays)
 }
 
-// hasPriors reports whether s or any of its variants declares a prior.
+// hasPriors reports whether s or any of its variants declares a prior, or
+// s carries a posterior.
 func hasPriors(s *scenarios.Spec) bool {
-	if len(s.Priors) > 0 {
+	if len(s.Priors) > 0 || len(s.Posteriors) > 0 {
 		return true
 	}
 	for _, v := range s.Variants {
@@ -148,4 +149,28 @@ func hasPriors(s *scenarios.Spec) bool {
 		}
 	}
 	return false
+}
+
+// posteriorUses says which θ keys came from which posterior, merged over
+// the variants (a posterior is listed once, with the variants that drew
+// from it); nil when none did.
+func (e *Ensemble) posteriorUses() []metrics.ForecastPosterior {
+	var out []metrics.ForecastPosterior
+	for _, v := range e.Variants {
+		if v.Sampler == nil {
+			continue
+		}
+		for _, u := range v.Sampler.Posteriors() {
+			i := slices.IndexFunc(out, func(p metrics.ForecastPosterior) bool {
+				return p.From == u.From && slices.Equal(p.Keys, u.Keys)
+			})
+			if i < 0 {
+				out = append(out, metrics.ForecastPosterior{From: u.From, Reason: u.Reason, Keys: u.Keys, AnalogKeys: u.AnalogKeys,
+					ReplacedPriors: append([]string{}, u.Replaced...), Particles: u.Particles, ESS: u.ESS})
+				i = len(out) - 1
+			}
+			out[i].Variants = append(out[i].Variants, v.Name)
+		}
+	}
+	return out
 }

@@ -55,6 +55,14 @@ func kindOf(id sweepIdentity) string {
 // sweep's; an existing one must be a sweep or shard folder legolab wrote,
 // with no link inside, and loses the temporary files a killed sweep left.
 func openSweepFolder(dir string, id sweepIdentity) error {
+	return openWorkFolder(dir, sweepKinds, func() error { return markSweepDir(dir, id) })
+}
+
+// openWorkFolder readies dir for a command's checkpoint, under the
+// caller's lock: a missing or empty dir is created and marked by mark; an
+// existing one must be a folder legolab wrote of one of kinds, with no
+// link inside, and loses the temporary files a killed command left.
+func openWorkFolder(dir string, kinds []string, mark func() error) error {
 	dir = filepath.Clean(dir)
 	// A kill in the middle of the last commit may have left the folder,
 	// checkpoint and all, under a hidden name.
@@ -77,12 +85,12 @@ func openSweepFolder(dir string, id sweepIdentity) error {
 		return err
 	}
 	if len(entries) == 0 {
-		return markSweepDir(dir, id)
+		return mark()
 	}
-	if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
+	if _, err := outdir.Owned(dir, kinds...); err != nil {
 		return err
 	}
-	// A killed sweep may have left temporary files of its checkpoint.
+	// A killed command may have left temporary files of its checkpoint.
 	return outdir.RemoveStaleTemp(dir)
 }
 
@@ -115,6 +123,12 @@ func prepareSweepDir(dir string, id sweepIdentity, force bool, hint string) erro
 // force, saying hint. owned says dir holds such a folder's files; a
 // missing dir, or one holding only a manifest, holds none.
 func checkSweepDir(dir string, force bool, hint string) (owned bool, err error) {
+	return checkWorkDir(dir, sweepKinds, "a sweep", force, hint)
+}
+
+// checkWorkDir is checkSweepDir for folders of kinds, what naming their
+// content in the refusal ("a sweep", "a calibration").
+func checkWorkDir(dir string, kinds []string, what string, force bool, hint string) (owned bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -124,17 +138,17 @@ func checkSweepDir(dir string, force bool, hint string) (owned bool, err error) 
 	}
 	if len(entries) == 0 || (len(entries) == 1 && entries[0].Name() == outdir.ManifestFile) {
 		if len(entries) == 1 {
-			if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
+			if _, err := outdir.Owned(dir, kinds...); err != nil {
 				return false, err
 			}
 		}
 		return false, nil
 	}
-	if _, err := outdir.CheckReplace(dir, sweepKinds...); err != nil {
+	if _, err := outdir.CheckReplace(dir, kinds...); err != nil {
 		return false, err
 	}
 	if !force {
-		return false, fmt.Errorf("%s already holds a sweep; %s", dir, hint)
+		return false, fmt.Errorf("%s already holds %s; %s", dir, what, hint)
 	}
 	return true, nil
 }

@@ -28,6 +28,42 @@ type Forecast struct {
 	Variants []VariantForecast `json:"variants"`
 	// Leading is the detector-family verdict on the order of the variants.
 	Leading Leading `json:"leading"`
+	// Posteriors say which θ keys were drawn from a calibration's
+	// posterior instead of from priors, and why; absent when none were.
+	Posteriors []ForecastPosterior `json:"posteriors,omitempty"`
+}
+
+// ForecastPosterior is one posterior a run drew θ keys from: one particle
+// by weight per θ draw, its keys together.
+type ForecastPosterior struct {
+	// From names the posterior as the scenario does (a built-in's name or
+	// the path of its posterior.csv).
+	From string `json:"from"`
+	// Reason is the stated reason the keys are shared between the
+	// calibration's analog and this scenario.
+	Reason string `json:"reason"`
+	// Keys are the canonical keys of this scenario it set, AnalogKeys the
+	// posterior's columns they came from, in the same order.
+	Keys       []string `json:"keys"`
+	AnalogKeys []string `json:"analog_keys"`
+	// ReplacedPriors are the keys among Keys that had a prior.
+	ReplacedPriors []string `json:"replaced_priors"`
+	// Variants are the variants that drew from it.
+	Variants []string `json:"variants"`
+	// Particles is the number of particles, ESS their effective number
+	// (Σw)²/Σw².
+	Particles int     `json:"particles"`
+	ESS       float64 `json:"ess"`
+}
+
+// Text says the posterior's use in one line: "θ for K keys drawn from
+// posterior X (reason)".
+func (p ForecastPosterior) Text() string {
+	keys := "keys"
+	if len(p.Keys) == 1 {
+		keys = "key"
+	}
+	return fmt.Sprintf("θ for %d %s (%s) drawn from posterior %s (%s)", len(p.Keys), keys, strings.Join(p.Keys, ", "), p.From, p.Reason)
 }
 
 // VariantForecast is one variant's prior-predictive answer.

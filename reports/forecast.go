@@ -56,7 +56,15 @@ func (m *model) forecastHTML(d *Data) template.HTML {
 	e := html.EscapeString
 	lines, leading := forecastLead(f, m.horizon)
 	p("<section class=\"answer\" id=\"forecast\">\n<h2>The forecast, with what we do not know</h2>\n")
-	p("<p class=\"note\">%d θ draws from the scenario's priors × %d replications each. The intervals below are predictive: they carry the priors and the dice. The confidence intervals further down are Monte Carlo precision only.</p>\n<ul class=\"answers\">\n", f.Thetas, f.Inner)
+	from := "the scenario's priors"
+	if len(f.Posteriors) > 0 {
+		from = "the scenario's priors and posteriors"
+	}
+	p("<p class=\"note\">%d θ draws from %s × %d replications each. The intervals below are predictive: they carry the priors and the dice. The confidence intervals further down are Monte Carlo precision only.</p>\n", f.Thetas, from, f.Inner)
+	for _, fp := range f.Posteriors {
+		p("<p class=\"note\">%s.</p>\n", e(fp.Text()))
+	}
+	p("<ul class=\"answers\">\n")
 	for _, l := range lines {
 		p("<li>%s</li>\n", e(l))
 	}
@@ -105,6 +113,9 @@ func (m *model) forecastMarkdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	lines, leading := forecastLead(f, m.horizon)
 	p("## The forecast, with what we do not know\n\n%d θ draws × %d replications each; the intervals are predictive (priors and dice). The CIs below are Monte Carlo precision only.\n\n", f.Thetas, f.Inner)
+	for _, fp := range f.Posteriors {
+		p("%s.\n\n", md(fp.Text()))
+	}
 	for _, l := range lines {
 		p("- %s\n", md(l))
 	}

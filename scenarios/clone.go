@@ -51,6 +51,10 @@ func deepCopy(dst, src reflect.Value) {
 		}
 		dst.Set(out)
 	case reflect.Pointer:
+		if src.Type() == particlesType {
+			dst.Set(src) // never changed after loading: shared
+			return
+		}
 		if src.IsNil() {
 			dst.Set(reflect.Zero(src.Type()))
 			return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -89,6 +90,15 @@ func Parse(name string, data []byte) (*Spec, error) {
 		f(s)
 	}
 	ps := d.probs
+	// A posterior's path is relative to the scenario file.
+	lp := s.loadPosteriors(filepath.Dir(name), nil)
+	for _, p := range lp {
+		if d.failed == nil {
+			d.failed = map[string]bool{}
+		}
+		d.failed[p.p.idx] = true // not read again by check
+	}
+	ps = append(ps, lp...)
 	ps = append(ps, s.check(src, d.failed)...)
 	if len(ps) > 0 {
 		return nil, joinErrors(src.errorsOf(ps))

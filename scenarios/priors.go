@@ -140,7 +140,7 @@ type keyInfo struct {
 
 // noPriorKeys are the top-level keys that shape the ensemble rather than
 // the world: a run's observation days, its replications, its identity.
-var noPriorKeys = []string{"name", "description", "start", "horizon_days", "sample_every_days", "runs", "inner", "seed", "dimensions", "priors", "variants", "expect"}
+var noPriorKeys = []string{"name", "description", "start", "horizon_days", "sample_every_days", "runs", "inner", "seed", "dimensions", "priors", "posteriors", "variants", "expect"}
 
 // target walks the canonical key path canon in w and describes the value.
 func target(w *Spec, canon string) (keyInfo, string) {
@@ -317,7 +317,7 @@ func resolvePrior(w *Spec, p *Prior, at path) (resolvedPrior, problems) {
 			bad(at.key("key"), "%s", err.Error())
 			break
 		}
-		if !segs[0].isIndex && (segs[0].key == "variants" || segs[0].key == "priors" || segs[0].key == "expect") {
+		if !segs[0].isIndex && (segs[0].key == "variants" || segs[0].key == "priors" || segs[0].key == "posteriors" || segs[0].key == "expect") {
 			bad(at.key("key"), "%s cannot have a prior (a variant's priors go in [[variants.priors]])", segs[0].key)
 			break
 		}
@@ -879,6 +879,10 @@ func (s *Spec) effectivePriors(variant string) ([]resolvedPrior, error) {
 // Spec.Sampler makes one. It is safe for concurrent use.
 type Sampler struct {
 	list []resolvedPrior
+	// posts are the posteriors, drawn jointly after the priors; replaced
+	// the keys whose priors each replaces, by its idx path.
+	posts    []resolvedPosterior
+	replaced map[string][]string
 }
 
 // Sampler resolves the priors of variant name ("base" without variants)
@@ -888,14 +892,25 @@ func (s *Spec) Sampler(variant string) (*Sampler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sampler{list: list}, nil
+	if len(s.Posteriors) == 0 {
+		return &Sampler{list: list}, nil
+	}
+	w, err := s.Variant(variant)
+	if err != nil {
+		return nil, err
+	}
+	list, posts, replaced, err := s.withPosteriors(w, list)
+	if err != nil {
+		return nil, err
+	}
+	return &Sampler{list: list, posts: posts, replaced: replaced}, nil
 }
 
 // Without returns a sampler without the priors on the given canonical
 // keys (CanonicalKey): a sweep's swept keys, or keys --set fixes. Each key
 // has its own generator, so the other keys draw the same values as before.
 func (sm *Sampler) Without(keys ...string) *Sampler {
-	out := &Sampler{}
+	out := &Sampler{posts: withoutPosteriorKeys(sm.posts, keys), replaced: sm.replaced}
 	for _, rp := range sm.list {
 		if !slices.Contains(keys, rp.key) {
 			out.list = append(out.list, rp)
@@ -920,8 +935,15 @@ func (s *Spec) CanonicalKey(keyPath string) (string, error) {
 	return canon, nil
 }
 
-// Len is the number of priors, the length of every θ.
-func (sm *Sampler) Len() int { return len(sm.list) }
+// Len is the number of keys drawn, priors and posteriors', the length of
+// every θ.
+func (sm *Sampler) Len() int {
+	n := len(sm.list)
+	for _, rp := range sm.posts {
+		n += len(rp.keys)
+	}
+	return n
+}
 
 // Draw draws θ from r.
 //
@@ -937,22 +959,29 @@ func (sm *Sampler) Len() int { return len(sm.list) }
 // another prior changes nothing else. The continuous families other than
 // beta are drawn by inverse CDF from one uniform, a beta from gamma
 // variates, a choice from one uniform.
+//
+// The keys a posterior carries follow the priors, each posterior's in its
+// file's column order, drawn jointly: one particle by weight, all its
+// carried keys together, from the generator of h = the file's Hash (see
+// drawPosteriors). Every entry carrying the same posterior file draws the
+// same particle.
 func (sm *Sampler) Draw(r *rand.Rand) Theta {
 	k1, k2 := r.Uint64(), r.Uint64()
 	pcg := rand.NewPCG(0, 0)
 	kr := rand.New(pcg)
-	out := make(Theta, len(sm.list))
+	out := make(Theta, len(sm.list), sm.Len())
 	for i, rp := range sm.list {
 		h := fnv64a(rp.key)
 		pcg.Seed(mix64(k1^h), mix64(k2^h))
 		out[i] = Draw{Key: rp.key, Value: rp.draw(kr)}
 	}
-	return out
+	return sm.drawPosteriors(k1, k2, pcg, kr, out)
 }
 
 // Central returns the central θ: the median of each continuous prior's
 // distribution as drawn (truncated to its window and the key's range), and
-// the most probable value of a choice (the first of equals).
+// the most probable value of a choice (the first of equals); for a key a
+// posterior carries, the weighted median of its column.
 func (sm *Sampler) Central() Theta {
 	out := make(Theta, len(sm.list))
 	for i, rp := range sm.list {
@@ -968,7 +997,7 @@ func (sm *Sampler) Central() Theta {
 		}
 		out[i] = Draw{Key: rp.key, Value: copyTreeValue(rp.prior.Values[best])}
 	}
-	return out
+	return sm.centralPosteriors(out)
 }
 
 func (rp *resolvedPrior) draw(r *rand.Rand) any {

@@ -259,6 +259,7 @@ func reference(t testing.TB) string {
 		{"[[shocks]]", reflect.TypeFor[Shock]()},
 		{"[lego]", reflect.TypeFor[Lego]()},
 		{"[[priors]] and [[variants.priors]]", reflect.TypeFor[Prior]()},
+		{"[[posteriors]]", reflect.TypeFor[Posterior]()},
 		{"[[variants]]", reflect.TypeFor[Variant]()},
 		{"[[expect]]", reflect.TypeFor[Expect]()},
 	}
@@ -370,7 +371,7 @@ func TestDocs(t *testing.T) {
 }
 
 // TestExamples loads every scenario example (sweep examples, with a
-// design, are lab's to check).
+// design, are lab's to check, and calibration examples calibrations').
 func TestExamples(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "examples", "*.toml"))
 	if err != nil {
@@ -378,7 +379,7 @@ func TestExamples(t *testing.T) {
 	}
 	n := 0
 	for _, p := range paths {
-		if strings.HasPrefix(filepath.Base(p), "sweep-") {
+		if strings.HasPrefix(filepath.Base(p), "sweep-") || strings.HasPrefix(filepath.Base(p), "calibrate-") {
 			continue
 		}
 		n++

@@ -95,6 +95,10 @@ type Spec struct {
 	// prior-predictive run draws them anew for each replication. None by
 	// default: every value is fixed.
 	Priors []Prior `toml:"priors"`
+	// Posteriors carry calibrations' posteriors over keys of the scenario:
+	// a prior-predictive run draws the carried keys jointly, one particle
+	// by weight per θ draw, in place of their priors. None by default.
+	Posteriors []Posterior `toml:"posteriors"`
 	// Variants are named overrides of the base that one run compares on
 	// common random numbers. Without variants, the base runs alone as
 	// variant "base".
@@ -449,6 +453,35 @@ type Expect struct {
 	Assert string `toml:"assert" jsonschema:"required"`
 	// Note says why the assertion should hold, for the check's report.
 	Note string `toml:"note"`
+}
+
+// Posterior carries the posterior of a calibration over keys of this
+// scenario: a prior-predictive run draws the carried keys jointly, one
+// particle by weight per θ draw, in place of their priors.
+type Posterior struct {
+	// From is a built-in posterior (scenarios/builtin/posteriors/NAME.csv,
+	// a copy of a calibration's posterior.csv), or the path of a
+	// posterior.csv or of the calibration folder holding one, relative to
+	// this file. Loading resolves a path to an absolute one, so that a
+	// run's scenario.toml finds it again. Required.
+	From string `toml:"from" jsonschema:"required"`
+	// Keys maps a column of the posterior (the analog's key path) to the
+	// key path of this scenario it sets: { "hubs.ibc.join_incentive" =
+	// "hubs.hub.join_incentive" }. Columns not named stay out. Required,
+	// non-empty.
+	Keys map[string]string `toml:"keys" jsonschema:"required"`
+	// Reason says why these parameters are shared between the analog the
+	// calibration fitted and this scenario; the report quotes it. Required.
+	Reason string `toml:"reason" jsonschema:"required"`
+	// SHA256 is the hex SHA-256 of the posterior's file. Optional: loading
+	// fills it in, so a run's scenario.toml records it, and a file whose
+	// digest differs is refused: a run reproduced from its scenario.toml,
+	// or a sweep resumed, draws from the same particles or not at all.
+	SHA256 string `toml:"sha256"`
+
+	// Data are the particles read from From, set when the scenario is
+	// loaded (or by CarryPosterior).
+	Data *Particles `toml:"-"`
 }
 
 // Prior is the distribution of one value of the scenario, the θ a

@@ -81,6 +81,7 @@ func (s *Spec) check(src *source, failed map[string]bool) problems {
 	c.checkBase()
 	c.checkVariants(src)
 	c.checkPriors()
+	c.checkPosteriors()
 	c.checkExpect()
 	c.ensembleSize(src)
 	return c.ps

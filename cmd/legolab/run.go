@@ -26,21 +26,22 @@ func init() { commands = append(commands, newRunCmd) }
 
 // runOptions are the flags of `legolab run`.
 type runOptions struct {
-	runs     int
-	seed     uint64
-	jobs     int
-	out      string
-	variants []string
-	sets     []string
-	horizon  float64
-	trace    string
-	json     bool
-	quiet    bool
-	force    bool
-	noReport bool
-	inner    int
-	fixed    bool
-	png      bool
+	runs      int
+	seed      uint64
+	jobs      int
+	out       string
+	variants  []string
+	sets      []string
+	horizon   float64
+	trace     string
+	json      bool
+	quiet     bool
+	force     bool
+	noReport  bool
+	inner     int
+	fixed     bool
+	png       bool
+	posterior string
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -88,6 +89,7 @@ are written, marked partial, and legolab exits with status 130.`,
 	f.IntVar(&o.inner, "inner", 0, "with priors: replications per θ draw (K); --runs must be a multiple of it, and θ draws = runs / K (default: the scenario's inner, 1 unless set)")
 	f.BoolVar(&o.fixed, "fixed", false, "ignore the scenario's priors and run its own values (the run as before priors)")
 	f.BoolVar(&o.png, "png", false, "save every chart as PNG too (for slides), not only the headline chart")
+	f.StringVar(&o.posterior, "posterior", "", "draw θ for every key of the calibration folder `DIR`'s posterior.csv from its weighted particles, one particle per θ draw, in place of those keys' priors")
 	return c
 }
 
@@ -141,8 +143,32 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		sets = append(sets, "horizon_days="+strconv.FormatFloat(o.horizon, 'g', -1, 64))
 	}
 	if len(sets) > 0 {
+		// A value given with --set is the value the run uses: the key's
+		// prior, if it has one, is dropped (before, the prior's draw won).
+		keys := make([]string, len(sets))
+		for i, a := range sets {
+			k, _, _ := strings.Cut(a, "=")
+			keys[i] = strings.TrimSpace(k)
+		}
+		dropped, err := spec.FixKeys(keys)
+		if err != nil {
+			return fmt.Errorf("--set %w", err)
+		}
+		if !o.quiet {
+			for _, k := range dropped {
+				fmt.Fprintf(e.stderr, "--set %s: fixed; its prior is not drawn\n", k)
+			}
+		}
 		if err := spec.Apply(sets); err != nil {
 			return fmt.Errorf("--set: %w", err)
+		}
+	}
+	if o.posterior != "" {
+		if o.fixed {
+			return usagef("--posterior and --fixed exclude each other: --fixed runs the scenario's own values")
+		}
+		if err := carryPosterior(spec, o.posterior); err != nil {
+			return err
 		}
 	}
 	if !o.quiet {

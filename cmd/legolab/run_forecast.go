@@ -15,8 +15,22 @@ import (
 // Monte Carlo precision and are labelled so.
 func printForecast(w io.Writer, s *metrics.Summary, end string) {
 	f := s.Forecast
-	fmt.Fprintf(w, "\nPrior-predictive forecast: %d θ draws of %d priors × %d replications each (the table's intervals are Monte Carlo precision only)\n\n",
-		f.Thetas, len(f.Keys), f.Inner)
+	of := fmt.Sprintf("%d priors", len(f.Keys))
+	if len(f.Posteriors) > 0 {
+		n := 0
+		for _, p := range f.Posteriors {
+			n += len(p.Keys)
+		}
+		of = fmt.Sprintf("%d keys (%d from posteriors)", len(f.Keys), n)
+	}
+	fmt.Fprintf(w, "\nPrior-predictive forecast: %d θ draws of %s × %d replications each (the table's intervals are Monte Carlo precision only)\n\n",
+		f.Thetas, of, f.Inner)
+	for _, p := range f.Posteriors {
+		fmt.Fprintf(w, "%s.\n", p.Text())
+	}
+	if len(f.Posteriors) > 0 {
+		fmt.Fprintln(w)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "variant\tP(Lego by %s)\tmedian date\tpredictive 5–95%%\tquartiles\n", end)
 	q := func(d *string) string {

@@ -91,9 +91,21 @@ func printPriors(out io.Writer, s *scenarios.Spec) error {
 		if err != nil {
 			return err
 		}
-		central, err := s.Central(v)
+		sm, err := s.Sampler(v)
 		if err != nil {
 			return err
+		}
+		// By key: a key a posterior carries is drawn from it, after the
+		// priors.
+		central := map[string]scenarios.Draw{}
+		for _, d := range sm.Central() {
+			central[d.Key] = d
+		}
+		carried := map[string]string{}
+		for _, u := range sm.Posteriors() {
+			for _, k := range u.Keys {
+				carried[k] = u.From
+			}
 		}
 		header := false
 		for j, p := range list {
@@ -109,7 +121,16 @@ func printPriors(out io.Writer, s *scenarios.Spec) error {
 				}
 				header = true
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Key, p.Dist, priorRange(p), centralText(central[j]), p.Source)
+			if from, ok := carried[p.Key]; ok {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Key, "posterior", "replaces "+p.Dist+" "+priorRange(p), centralText(central[p.Key]), "from "+from)
+				continue
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Key, p.Dist, priorRange(p), centralText(central[p.Key]), p.Source)
+		}
+		if i == 0 {
+			for _, u := range sm.Posteriors() {
+				fmt.Fprintf(w, "posterior %s (%d particles, ESS %.0f): %s; %s\n", u.From, u.Particles, u.ESS, strings.Join(u.Keys, ", "), u.Reason)
+			}
 		}
 		if i == 0 {
 			if len(list) == 0 {

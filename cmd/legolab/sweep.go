@@ -41,6 +41,7 @@ type sweepOptions struct {
 	noReport     bool
 	fixed        bool
 	top          int
+	posterior    string
 }
 
 func newSweepCmd(e *env) *cobra.Command {
@@ -92,6 +93,7 @@ LEGOLAB_SHARD_COUNT (0-based index, e.g. from a GitHub Actions matrix).`,
 	f.IntVar(&o.top, "top", 5, "parameters shown per outcome in the table")
 	f.BoolVar(&o.noReport, "no-report", false, "leave out the charts (plots/) and report.html")
 	f.BoolVar(&o.fixed, "fixed", false, "ignore the base scenario's priors (without it, priors on keys the sweep does not vary are drawn per replication)")
+	f.StringVar(&o.posterior, "posterior", "", "draw the keys of the calibration folder `DIR`'s posterior.csv that the sweep does not vary from its particles, in place of their priors (pass it again with --resume)")
 	return c
 }
 
@@ -120,6 +122,19 @@ func runSweep(ctx context.Context, e *env, c *cobra.Command, o *sweepOptions, fi
 	}
 	if o.plan {
 		return printPlan(e.stdout, s.File)
+	}
+	if o.posterior != "" {
+		if o.fixed {
+			return usagef("--posterior and --fixed exclude each other: --fixed runs the base scenario's own values")
+		}
+		if err := carryPosterior(s.Base, o.posterior); err != nil {
+			return err
+		}
+		// The base scenario's encoding is part of the sweep's identity: a
+		// resume without the same posterior is refused.
+		if s.BaseTOML, err = s.Base.Encode(); err != nil {
+			return err
+		}
 	}
 	switch o.shard {
 	case "":

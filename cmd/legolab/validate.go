@@ -7,6 +7,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/legolab/legolab/calibrations"
 	"github.com/legolab/legolab/lab"
 	"github.com/legolab/legolab/scenarios"
 )
@@ -17,12 +18,14 @@ func newValidateCmd(e *env) *cobra.Command {
 	var brief bool
 	c := &cobra.Command{
 		Use:   "validate FILE|BUILTIN...",
-		Short: "Check scenario (and sweep) files, reporting every problem",
+		Short: "Check scenario (and sweep and calibration) files, reporting every problem",
 		Long: `Validate loads each scenario file (or built-in scenario) as legolab run would:
 strictly (an unknown key is an error, with a "did you mean"), with its
 defaults, and through every semantic rule (ranges, references, duplicates,
 empty sets, absurd sizes, variants, expectations). A sweep file (one with
-top-level scenario and design keys) is checked with its base scenario.
+top-level scenario and design keys) is checked with its base scenario, and
+a calibration file (one with [[series]] and a cutoff) with its scenario and
+its data.
 
 It prints "FILE: ok" on stdout for each valid file, and every problem of the
 others on stderr, one a line:
@@ -83,6 +86,9 @@ Exit status: 0 all valid, 1 some invalid, 2 usage error.`,
 func validateOne(arg string) (warnings []string, err error) {
 	if data, err := scenarios.ReadFileLimited(arg); err == nil && isSweep(data) {
 		return nil, validateSweep(arg, data)
+	} else if err == nil && calibrations.IsCalibration(data) {
+		_, err := lab.ReadCalibration(data, arg)
+		return nil, err
 	}
 	spec, err := scenarios.Open(arg)
 	if err != nil {

@@ -16,16 +16,18 @@ const module = "github.com/legolab/legolab"
 // may import only packages of a strictly lower rank; packages of one rank are independent.
 // A package not listed (a new one) must be added here, so the test fails on it.
 var rank = map[string]int{
-	"stats":     0,
-	"sim":       0,
-	"scenarios": 1,
-	"calib":     1, // ABC-SMC core: imports stats only (rank 1 because a package may import only lower ranks)
-	"agents":    2,
-	"sweeps":    2, // sweep files and designs (scenarios below it; metrics, reports, lab above)
-	"metrics":   3,
-	"reports":   4,
-	"lab":       5,
-	"cmd":       6,
+	"stats":        0,
+	"sim":          0,
+	"scenarios":    1,
+	"calib":        1, // ABC-SMC core: imports stats only (rank 1 because a package may import only lower ranks)
+	"agents":       2,
+	"sweeps":       2, // sweep files and designs (scenarios below it; metrics, reports, lab above)
+	"calibrations": 2, // calibration files (scenarios, calib and data below it; lab above)
+	"data":         0, // the embedded analogs.csv; imports nothing
+	"metrics":      3,
+	"reports":      4,
+	"lab":          5,
+	"cmd":          6,
 }
 
 // pkg is what go list says of one package.

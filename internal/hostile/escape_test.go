@@ -258,3 +258,27 @@ func TestCSVFormulaTriggers(t *testing.T) {
 		}
 	}
 }
+
+// TestPosteriorReasonEscapes: a posterior's name, keys and stated reason
+// come from the scenario and reach the report's forecast section.
+func TestPosteriorReasonEscapes(t *testing.T) {
+	d := reportstest.New(reportstest.Options{Scenario: "s", Horizon: 720, Runs: 8, Seed: 1,
+		Observables: []string{"composability_index"},
+		Variants:    []reportstest.Variant{{Name: "v", Rate: 0.01}, {Name: "w", Rate: 0.002}}})
+	d.Summary.Forecast = &metrics.Forecast{Thetas: 4, Inner: 2, Leading: metrics.Leading{Text: "none"},
+		Posteriors: []metrics.ForecastPosterior{{From: "cal/" + img, Reason: "shared " + script, Keys: []string{"hubs.`" + img + "`.join_incentive"}}}}
+	md := fileOf(t, d, reports.MarkdownFile)
+	if tags := rawHTML(string(md)); len(tags) > 0 {
+		t.Errorf("report.md has raw HTML %q outside code spans:\n%s", tags, md)
+	}
+	if !strings.Contains(string(md), "drawn from posterior") {
+		t.Errorf("report.md does not say where θ came from:\n%s", md)
+	}
+	html := string(fileOf(t, d, "report.html"))
+	if strings.Contains(html, script) || strings.Contains(html, img) {
+		t.Errorf("report.html holds the posterior's text unescaped")
+	}
+	if !strings.Contains(html, "drawn from posterior") {
+		t.Errorf("report.html does not say where θ came from")
+	}
+}

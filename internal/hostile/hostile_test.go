@@ -60,6 +60,57 @@ func sweepOver(top string) string {
 	return "scenario = \"deai-2025\"\n" + top + "\n[[params]]\nkey = \"hubs.interlink.adapter_cost\"\nmin = 5\nmax = 80\n"
 }
 
+// calScenario is a fast Bass scenario with priors on p and q, and
+// calFile a small calibration of it with extra top-level lines.
+const calScenario = `name = "bass"
+horizon_days = 1000
+dimensions = ["x"]
+[builders]
+market_potential = 300
+[[protocols]]
+name = "solo"
+serves = { x = 1.0 }
+[[app_types]]
+name = "single"
+needs = ["x"]
+[[priors]]
+key = "builders.p_per_year"
+dist = "loguniform"
+min = 0.01
+max = 0.1
+[[priors]]
+key = "builders.q_per_year"
+dist = "uniform"
+min = 0.2
+max = 0.8
+`
+
+func calFile(top, abc string) string {
+	return `name = "h"
+scenario = "sc.toml"
+start = "2020-01-01"
+cutoff = "2021-12-31"
+` + top + `
+[abc]
+particles = 20
+max_generations = 2
+` + abc + `
+[[series]]
+name = "b"
+observable = "builders_cum"
+transform = "log1p"
+discrepancy = 0.1
+[[series.points]]
+date = "2021-01-01"
+value = 40
+source = "synthetic"
+[[series.points]]
+date = "2022-01-01"
+value = 120
+source = "synthetic"
+`
+}
+
 // tinyScenario is a fast scenario with a variant named variant.
 func tinyScenario(variant string) string {
 	return `name = "tiny"
@@ -175,6 +226,39 @@ func clip(b []byte) string {
 func TestHostileInputs(t *testing.T) {
 	const near62 = "4611686018427387904" // 2^62
 	for _, c := range []hostileCase{
+		{
+			name:  "calibration particles near 2^62",
+			files: map[string]string{"sc.toml": calScenario, "c.toml": strings.Replace(calFile("", "max_simulations = "+near62), "particles = 20", "particles = "+near62, 1)},
+			args:  []string{"validate", "c.toml"}, code: 1,
+			want: []string{"abc.particles: must be in [2, 100000], got " + near62, "abc.max_simulations: must be in"},
+		},
+		{
+			name:  "calibration data from /dev/zero",
+			files: map[string]string{"sc.toml": calScenario, "c.toml": calFile("", "")[:strings.Index(calFile("", ""), "[[series.points]]")] + "data = \"/dev/zero\"\n"},
+			args:  []string{"calibrate", "c.toml", "--out", "o"}, code: 1,
+			want: []string{"c.toml:15:1: series[0].data: cannot read /dev/zero", "larger than the limit"},
+		},
+		{
+			// A checkpoint whose population does not fit the file is
+			// refused with a message, never read past its end.
+			name:  "calibration checkpoint tampered",
+			files: map[string]string{"sc.toml": calScenario, "c.toml": calFile("", "")},
+			prep:  [][]string{{"calibrate", "c.toml", "--out", "o", "-q"}},
+			edit: func(t *testing.T, dir string) {
+				editJSON(t, filepath.Join(dir, "o", "checkpoint.json"), func(m map[string]any) {
+					m["particles"] = m["particles"].([]any)[:3]
+				})
+			},
+			args: []string{"calibrate", "c.toml", "--out", "o", "--resume"}, code: 1,
+			want: []string{"resume state of generation 1 does not fit 20 particles"},
+		},
+		{
+			name:  "calibration checkpoint of another seed",
+			files: map[string]string{"sc.toml": calScenario, "c.toml": calFile("", "")},
+			prep:  [][]string{{"calibrate", "c.toml", "--out", "o", "-q"}},
+			args:  []string{"calibrate", "c.toml", "--out", "o", "--resume", "--seed", "9"}, code: 1,
+			want: []string{"refusing to resume", "seed 1, this run has seed 9"},
+		},
 		{
 			name:  "sobol samples near 2^62",
 			files: map[string]string{"s.toml": sweepOver("design = \"sobol\"\nsamples = " + near62)},
@@ -371,6 +455,38 @@ func TestHostileInputs(t *testing.T) {
 			// cobra message exited 2 with "Run 'legolab --help'".
 			name: "a file named like a usage message", args: []string{"run", "unknown command accepts .toml"}, code: 1,
 			want: []string{"unknown command accepts .toml"},
+		},
+		{
+			// A scenario's posterior is read whole: /dev/zero must be
+			// refused, not read for ever (and a pipe not waited on).
+			name:  "a posterior from /dev/zero",
+			files: map[string]string{"sc.toml": tinyScenario("hub") + "\n[[posteriors]]\nfrom = \"/dev/zero\"\nkeys = { a = \"hub.join_incentive\" }\nreason = \"r\"\n"},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:17:1: posteriors[0].from:", "/dev/zero: is not a regular file"}, limit: 10 * time.Second,
+		},
+		{
+			// Weights that overflow, NaN values, a link for posterior.csv:
+			// clear errors before anything runs.
+			name: "a calibration folder with overflowing weights",
+			files: map[string]string{
+				".legolab.json": `{"legolab_folder": 1, "kind": "calibration", "version": "", "files": ["posterior.csv"]}`,
+				"posterior.csv": "generation,particle,weight,distance,hubs.interlink.adapter_cost\n0,0,1e309,0,20\n0,1,-1e309,nan,NaN\n",
+			},
+			args: []string{"run", "--posterior", ".", "--runs", "2", "--out", "/nonexistent-dir/o", "-q"}, code: 1,
+			want: []string{"posterior.csv:2:5: weight: must be a finite number, got 1e309", "posterior.csv:3:12: distance: must be a finite number, got nan", "posterior.csv:3:16: hubs.interlink.adapter_cost: must be a finite number, got NaN"},
+		},
+		{
+			name: "a calibration folder whose posterior.csv is a link",
+			files: map[string]string{
+				".legolab.json": `{"legolab_folder": 1, "kind": "calibration", "version": "", "files": ["posterior.csv"]}`,
+			},
+			edit: func(t *testing.T, dir string) {
+				if err := os.Symlink("/etc/passwd", filepath.Join(dir, "posterior.csv")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			args: []string{"run", "--posterior", ".", "--runs", "2", "--out", "o", "-q"}, code: 1,
+			want: []string{"refusing to use ."},
 		},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
