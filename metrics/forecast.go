@@ -216,16 +216,16 @@ const (
 // per variant and member a life table (counts per distinct day, as
 // stats.LifeTable keeps them) and per pair of variants and member the
 // count of runs where one comes first. So a run costs 40 bytes plus
-// 8·len(θ)/K, and 40,000 runs of deai-2025 (K = 5) hold about 5 MB, in
-// place of the 40 MB that keeping every verdict took, independent of the
-// series' length.
+// 8·len(θ)/K (less when variants share θ), and 40,000 runs of deai-2025
+// (K = 5) hold about 2 MB, in place of the 40 MB that keeping every
+// verdict took, independent of the series' length.
 type ForecastRuns struct {
 	variants []string
 	keys     []string
 	horizon  float64
 	inner    int
 	fam      []Detector
-	theta    [][][]float64 // [variant][run][key], NaN where the variant has no such key; equal consecutive rows share their array
+	theta    [][][]float64 // [variant][run][key], NaN where the variant has no such key; equal rows share their array (thetaRow)
 	obs      [][]stats.Obs // [variant][run]
 
 	famLife [][]stats.LifeTable // [variant][member]
@@ -310,24 +310,37 @@ func (f *ForecastRuns) Add(v int, theta []float64, day float64, reached bool, fa
 	f.pair()
 }
 
-// thetaRow is theta as run len(f.theta[v]) of variant v keeps it: the
-// previous run's row when that run has the same θ draw and the same values
-// (bit for bit), else a copy.
+// thetaRow is theta as run i = len(f.theta[v]) of variant v keeps it: the
+// row of the previous run when that run has the same θ draw, or the row of
+// run i of an earlier variant, when either holds the same values (bit for
+// bit), else a copy. Variants draw the same θ on the keys they share, so
+// a draw usually costs one row for all its runs and variants.
 func (f *ForecastRuns) thetaRow(v int, theta []float64) []float64 {
 	rows := f.theta[v]
-	if n := len(rows); n%f.inner != 0 && len(rows[n-1]) == len(theta) {
-		same := true
-		for j, x := range theta {
-			if math.Float64bits(x) != math.Float64bits(rows[n-1][j]) {
-				same = false
-				break
-			}
-		}
-		if same {
-			return rows[n-1]
+	i := len(rows)
+	if i%f.inner != 0 && sameBits(rows[i-1], theta) {
+		return rows[i-1]
+	}
+	for u := range v {
+		if len(f.theta[u]) > i && sameBits(f.theta[u][i], theta) {
+			return f.theta[u][i]
 		}
 	}
 	return slices.Clone(theta)
+}
+
+// sameBits reports whether a and b hold the same float64 values bit for
+// bit (NaN equal to the same NaN).
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for j, x := range a {
+		if math.Float64bits(x) != math.Float64bits(b[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // pair counts, for every pair of variants and member, which came first in

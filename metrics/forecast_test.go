@@ -112,13 +112,27 @@ func TestForecastRunsStreaming(t *testing.T) {
 			}
 		}
 	}
-	// θ rows: a draw's replications share one.
+	// θ rows: a draw's replications share one, and so do the variants
+	// (their θ here are equal).
 	for v := range variants {
 		for r := 1; r < runs; r++ {
 			shared := &runMajor.theta[v][r][0] == &runMajor.theta[v][r-1][0]
 			if want := r%inner != 0; shared != want {
 				t.Errorf("variant %d run %d: θ row shared with the previous run %v; want %v", v, r, shared, want)
 			}
+			if &runMajor.theta[v][r][0] != &runMajor.theta[0][r][0] {
+				t.Errorf("variant %d run %d: θ row not shared with variant 0's", v, r)
+			}
+		}
+	}
+	// A variant with other values keeps its own rows.
+	own := NewForecastRuns(variants[:2], keys, inner, horizon, rule)
+	for r := range runs {
+		own.Add(0, data[0][r].theta, data[0][r].day, data[0][r].hit, data[0][r].family)
+		th := []float64{data[1][r].theta[0], math.NaN()}
+		own.Add(1, th, data[1][r].day, data[1][r].hit, data[1][r].family)
+		if got := own.theta[1][r]; &got[0] == &own.theta[0][r][0] || !math.IsNaN(got[1]) || got[0] != th[0] {
+			t.Errorf("run %d: variant 1's row %v is variant 0's %v", r, got, own.theta[0][r])
 		}
 	}
 }
