@@ -43,6 +43,15 @@ type Observation struct {
 	LiveStandards []int
 	// HubMembers counts each hub's members.
 	HubMembers []int
+	// Adopters counts the live protocols that speak, on at least one
+	// dimension, a standard offered by another protocol (standards.offered_by):
+	// the de facto standard's adopters, its offerers excluded; 0 when nothing
+	// is offered. A subnet count is this count (docs/model.md, Observation
+	// operators).
+	Adopters int
+	// ProtocolLinks counts the live app legs served by protocols (not by the
+	// outside option): the positions of capital a value-locked proxy counts.
+	ProtocolLinks int
 }
 
 // Observe fills o with the model's state at its current time.
@@ -101,6 +110,29 @@ func (m *Model) Observe(o *Observation) {
 	for h := range m.hubs {
 		o.HubMembers[h] = m.hubs[h].members
 	}
+	o.Adopters = m.adopters()
+	o.ProtocolLinks = m.protoLinks
+}
+
+// adopters counts the live protocols speaking, on some served dimension, a
+// standard that another protocol offers. It reads the standards only, in
+// O(live protocols × dimensions).
+func (m *Model) adopters() int {
+	if !m.stdOn {
+		return 0
+	}
+	n := 0
+	for _, p32 := range m.live {
+		p := int(p32)
+		for d := range m.nDim {
+			s := m.std[p*m.nDim+d]
+			if s >= 0 && m.stdOfferer[s] >= 0 && int(m.stdOfferer[s]) != p {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // ObserveCounts fills only o.Day, o.Composability and the app counters

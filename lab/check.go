@@ -2,6 +2,7 @@ package lab
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -76,13 +77,23 @@ type CheckReport struct {
 // CheckDir is Check, also telling whether the folder holds a partial
 // (interrupted) run, whose assertions are evaluated all the same.
 func CheckDir(dir string) (*CheckReport, error) {
-	m, release, err := openToRead(dir)
+	return CheckDirContext(context.Background(), dir)
+}
+
+// CheckDirContext is CheckDir stopped by ctx: when ctx is done while the
+// folder is read or the assertions evaluated, it returns an error
+// wrapping ctx's (check writes nothing, so nothing is left half-done).
+func CheckDirContext(ctx context.Context, dir string) (*CheckReport, error) {
+	m, release, err := openToRead(dir, checkKinds...)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lab: check interrupted: %w", err)
+	}
 	if m.Kind != outdir.KindRun {
-		results, err := checkSweep(dir)
+		results, err := checkSweep(ctx, dir)
 		if err != nil {
 			return nil, err
 		}
@@ -91,13 +102,16 @@ func CheckDir(dir string) (*CheckReport, error) {
 	if _, err := os.Stat(filepath.Join(dir, reports.SummaryFile)); err != nil {
 		return nil, fmt.Errorf("%s is not a run or sweep folder (no %s)", dir, reports.SummaryFile)
 	}
-	return checkRun(dir)
+	return checkRun(ctx, dir)
 }
 
 // evaluate parses and evaluates each assertion with measure.
-func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure, error)) []CheckResult {
+func evaluate(ctx context.Context, expect []scenarios.Expect, measure func(t scenarios.Term) (Measure, error)) ([]CheckResult, error) {
 	out := make([]CheckResult, len(expect))
 	for i, e := range expect {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lab: check interrupted: %w", err)
+		}
 		r := CheckResult{Assert: e.Assert, Note: e.Note}
 		a, err := scenarios.ParseAssertion(e.Assert)
 		if err != nil {
@@ -120,11 +134,11 @@ func evaluate(expect []scenarios.Expect, measure func(t scenarios.Term) (Measure
 		r.Pass = r.Err == nil && a.Holds(r.Left.Value, r.Right.Value)
 		out[i] = r
 	}
-	return out
+	return out, nil
 }
 
 // checkRun evaluates a run folder.
-func checkRun(dir string) (*CheckReport, error) {
+func checkRun(ctx context.Context, dir string) (*CheckReport, error) {
 	data, err := scenarios.ReadFileLimited(filepath.Join(dir, reports.ScenarioFile))
 	if err != nil {
 		return nil, err
@@ -144,8 +158,12 @@ func checkRun(dir string) (*CheckReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, reports.SummaryFile), err)
 	}
+	results, err := evaluate(ctx, doc.Expect, func(t scenarios.Term) (Measure, error) { return runMeasure(sum, t) })
+	if err != nil {
+		return nil, err
+	}
 	return &CheckReport{
-		Results:   evaluate(doc.Expect, func(t scenarios.Term) (Measure, error) { return runMeasure(sum, t) }),
+		Results:   results,
 		Partial:   sum.Partial,
 		Completed: sum.Completed,
 		Runs:      sum.Runs,
@@ -207,10 +225,13 @@ func runMeasure(sum *metrics.Summary, t scenarios.Term) (Measure, error) {
 }
 
 // checkSweep evaluates a sweep folder.
-func checkSweep(dir string) ([]CheckResult, error) {
+func checkSweep(ctx context.Context, dir string) ([]CheckResult, error) {
 	id, rows, err := readCheckpointFile(filepath.Join(dir, CheckpointFile))
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lab: check interrupted: %w", err)
 	}
 	if id.Shards > 1 {
 		return nil, fmt.Errorf("%s is shard %d/%d of a sweep; run `legolab merge` on all its shards and check the merged folder", dir, id.Shard, id.Shards)
@@ -259,9 +280,9 @@ func checkSweep(dir string) ([]CheckResult, error) {
 	if sweeps.MethodOf(sum.Design) == sweeps.MethodSobol {
 		sample = rows[:2*sum.Samples]
 	}
-	return evaluate(file.Expect, func(t scenarios.Term) (Measure, error) {
+	return evaluate(ctx, file.Expect, func(t scenarios.Term) (Measure, error) {
 		return sweepMeasure(sum, id, sample, t)
-	}), nil
+	})
 }
 
 // checkSummaryFits refuses a summary.json that is not the checkpoint's

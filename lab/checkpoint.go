@@ -42,6 +42,18 @@ type sweepIdentity struct {
 	// Fixed is Sweep.Fixed: a run that ignored the priors is another
 	// computation. Left out when false, so sweeps without it read the same.
 	Fixed bool `json:"fixed,omitempty"`
+	// Inputs hash the files besides the sweep file that the design reads
+	// (a csv design's points, sweeps.File.Inputs): a changed points file
+	// is another computation even though sweep.toml is the same. Left out
+	// when there are none, so other sweeps' checkpoints read the same.
+	Inputs []inputHash `json:"inputs,omitempty"`
+}
+
+// inputHash is the SHA-256 of one input file of a sweep, by the name the
+// sweep file gives it.
+type inputHash struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
 }
 
 // mismatch returns the first thing that makes got (a checkpoint's
@@ -62,6 +74,20 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 		return "sweep file (sha256)", short(got.SHA256), short(want.SHA256)
 	case got.ScenarioSHA256 != want.ScenarioSHA256:
 		return "base scenario (sha256)", short(got.ScenarioSHA256), short(want.ScenarioSHA256)
+	case !slices.Equal(got.Inputs, want.Inputs):
+		for i, w := range want.Inputs {
+			if i >= len(got.Inputs) {
+				return "design input " + w.Name + " (sha256)", "none", short(w.SHA256)
+			}
+			switch g := got.Inputs[i]; {
+			case g.Name != w.Name:
+				return "design input", g.Name, w.Name
+			case g.SHA256 != w.SHA256:
+				return "design input " + w.Name + " (sha256)", short(g.SHA256), short(w.SHA256)
+			}
+		}
+		g := got.Inputs[len(want.Inputs)]
+		return "design input " + g.Name + " (sha256)", short(g.SHA256), "none"
 	case got.Seed != want.Seed:
 		return "seed", fmt.Sprint(got.Seed), fmt.Sprint(want.Seed)
 	case got.Replications != want.Replications:
@@ -80,10 +106,15 @@ func (want sweepIdentity) mismatch(got sweepIdentity) (field, gotV, wantV string
 
 // rowID returns the ID of point i's row: the first 16 hex digits of the
 // SHA-256 of the identity's sweep and scenario hashes, seed, replications,
-// number of points and i. It does not depend on the shard, so merged rows
-// keep theirs.
+// number of points and i, and of the input files' hashes when there are
+// any (so that the IDs of sweeps without them stay what they were). It
+// does not depend on the shard, so merged rows keep theirs.
 func (id sweepIdentity) rowID(i int) string {
-	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d\x00%d\x00%d", id.SHA256, id.ScenarioSHA256, id.Seed, id.Replications, id.Points, i))
+	b := fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d\x00%d\x00%d", id.SHA256, id.ScenarioSHA256, id.Seed, id.Replications, id.Points, i)
+	for _, in := range id.Inputs {
+		b = fmt.Appendf(b, "\x00%s\x00%s", in.Name, in.SHA256)
+	}
+	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8])
 }
 
@@ -109,9 +140,15 @@ func (id sweepIdentity) checkRow(row *PointRow) error {
 // a crash, a SIGKILL or a power cut loses at most the line being written.
 type checkpoint struct {
 	path string
+	dir  string
 	f    *os.File
 	id   sweepIdentity
 }
+
+// in opens the checkpoint's folder for confined reads and writes: a
+// checkpoint.jsonl replaced by a link mid-command is refused, never
+// followed (outdir.In).
+func (c *checkpoint) in() (*outdir.In, error) { return outdir.OpenIn(c.dir) }
 
 // openCheckpoint opens dir's checkpoint for a run of id. Without resume it
 // starts a fresh one, after checking that dir is empty, or a sweep folder
@@ -122,7 +159,7 @@ type checkpoint struct {
 func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*PointRow) (*checkpoint, int, error) {
 	path := filepath.Join(dir, CheckpointFile)
 	id.Format = checkpointFormat
-	c := &checkpoint{path: path, id: id}
+	c := &checkpoint{path: path, dir: dir, id: id}
 	if resume {
 		n, ok, err := c.resume(rows)
 		if err != nil || ok {
@@ -138,20 +175,30 @@ func openCheckpoint(dir string, id sweepIdentity, resume, force bool, rows []*Po
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := outdir.WriteFile(path, func(w io.Writer) error {
+	in, err := c.in()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer in.Close()
+	if err := in.WriteFile(CheckpointFile, func(w io.Writer) error {
 		_, err := w.Write(append(header, '\n'))
 		return err
 	}); err != nil {
 		return nil, 0, err
 	}
-	c.f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	c.f, err = in.OpenAppend(CheckpointFile)
 	return c, 0, err
 }
 
 // resume reads an existing checkpoint into rows. ok is false when there is
 // none to resume.
 func (c *checkpoint) resume(rows []*PointRow) (n int, ok bool, err error) {
-	data, err := os.ReadFile(c.path)
+	in, err := c.in()
+	if err != nil {
+		return 0, false, err
+	}
+	defer in.Close()
+	data, err := in.ReadFile(CheckpointFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, false, nil
 	}
@@ -187,11 +234,11 @@ func (c *checkpoint) resume(rows []*PointRow) (n int, ok bool, err error) {
 	}
 	// Cut a torn last line off, so that appends start on a fresh line.
 	if valid < len(data) {
-		if err := os.Truncate(c.path, int64(valid)); err != nil {
+		if err := in.Truncate(CheckpointFile, int64(valid)); err != nil {
 			return 0, false, err
 		}
 	}
-	c.f, err = os.OpenFile(c.path, os.O_WRONLY|os.O_APPEND, 0)
+	c.f, err = in.OpenAppend(CheckpointFile)
 	return n, true, err
 }
 

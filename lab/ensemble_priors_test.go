@@ -328,3 +328,39 @@ func TestForecastKeysInRunsHeader(t *testing.T) {
 		t.Errorf("θ keys = %v; want %v", keys, want)
 	}
 }
+
+// TestEstimatedEventsFollowsPriors: a prior on the market potential moves
+// the up-front estimate; the file's own value (1,000) would say 3,000
+// events a replication where the draws average about 6,000,000. The θ are
+// the run's own (seeded), so the test is deterministic; the bound allows
+// 25% where 32 uniform draws have a relative sd of 5%.
+func TestEstimatedEventsFollowsPriors(t *testing.T) {
+	spec, err := scenarios.Parse("p.toml", []byte(`name = "p"
+runs = 64
+[[protocols]]
+name = "A"
+serves = { data = 0.5 }
+[builders]
+market_potential = 1000
+[[priors]]
+key = "builders.market_potential"
+dist = "uniform"
+min = 1000000
+max = 3000000
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEnsemble(spec, nil, 64, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 64 * scenarios.EventsPerBuilder * 2e6
+	if got := e.EstimatedEvents(); math.Abs(got-want) > 0.25*want {
+		t.Errorf("EstimatedEvents = %.3g; want about %.3g (the prior's mean market potential)", got, want)
+	}
+	e.Fixed = true
+	if got, want := e.EstimatedEvents(), 64*scenarios.EventsPerBuilder*1000.0; math.Abs(got-want) > 1e-9*want {
+		t.Errorf("--fixed: EstimatedEvents = %v; want the file's %v", got, want)
+	}
+}

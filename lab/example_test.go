@@ -35,6 +35,7 @@ func ExampleEnsemble_Run() {
 	fmt.Println("files:", sink.Names()[:4])
 	// Output:
 	// defi-2017: 8 runs per variant, seed 3
-	// base: P(Lego by the horizon) = 1.00
+	// mining: P(Lego by the horizon) = 1.00
+	// no-mining: P(Lego by the horizon) = 1.00
 	// files: [runs.csv summary.json series.csv scenario.toml]
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/legolab/legolab/internal/outdir"
 )
@@ -18,14 +19,17 @@ import (
 // replace: a sweep's and a shard's.
 var sweepKinds = []string{outdir.KindSweep, outdir.KindShard}
 
-// readKinds are the folders report and check read.
-var readKinds = []string{outdir.KindRun, outdir.KindSweep, outdir.KindShard}
+// checkKinds are the folders check reads; report reads calibrations too.
+var (
+	checkKinds  = []string{outdir.KindRun, outdir.KindSweep, outdir.KindShard}
+	reportKinds = append(slices.Clone(checkKinds), outdir.KindCalibration)
+)
 
-// openToRead opens the run, sweep or shard folder dir for reading, as report
+// openToRead opens dir, a folder of one of kinds, for reading, as report
 // and check do: it must be a directory legolab wrote (a foreign one is not
 // read), and a reader's lock is held until release is called, so a folder
 // being written is refused at once.
-func openToRead(dir string) (m *outdir.Manifest, release func(), err error) {
+func openToRead(dir string, kinds ...string) (m *outdir.Manifest, release func(), err error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, nil, err
 	} else if !st.IsDir() {
@@ -35,7 +39,7 @@ func openToRead(dir string) (m *outdir.Manifest, release func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if m, err = outdir.Owned(dir, readKinds...); err != nil {
+	if m, err = outdir.Owned(dir, kinds...); err != nil {
 		lk.Release()
 		return nil, nil, err
 	}

@@ -1,10 +1,9 @@
 package lab
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -20,14 +19,28 @@ import (
 // is a sweep's (see RegenerateSweepReport); any other is read as a run's,
 // and its report rendered with opt (see reports.Render).
 func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
-	m, release, err := openToRead(dir)
+	return RegenerateReportContext(context.Background(), dir, opt)
+}
+
+// RegenerateReportContext is RegenerateReport stopped by ctx (which
+// replaces opt.Context): when ctx is done before the files are written,
+// while the folder is read, the charts drawn or a sweep's sensitivity
+// bootstrapped, it returns an error wrapping ctx's and the folder keeps
+// its report.
+func RegenerateReportContext(ctx context.Context, dir string, opt reports.Options) ([]string, error) {
+	m, release, err := openToRead(dir, reportKinds...)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	if m.Kind != outdir.KindRun {
-		return regenerateSweepReport(dir)
+	switch m.Kind {
+	case outdir.KindCalibration:
+		return regenerateCalibrationReport(ctx, dir)
+	case outdir.KindRun:
+	default:
+		return regenerateSweepReport(ctx, dir)
 	}
+	opt.Context = ctx
 	d, err := reports.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -35,6 +48,9 @@ func RegenerateReport(dir string, opt reports.Options) ([]string, error) {
 	files, err := reports.Render(d, opt)
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lab: interrupted before writing the report: %w", err)
 	}
 	names := make([]string, len(files))
 	for i, f := range files {
@@ -53,17 +69,19 @@ func WriteReport(dir string, files []reports.File) error {
 	if _, err := outdir.Owned(dir, outdir.KindRun); err != nil {
 		return err
 	}
+	// Every write and removal is confined to dir: a link planted in it
+	// (plots/ made a link) is refused, never followed (outdir.In).
+	in, err := outdir.OpenIn(dir)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
 	keep := make(map[string]bool, len(files))
 	for _, f := range files {
-		name := filepath.FromSlash(f.Name)
-		if !filepath.IsLocal(name) {
+		if !filepath.IsLocal(filepath.FromSlash(f.Name)) {
 			return fmt.Errorf("lab: report file %q is outside %s", f.Name, dir)
 		}
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := outdir.WriteFile(path, func(w io.Writer) error {
+		if err := in.WriteFile(f.Name, func(w io.Writer) error {
 			_, err := w.Write(f.Data)
 			return err
 		}); err != nil {
@@ -71,7 +89,7 @@ func WriteReport(dir string, files []reports.File) error {
 		}
 		keep[f.Name] = true
 	}
-	return removeStaleCharts(dir, keep)
+	return removeStaleCharts(dir, in, keep)
 }
 
 // recordReport adds the names written to dir's manifest and drops those
@@ -86,7 +104,7 @@ func recordReport(dir string, written, removed []string) error {
 // the report in dir's manifest. Only charts the manifest lists are
 // removed: legolab deletes nothing it did not write. It runs after the new
 // files are in place.
-func removeStaleCharts(dir string, keep map[string]bool) error {
+func removeStaleCharts(dir string, in *outdir.In, keep map[string]bool) error {
 	m, err := outdir.ReadManifest(dir)
 	if err != nil {
 		return err
@@ -95,7 +113,7 @@ func removeStaleCharts(dir string, keep map[string]bool) error {
 	for _, name := range m.Files {
 		ext := path.Ext(name)
 		if strings.HasPrefix(name, reports.PlotsDir+"/") && (ext == ".svg" || ext == ".png") && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := in.Remove(name); err != nil {
 				return err
 			}
 			removed = append(removed, name)

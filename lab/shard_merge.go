@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,14 @@ import (
 // With plots false the charts and report.html are left out. An out that
 // is not empty is refused unless force is set and it is a sweep folder.
 func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSummary, error) {
+	return MergeSweepContext(context.Background(), dirs, out, plots, force)
+}
+
+// MergeSweepContext is MergeSweep stopped by ctx: when ctx is done while
+// the shards are read, the sensitivity bootstrapped or the charts drawn,
+// it returns an error wrapping ctx's, and out is left as it was (the
+// shards are only read).
+func MergeSweepContext(ctx context.Context, dirs []string, out string, plots, force bool) (*metrics.SweepSummary, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no shard folders given")
 	}
@@ -54,6 +63,9 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 	var shards []shardDir
 	var errs, absent []error
 	for _, d := range dirs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("merge: interrupted while reading the shards: %w", err)
+		}
 		if isEmptyOrMissing(d) {
 			// A task that never started leaves an empty folder, or none.
 			absent = append(absent, fmt.Errorf("%s: no %s: this shard has not started (or the folder is not a shard's); run it with `legolab sweep ... --shard K/N --out %s --resume`", d, CheckpointFile, d))
@@ -161,14 +173,14 @@ func MergeSweep(dirs []string, out string, plots, force bool) (*metrics.SweepSum
 	id.Shard, id.Shards = 1, 1
 	o := &sweepOutput{
 		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: id,
-		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots,
+		points: points, rows: rows, outcomes: s.Outcomes, warnings: s.warnings, plots: plots, ctx: ctx,
 	}
 	files, sum, err := o.files()
 	if err != nil {
 		return nil, err
 	}
 	sink.Version = id.Version
-	if err := commitFiles(sink, false, files); err != nil {
+	if err := commitFiles(ctx, sink, false, files); err != nil {
 		return nil, err
 	}
 	return sum, nil

@@ -86,6 +86,9 @@ type Sweep struct {
 	// design's points), copied beside sweep.toml so that the output folder
 	// can be read back on its own.
 	inputs []swInput
+	// inputHashes hash every input file, copied or not: the identity's
+	// Inputs.
+	inputHashes []inputHash
 
 	// warnings found while checking the sweep against its base scenario;
 	// written without the file's path, since they go into summary.json.
@@ -211,6 +214,9 @@ func newSweep(file *sweeps.File, src []byte, base *scenarios.Spec, ferr error) (
 	}
 	s.inputs = inputs
 	s.warnings = append(s.warnings, warns...)
+	if s.inputHashes, err = hashInputs(file); err != nil {
+		return nil, err
+	}
 	toml, err := base.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding the base scenario: %w", err)
@@ -253,6 +259,24 @@ func readInputs(file *sweeps.File) ([]swInput, []string, error) {
 		out = append(out, swInput{filepath.ToSlash(name), data})
 	}
 	return out, warns, nil
+}
+
+// hashInputs hashes every file the sweep reads besides its sweep file, in
+// the order sweeps.File.Inputs gives them, for the sweep's identity.
+func hashInputs(file *sweeps.File) ([]inputHash, error) {
+	var out []inputHash
+	for _, name := range file.Inputs() {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(file.Dir, name)
+		}
+		data, err := scenarios.ReadFileLimited(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inputHash{Name: filepath.ToSlash(name), SHA256: swHash(data)})
+	}
+	return out, nil
 }
 
 // swReserved reports whether name is one of the files a sweep writes.
@@ -386,6 +410,7 @@ func (s *Sweep) identity(points int) sweepIdentity {
 		Version:        s.Version,
 		Variants:       s.Variants,
 		Fixed:          s.Fixed,
+		Inputs:         s.inputHashes,
 	}
 }
 
@@ -428,15 +453,19 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	// Every point's scenario must be valid: find out before any CPU is
 	// spent, and report the bad points at once (the first ten).
 	var bad []error
+	events := make([]float64, len(points)) // per replication, for the long-run warning
 	for _, pt := range points {
 		if !shard.Has(pt.Index) {
 			continue
 		}
-		if _, err := specs(pt); err != nil {
+		sp, err := specs(pt)
+		if err != nil {
 			if bad = append(bad, err); len(bad) == 10 {
 				break
 			}
+			continue
 		}
+		events[pt.Index] = sweepEvents(sp)
 	}
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
@@ -501,6 +530,14 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 			todo = append(todo, i)
 		}
 	}
+	// A sweep that would take hours says so before it starts.
+	total := 0.0
+	for _, i := range todo {
+		total += events[i] * float64(s.File.Replications)
+	}
+	if w := scenarios.LongRunWarning(total, cores(s.Jobs), plural(len(todo), "point")+" × "+plural(s.File.Replications, "replication")+" × "+plural(len(s.Variants), "variant")); w != "" {
+		s.warn("warning: " + w)
+	}
 	if err := s.execute(ctx, id, points, todo, mine-len(todo), mine, observables, ckpt, rows, specs); err != nil {
 		return nil, err
 	}
@@ -520,16 +557,16 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 	// The folder holds this sweep's checkpoint now, checked or started
 	// above: the finished outputs replace all of it at once.
 	if shard.Count > 1 {
-		return res, commitFiles(sink, dir != "", out.shardFiles(shard))
+		return res, commitFiles(ctx, sink, dir != "", out.shardFiles(shard))
 	}
 	files, sum, err := out.files()
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
+			return nil, fmt.Errorf("lab: sweep interrupted while computing its sensitivity and charts; the %s holds every point: %w", CheckpointFile, context.Cause(ctx))
 		}
 		return nil, err
 	}
-	if err := commitFiles(sink, dir != "", files); err != nil {
+	if err := commitFiles(ctx, sink, dir != "", files); err != nil {
 		return nil, err
 	}
 	res.Summary = sum

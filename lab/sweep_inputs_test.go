@@ -97,3 +97,54 @@ func TestResumeRefusesForeignRows(t *testing.T) {
 		t.Errorf("check with a foreign row: err = %v", err)
 	}
 }
+
+// TestResumeRefusesChangedCSV changes one value of a csv design's points
+// file between a sweep and its --resume: sweep.toml is the same, so the
+// identity used to match and the resume mixed two designs. Now the
+// identity hashes the points file and the resume is refused, naming it.
+func TestResumeRefusesChangedCSV(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../examples/sweep-csv.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := os.ReadFile("../examples/sweep-csv-points.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sweep-csv.toml")
+	csvPath := filepath.Join(dir, "sweep-csv-points.csv")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(csvPath, pts, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, err := openTestSweep(t, path, &sweepFake{}, out, 1).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The same shape and header; the first point's adapter cost moves.
+	changed := bytes.Replace(pts, []byte("\n5,0\n"), []byte("\n6,0\n"), 1)
+	if bytes.Equal(changed, pts) {
+		t.Fatal("the test's edit did not apply to the points file")
+	}
+	if err := os.WriteFile(csvPath, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openTestSweep(t, path, &sweepFake{}, out, 1)
+	s.Resume = true
+	_, err = s.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "design input sweep-csv-points.csv (sha256)") {
+		t.Errorf("resume after the points file changed: err = %v; want a refusal naming sweep-csv-points.csv", err)
+	}
+	// The unchanged file resumes (nothing left to compute).
+	if err := os.WriteFile(csvPath, pts, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = openTestSweep(t, path, &sweepFake{}, out, 1)
+	s.Resume = true
+	if _, err := s.Run(context.Background()); err != nil {
+		t.Errorf("resume with the same points file: %v", err)
+	}
+}

@@ -3,11 +3,10 @@ package lab
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"github.com/legolab/legolab/metrics"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -105,12 +104,8 @@ func (o *sweepOutput) summary() (*metrics.SweepSummary, error) {
 		}
 		refs[i] = ref
 	}
-	ctx := o.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var err error
-	s.Sensitivity, err = sensitivityOf(ctx, f, o.points, o.rows, refs, o.base.HorizonDays)
+	s.Sensitivity, err = sensitivityOf(o.context(), f, o.points, o.rows, refs, o.base.HorizonDays)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +179,19 @@ func (o *sweepOutput) files() ([]namedWrite, *metrics.SweepSummary, error) {
 		{SensitivityFile, func(w io.Writer) error { return swWriteSensitivity(w, sum.Sensitivity) }},
 		{SweepSummaryFile, func(w io.Writer) error { return writeSweepJSON(w, sum) }},
 	}...)
-	return append(files, o.reportFiles(sum)...), sum, nil
+	report, err := o.reportFiles(sum)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(files, report...), sum, nil
+}
+
+// context is the post-processing's context: o.ctx, or one never done.
+func (o *sweepOutput) context() context.Context {
+	if o.ctx == nil {
+		return context.Background()
+	}
+	return o.ctx
 }
 
 // shardFiles returns one shard's output files: its checkpoint, the sweep
@@ -211,12 +218,19 @@ func (o *sweepOutput) inputFiles() []namedWrite {
 
 // commit writes files into sink as one result; owned says the sink's
 // folder holds this sweep's own checkpoint, and may be replaced.
-func commitFiles(sink Sink, owned bool, files []namedWrite) error {
+//
+// When ctx is done before the commit, nothing is committed and the
+// folder keeps what it held (a sweep's checkpoint, which a resume
+// finishes from).
+func commitFiles(ctx context.Context, sink Sink, owned bool, files []namedWrite) error {
 	if err := sink.Begin(CheckpointFile, owned); err != nil {
 		return err
 	}
 	defer sink.Abort()
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("lab: interrupted while writing the outputs: %w", err)
+		}
 		if err := writeTo(sink, f.name, f.write); err != nil {
 			return err
 		}
@@ -233,11 +247,14 @@ type namedWrite struct {
 
 // reportFiles are the sweep's report: the charts and report.html (unless
 // plots is false) and report.md.
-func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) []namedWrite {
+func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) ([]namedWrite, error) {
 	var files []namedWrite
 	var charts []reports.SweepChart
 	if o.plots {
-		charts = o.charts(sum)
+		var err error
+		if charts, err = o.charts(o.context(), sum); err != nil {
+			return nil, err
+		}
 		for _, c := range charts {
 			for _, pf := range c.Files {
 				data := pf.Data
@@ -246,18 +263,16 @@ func (o *sweepOutput) reportFiles(sum *metrics.SweepSummary) []namedWrite {
 		}
 		files = append(files, namedWrite{"report.html", func(w io.Writer) error { return reports.WriteSweepHTML(w, sum, charts) }})
 	}
-	return append(files, namedWrite{"report.md", func(w io.Writer) error { return reports.WriteSweepMarkdown(w, sum, charts) }})
+	return append(files, namedWrite{"report.md", func(w io.Writer) error { return reports.WriteSweepMarkdown(w, sum, charts) }}), nil
 }
 
-// writeNamed writes each file under dir in place, atomically, creating
-// subfolders: a finished sweep folder's report, regenerated.
-func writeNamed(dir string, files []namedWrite) error {
+// writeNamed writes each file in the folder in in place, atomically,
+// creating subfolders: a finished sweep folder's report, regenerated.
+// Every write is confined to the folder (outdir.In): a link planted in it
+// is refused, never followed.
+func writeNamed(in *outdir.In, files []namedWrite) error {
 	for _, f := range files {
-		path := filepath.Join(dir, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := outdir.WriteFile(path, f.write); err != nil {
+		if err := in.WriteFile(f.name, f.write); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"github.com/legolab/legolab/metrics"
 	"math"
@@ -19,11 +20,15 @@ import (
 // parameter) and, for a grid of two numeric parameters, plots/heatmap-SLUG,
 // where SLUG names the outcome (outcomeSlugs). A chart that cannot be
 // drawn (e.g. no finite value) is left out; the tables still say
-// everything.
-func (o *sweepOutput) charts(sum *metrics.SweepSummary) []reports.SweepChart {
+// everything. When ctx is done no further chart is drawn, and charts
+// returns its error.
+func (o *sweepOutput) charts(ctx context.Context, sum *metrics.SweepSummary) ([]reports.SweepChart, error) {
 	var out []reports.SweepChart
 	slugs := outcomeSlugs(o.outcomes)
 	for k, name := range o.outcomes {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lab: interrupted while drawing the sweep's charts: %w", err)
+		}
 		ref, err := swParseOutcome(name, o.id.Variants, o.id.Observables)
 		if err != nil {
 			continue
@@ -43,7 +48,7 @@ func (o *sweepOutput) charts(sum *metrics.SweepSummary) []reports.SweepChart {
 		add(o.responseChart(ref, top, "plots/response-"+slugs[k]))
 		add(o.heatmapChart(ref, "plots/heatmap-"+slugs[k]))
 	}
-	return out
+	return out, nil
 }
 
 // outcomeSlugs names each outcome's charts: the outcome with every run of

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -14,6 +15,14 @@ import (
 // atomically. Charts in plots/ that the new report does not have are
 // removed afterwards. It returns the names of the files written.
 func RegenerateSweepReport(dir string) ([]string, error) {
+	return RegenerateSweepReportContext(context.Background(), dir)
+}
+
+// RegenerateSweepReportContext is RegenerateSweepReport stopped by ctx:
+// when ctx is done before the files are written (while the sensitivity
+// is bootstrapped or the charts drawn), it returns an error wrapping
+// ctx's and the folder keeps its report.
+func RegenerateSweepReportContext(ctx context.Context, dir string) ([]string, error) {
 	lk, err := outdir.LockShared(dir)
 	if err != nil {
 		return nil, err
@@ -22,12 +31,12 @@ func RegenerateSweepReport(dir string) ([]string, error) {
 	if _, err := outdir.Owned(dir, sweepKinds...); err != nil {
 		return nil, err
 	}
-	return regenerateSweepReport(dir)
+	return regenerateSweepReport(ctx, dir)
 }
 
-// regenerateSweepReport is RegenerateSweepReport under the caller's lock,
-// on a folder it checked.
-func regenerateSweepReport(dir string) ([]string, error) {
+// regenerateSweepReport is RegenerateSweepReportContext under the
+// caller's lock, on a folder it checked.
+func regenerateSweepReport(ctx context.Context, dir string) ([]string, error) {
 	id, rows, err := readCheckpointFile(filepath.Join(dir, CheckpointFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
@@ -56,14 +65,27 @@ func regenerateSweepReport(dir string) ([]string, error) {
 	}
 	o := &sweepOutput{
 		file: s.File, source: s.Source, inputs: s.inputs, baseTOML: s.BaseTOML, base: s.Base, id: *id,
-		points: points, rows: byIndex, outcomes: s.Outcomes, warnings: s.warnings, plots: true,
+		points: points, rows: byIndex, outcomes: s.Outcomes, warnings: s.warnings, plots: true, ctx: ctx,
 	}
 	sum, err := o.summary()
 	if err != nil {
 		return nil, err
 	}
-	files := o.reportFiles(sum)
-	if err := writeNamed(dir, files); err != nil {
+	files, err := o.reportFiles(sum)
+	if err != nil {
+		return nil, err
+	}
+	// Written all or none: an interruption after this point would leave
+	// a report of two versions.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lab: interrupted before writing the report: %w", err)
+	}
+	in, err := outdir.OpenIn(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	if err := writeNamed(in, files); err != nil {
 		return nil, err
 	}
 	names := make([]string, len(files))
@@ -72,7 +94,7 @@ func regenerateSweepReport(dir string) ([]string, error) {
 		names[i] = f.name
 		keep[f.name] = true
 	}
-	if err := removeStaleCharts(dir, keep); err != nil {
+	if err := removeStaleCharts(dir, in, keep); err != nil {
 		return nil, err
 	}
 	return names, nil

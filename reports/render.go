@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"html/template"
@@ -39,20 +40,35 @@ type Options struct {
 	// other charts' SVG: rasterising and encoding PNGs was ~88% of the
 	// report's CPU time, and report.html inlines the SVG.
 	PNG bool
+	// Context, when not nil, stops the rendering: no chart starts after it
+	// is done, and Render returns its error. Nil means never.
+	Context context.Context
 }
 
 // renderCharts draws every chart, jobs at a time: the charts are
 // independent, and each result has its slot, so the files do not depend on
 // the schedule. rendered[i] holds chart i's SVG, then its PNG if it has one.
-func renderCharts(charts []chart, jobs int) (rendered [][]File, err error) {
+func renderCharts(charts []chart, jobs int) ([][]File, error) {
+	return renderChartsContext(context.Background(), charts, jobs)
+}
+
+// renderChartsContext is renderCharts stopped by ctx: no chart starts
+// after it is done (nil means never).
+func renderChartsContext(ctx context.Context, charts []chart, jobs int) (rendered [][]File, err error) {
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
+	}
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	rendered = make([][]File, len(charts))
 	var g errgroup.Group
 	g.SetLimit(jobs)
 	for i, c := range charts {
 		g.Go(func() (err error) {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("reports: drawing the charts: %w", err)
+			}
 			rendered[i], err = renderChart(PlotsDir+"/"+c.name, c.w, c.h, c.draw, c.png)
 			return err
 		})

@@ -70,7 +70,7 @@ func Render(d *Data, opt Options) ([]File, error) {
 	for i := range charts {
 		charts[i].png = opt.PNG || charts[i].name == HeadlineChart
 	}
-	rendered, err := renderCharts(charts, opt.Jobs)
+	rendered, err := renderChartsContext(opt.Context, charts, opt.Jobs)
 	if err != nil {
 		return nil, err
 	}

@@ -432,8 +432,14 @@ func deleteTree(m map[string]any, keys []string) {
 // locate problems: idxBase is the positional path of the variant's set
 // table in its file, or "" off file. It returns, for each entry applied,
 // its canonical target and positional path.
+//
+// Two entries that reach one target through different spellings (a hub
+// by name and by index, hub.X beside hubs.NAME.X, protocols[0].x beside
+// protocols.NAME.x) are an error at the second, naming both: which one
+// wins would depend on the spellings' sort order.
 func (st *setter) applyEntries(v *Variant, prefix, idxBase string) map[string]string {
 	targets := map[string]string{}
+	spelled := map[string]string{}
 	for _, e := range flattenSet(v.Set) {
 		idx := ""
 		if idxBase != "" {
@@ -442,9 +448,18 @@ func (st *setter) applyEntries(v *Variant, prefix, idxBase string) map[string]st
 				idx = joinKey(idx, k)
 			}
 		}
-		if t := st.set(e.segs, e.value, prefix, idx); t != "" {
-			targets[t] = idx
+		t := st.set(e.segs, e.value, prefix, idx)
+		if t == "" {
+			continue
 		}
+		here := segsString(e.segs)
+		if first, dup := spelled[t]; dup {
+			// The value is set already; the problem fails the variant.
+			st.d.fail(path{disp: prefix + here, idx: idx}, "sets %s a second time: as %s and as %s; give it once", t, first, here)
+			continue
+		}
+		spelled[t] = here
+		targets[t] = idx
 	}
 	for _, f := range st.d.pending {
 		f(st.spec)

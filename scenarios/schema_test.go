@@ -9,9 +9,11 @@ import (
 	"go/parser"
 	"go/token"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,7 +138,15 @@ func generateSchema(t testing.TB) []byte {
 	if !ok {
 		t.Fatal("no property Spec.seed")
 	}
-	seed.Minimum, seed.Maximum = json.Number("0"), json.Number(strconv.FormatInt(math.MaxInt64, 10))
+	// A seed is a TOML integer that is not negative, or, for 2^63 and
+	// more (which a TOML integer cannot hold), a decimal string, as
+	// scenario.toml writes one; the decoder takes what strconv.ParseUint
+	// does (leading zeros too).
+	seed.Type = ""
+	seed.AnyOf = []*jsonschema.Schema{
+		{Type: "integer", Minimum: json.Number("0"), Maximum: json.Number(strconv.FormatInt(math.MaxInt64, 10))},
+		{Type: "string", Pattern: "^0*(" + decimalAtMost(strconv.FormatUint(math.MaxUint64, 10)) + ")$"},
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -389,5 +399,133 @@ func TestExamples(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("%d scenario examples; want at least 2", n)
+	}
+}
+
+// decimalAtMost returns a regular expression (without anchors) matching
+// the decimal numerals without leading zeros of the integers 0..n, n a
+// numeral without leading zeros: every shorter numeral, and for each
+// digit of n a numeral that agrees with n before it and is smaller there.
+func decimalAtMost(n string) string {
+	alts := []string{"0"}
+	if len(n) > 1 {
+		alts = append(alts, fmt.Sprintf("[1-9][0-9]{0,%d}", len(n)-2))
+	}
+	for i := 0; i < len(n); i++ {
+		lo := byte('0')
+		if i == 0 {
+			lo = '1'
+		}
+		if n[i] <= lo {
+			continue
+		}
+		alt := n[:i] + fmt.Sprintf("[%c-%c]", lo, n[i]-1)
+		if rest := len(n) - i - 1; rest > 0 {
+			alt += fmt.Sprintf("[0-9]{%d}", rest)
+		}
+		alts = append(alts, alt)
+	}
+	return strings.Join(append(alts, n), "|")
+}
+
+// TestSchemaSeedAgreesWithDecoder writes seeds of every shape into a
+// scenario and checks that scenario.schema.json admits exactly those the
+// decoder takes. Before, the schema said integer only while the decoder
+// took a decimal string (scenario.toml writes seeds ≥ 2^63 so), and the
+// decoder refused integral floats above 2^53 that the schema admits.
+func TestSchemaSeedAgreesWithDecoder(t *testing.T) {
+	raw, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs struct {
+			Spec struct {
+				Properties map[string]struct {
+					AnyOf []struct {
+						Type    string       `json:"type"`
+						Minimum *json.Number `json:"minimum"`
+						Maximum *json.Number `json:"maximum"`
+						Pattern string       `json:"pattern"`
+					} `json:"anyOf"`
+				} `json:"properties"`
+			} `json:"Spec"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	branches := doc.Defs.Spec.Properties["seed"].AnyOf
+	if len(branches) == 0 {
+		t.Fatal("the schema's seed has no anyOf")
+	}
+	// admits evaluates the schema on a TOML value as a JSON Schema
+	// validator sees it once converted to JSON: an integral float is an
+	// integer (JSON Schema draft 6 on).
+	admits := func(v any) bool {
+		for _, b := range branches {
+			switch x := v.(type) {
+			case string:
+				if b.Type == "string" && regexp.MustCompile(b.Pattern).MatchString(x) {
+					return true
+				}
+			case *big.Float:
+				if b.Type != "integer" || !x.IsInt() {
+					continue
+				}
+				lo, _ := new(big.Float).SetString(b.Minimum.String())
+				hi, _ := new(big.Float).SetString(b.Maximum.String())
+				if x.Cmp(lo) >= 0 && x.Cmp(hi) <= 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	base, err := Builtin(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := base.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedLine := regexp.MustCompile(`(?m)^seed = .*$`)
+	if !seedLine.Match(enc) {
+		t.Fatal("the encoded scenario has no seed line")
+	}
+	for _, tc := range []struct {
+		toml string // the value as written in TOML
+		json any    // the value a validator sees: string or *big.Float
+	}{
+		{`0`, "0"}, {`7`, "7"}, {`9223372036854775807`, "9223372036854775807"}, {`-1`, "-1"},
+		{`1e3`, "1e3"}, {`2.5`, "2.5"}, {`1e18`, "1e18"}, {`9.2e18`, "9.2e18"}, {`1e19`, "1e19"}, {`-0.0`, "-0"},
+		{`"0"`, ""}, {`"7"`, ""}, {`"007"`, ""}, {`"+7"`, ""}, {`"-1"`, ""}, {`" 7"`, ""}, {`""`, ""}, {`"1e3"`, ""},
+		{`"7_000"`, ""}, {`"0x10"`, ""}, {`"9223372036854775808"`, ""}, {`"18446744073709551615"`, ""},
+		{`"018446744073709551615"`, ""}, {`"18446744073709551616"`, ""}, {`"18446744073709551625"`, ""},
+		{`"19999999999999999999"`, ""}, {`"99999999999999999999"`, ""}, {`"184467440737095516150"`, ""},
+		{`"10000000000000000000"`, ""}, {`"18446744073709551609"`, ""}, {`"18446744073709551610"`, ""},
+	} {
+		var v any
+		if s, ok := strings.CutPrefix(tc.toml, `"`); ok {
+			v = strings.TrimSuffix(s, `"`)
+		} else {
+			f, _, err := big.ParseFloat(tc.json.(string), 10, 256, big.ToNearestEven)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Cmp(new(big.Float)) == 0 {
+				f = new(big.Float) // -0 is 0
+			}
+			v = f
+		}
+		src := seedLine.ReplaceAll(enc, []byte("seed = "+tc.toml))
+		_, derr := Parse("seed.toml", src)
+		if derr != nil && !strings.Contains(derr.Error(), "seed") {
+			t.Fatalf("seed = %s: an error not about the seed: %v", tc.toml, derr)
+		}
+		if got, want := admits(v), derr == nil; got != want {
+			t.Errorf("seed = %s: the schema admits it = %v, the decoder = %v (%v)", tc.toml, got, want, derr)
+		}
 	}
 }

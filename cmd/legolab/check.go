@@ -34,9 +34,9 @@ warning on stderr.`,
   legolab sweep examples/sweep-small.toml --out /tmp/x && legolab check /tmp/x`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			report, err := lab.CheckDir(args[0])
+			report, err := lab.CheckDirContext(c.Context(), args[0])
 			if err != nil {
-				return err
+				return interruptedOr(c.Context(), err)
 			}
 			if report.Partial {
 				fmt.Fprintf(e.stderr, "warning: %s is a partial run (%d of %d replications)\n", args[0], report.Completed, report.Runs)

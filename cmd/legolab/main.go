@@ -102,6 +102,31 @@ func usagef(format string, args ...any) error {
 // errInterrupted reports a run stopped by a signal: exit status 130.
 var errInterrupted = errors.New("interrupted")
 
+// interruptedOr returns errInterrupted for an error that ctx's
+// cancellation (Ctrl-C, SIGTERM) caused, and err itself otherwise.
+func interruptedOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return errInterrupted
+	}
+	return err
+}
+
+// notifyContext is signal.NotifyContext, except that once the first
+// signal has cancelled the context the signals get their default action
+// back: the first Ctrl-C stops legolab with the partial outputs (exit
+// 130), a second one ends it at once, as a kill would, for a stage that
+// is still finishing (a run re-runs one replication per variant for its
+// graphs). Every folder is kill-safe: a kill leaves the previous contents
+// or a sweep's checkpoint.
+func notifyContext(parent context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(parent, sigs...)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
+}
+
 // errSilent is a failure whose details were already printed: exit 1
 // without another line.
 var errSilent = errors.New("failed")
@@ -117,7 +142,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

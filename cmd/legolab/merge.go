@@ -34,9 +34,9 @@ legolab command is writing is refused at once (docs/outputs.md).`,
 			if out == "" {
 				return usagef("merge needs --out DIR")
 			}
-			sum, err := lab.MergeSweep(dirs, out, !noReport, force)
+			sum, err := lab.MergeSweepContext(c.Context(), dirs, out, !noReport, force)
 			if err != nil {
-				return err
+				return interruptedOr(c.Context(), err)
 			}
 			printSensitivity(e.stdout, sum, top)
 			if !quiet {

@@ -17,7 +17,7 @@ func newReportCmd(e *env) *cobra.Command {
 	var opt reports.Options
 	c := &cobra.Command{
 		Use:   "report DIR",
-		Short: "Regenerate a run's or a sweep's report from its saved outputs",
+		Short: "Regenerate a run's, a sweep's or a calibration's report from its saved outputs",
 		Long: `Regenerate report.html, report.md and the charts in plots/ (SVG, the
 headline chart also PNG, every chart with --png) from the outputs a run
 saved in DIR (summary.json, series.csv, runs.csv and, if present,
@@ -32,15 +32,17 @@ refused at once (docs/outputs.md).
 
 DIR may also be a finished sweep folder (written by legolab sweep or
 legolab merge): its charts, report.html and report.md are rewritten from
-its checkpoint.jsonl, as the sweep wrote them.`,
+its checkpoint.jsonl, as the sweep wrote them. DIR may also be a
+calibration folder (written by legolab calibrate): its report is rewritten
+from summary.json and posterior.csv.`,
 		Example: `  legolab report out/deai-2025
   legolab report out/sweep-small`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
-			names, err := lab.RegenerateReport(dir, opt)
+			names, err := lab.RegenerateReportContext(c.Context(), dir, opt)
 			if err != nil {
-				return err
+				return interruptedOr(c.Context(), err)
 			}
 			charts := 0
 			for _, n := range names {

@@ -206,8 +206,15 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		out = filepath.Join("out", pathSafe(spec.Name))
 	}
 	if !o.noReport {
-		opt := reports.Options{Jobs: o.jobs, PNG: o.png}
-		ens.Report = func(d *reports.Data) ([]reports.File, error) { return reports.Render(d, opt) }
+		ens.Report = func(d *reports.Data) ([]reports.File, error) {
+			opt := reports.Options{Jobs: o.jobs, PNG: o.png, Context: ctx}
+			if d.Summary.Partial {
+				// Interrupted already: the report of what finished is
+				// the partial output, drawn whole.
+				opt.Context = nil
+			}
+			return reports.Render(d, opt)
+		}
 	}
 	// Every precondition for writing the results, checked before any
 	// replication runs.
@@ -226,6 +233,9 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		defer trace.Abort()
 		ens.Trace = trace
 	}
+	if w := ens.LongRunWarning(); w != "" && !o.quiet {
+		fmt.Fprintf(e.stderr, "legolab: warning: %s\n", w)
+	}
 	bar := newProgress(e.stderr, o.quiet, len(ens.Variants)*runs, "replications", "runs")
 	if bar != nil {
 		ens.Progress = func(done, _ int) { bar.Set(done) }
@@ -236,6 +246,9 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		bar.Clear()
 	}
 	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	// Ctrl-C while the report is drawn stops it: the data files are
+	// written, and `legolab report` draws the report from them.
+	reportStopped := !interrupted && errors.Is(err, lab.ErrReport) && ctx.Err() != nil
 	if res == nil {
 		switch {
 		case interrupted:
@@ -257,6 +270,12 @@ func runEnsemble(ctx context.Context, e *env, c *cobra.Command, o *runOptions, a
 		}
 	} else {
 		printTable(e.stdout, res.Summary)
+	}
+	if reportStopped {
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "Interrupted while drawing the report: the data files are in %s; draw it with\n  legolab report %s\n", res.Dir, shellQuote(res.Dir))
+		}
+		return errInterrupted
 	}
 	if !o.quiet {
 		if interrupted {

@@ -65,9 +65,9 @@ func TestScenariosPriors(t *testing.T) {
 		t.Errorf("examples/priors.toml: want the hub variant's join_incentive prior after its title:\n%s", stdout)
 	}
 
-	code, stdout, _ = validateRun(t, "scenarios", "priors", "defi-2017")
+	code, stdout, _ = validateRun(t, "scenarios", "priors", "../../examples/minimal.toml")
 	if code != 0 || stdout != "no priors: every value is fixed\n" {
-		t.Errorf("scenarios priors defi-2017: exit %d, %q; want 0 and no priors", code, stdout)
+		t.Errorf("scenarios priors examples/minimal.toml: exit %d, %q; want 0 and no priors", code, stdout)
 	}
 	code, _, stderr = validateRun(t, "scenarios", "priors", "nope")
 	if code != 1 || !strings.Contains(stderr, "nope") {

@@ -210,7 +210,7 @@ func TestScenariosCommand(t *testing.T) {
 // did-you-mean for a near miss.
 func TestScenariosShowUnknown(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
-		{"nope", "(built-ins: deai-2025, defi-2017, scale-1000, subnets-128)"},
+		{"nope", "(built-ins: deai-2025, bittensor-2023, defi-2017, ibc-2021, layerzero-2022, scale-1000, subnets-128)"},
 		{"deai-2052", "did you mean deai-2025?"},
 	} {
 		code, stdout, stderr := validateRun(t, "scenarios", "show", tc.name)

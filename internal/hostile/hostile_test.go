@@ -85,6 +85,14 @@ min = 0.2
 max = 0.8
 `
 
+// priorScenario is a one-protocol scenario with one hub and the given
+// [[priors]] table body.
+func priorScenario(prior string) string {
+	return "name = \"bass\"\nhorizon_days = 1000\ndimensions = [\"x\"]\n[builders]\nmarket_potential = 300\n" +
+		"[[protocols]]\nname = \"solo\"\nserves = { x = 1.0 }\n[[app_types]]\nname = \"single\"\nneeds = [\"x\"]\n" +
+		"[[hubs]]\nname = \"h\"\n[[priors]]\n" + prior + "\n"
+}
+
 func calFile(top, abc string) string {
 	return `name = "h"
 scenario = "sc.toml"
@@ -258,6 +266,26 @@ func TestHostileInputs(t *testing.T) {
 			prep:  [][]string{{"calibrate", "c.toml", "--out", "o", "-q"}},
 			args:  []string{"calibrate", "c.toml", "--out", "o", "--resume", "--seed", "9"}, code: 1,
 			want: []string{"refusing to resume", "seed 1, this run has seed 9"},
+		},
+		// Priors, an input surface of issue 12: a prior's whole range is
+		// checked as the value it replaces is, before any draw.
+		{
+			name:  "a prior on market_potential up to 1e15",
+			files: map[string]string{"sc.toml": priorScenario("key = \"builders.market_potential\"\ndist = \"uniform\"\nmin = 1\nmax = 1e15")},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:18:1: priors[0].max: builders.market_potential the scenario is too large to run"},
+		},
+		{
+			name:  "a prior whose mean overflows (lognormal sd 1e300)",
+			files: map[string]string{"sc.toml": priorScenario("key = \"builders.p_per_year\"\ndist = \"lognormal\"\nmean = 700\nsd = 1e300")},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:14:3: priors[0]: builders.p_per_year must be a finite number"},
+		},
+		{
+			name:  "a prior on review_every_days down to 1e-300",
+			files: map[string]string{"sc.toml": priorScenario("key = \"hubs[0].review_every_days\"\ndist = \"loguniform\"\nmin = 1e-300\nmax = 1")},
+			args:  []string{"validate", "sc.toml"}, code: 1,
+			want: []string{"sc.toml:17:1: priors[0].min: hubs.h.review_every_days one replication would schedule about 1e+303 events"},
 		},
 		{
 			name:  "sobol samples near 2^62",

@@ -75,7 +75,12 @@ func WriteManifest(dir string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	return WriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+	in, err := OpenIn(dir)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return in.WriteFile(ManifestFile, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
@@ -242,9 +247,17 @@ func Empty(dir string, kinds ...string) error {
 // removeOwned deletes m's files under dir, temporary leftovers, the
 // manifest, then every subdirectory deepest first, and dir itself when
 // self is set, each with a non-recursive os.Remove.
+//
+// Every removal goes through In, so a link planted after the checks (a
+// subfolder replaced by a link to elsewhere) is refused, not followed.
 func removeOwned(dir string, m *Manifest, self bool) error {
+	in, err := OpenIn(dir)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
 	var files, dirs []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -262,22 +275,35 @@ func removeOwned(dir string, m *Manifest, self bool) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range m.Files {
-		files = append(files, filepath.Join(dir, filepath.FromSlash(f)))
+	rel := func(p string) (string, error) {
+		r, err := filepath.Rel(dir, p)
+		return filepath.ToSlash(r), err
 	}
-	files = append(files, filepath.Join(dir, ManifestFile))
+	for i, f := range files {
+		if files[i], err = rel(f); err != nil {
+			return err
+		}
+	}
+	files = append(files, m.Files...)
+	files = append(files, ManifestFile)
 	for _, f := range files {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := in.Remove(f); err != nil {
 			return err
 		}
 	}
 	slices.Reverse(dirs) // WalkDir gives parents first
-	if self {
-		dirs = append(dirs, dir)
-	}
 	for _, d := range dirs {
-		if err := os.Remove(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		name, err := rel(d)
+		if err != nil {
+			return err
+		}
+		if err := in.Remove(name); err != nil {
 			return fmt.Errorf("%s: %w (legolab removes only the files it wrote)", d, err)
+		}
+	}
+	if self {
+		if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w (legolab removes only the files it wrote)", dir, err)
 		}
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -302,12 +303,19 @@ func removeStaleStaging(parent, base string) error {
 // CreateAtomic leave when the process is killed before the rename: the
 // leftovers of a killed sweep or merge writing into dir in place.
 func RemoveStaleTemp(dir string) error {
-	for _, d := range []string{dir, filepath.Join(dir, "plots")} {
+	in, err := OpenIn(dir)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	for _, sub := range []string{"", "plots"} {
 		// Never through a link: a planted plots/ would lead elsewhere.
-		if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
-			continue
+		if sub != "" {
+			if fi, err := in.root.Lstat(sub); err != nil || !fi.IsDir() {
+				continue
+			}
 		}
-		entries, err := os.ReadDir(d)
+		entries, err := in.list(sub)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -320,7 +328,7 @@ func RemoveStaleTemp(dir string) error {
 			if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || i < 1 || !isTempName(name, name[:i]+".tmp-") {
 				continue
 			}
-			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := in.Remove(path.Join(sub, name)); err != nil {
 				return err
 			}
 		}

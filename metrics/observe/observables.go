@@ -29,6 +29,8 @@ const (
 	ObsFees             = "fees_kusd_cum"
 	ObsHubFees          = "hub_fees_kusd_cum"
 	ObsExploits         = "exploits_cum"
+	ObsAdopters         = "adopters"
+	ObsProtocolLinks    = "protocol_links"
 )
 
 // reading is what a reporter reads at one sample: the model's observation and the apps
@@ -82,6 +84,11 @@ var observables = [...]reporter{
 	{ObsFees, perModel, func(r *reading, _ int) float64 { return r.FeesCum }},
 	{ObsHubFees, perModel, func(r *reading, _ int) float64 { return r.HubFeesCum }},
 	{ObsExploits, perModel, func(r *reading, _ int) float64 { return float64(r.Exploits) }},
+	// Observation operators for the analog calibrations (docs/model.md,
+	// Observation operators): a subnet count, and the positions a DeFi
+	// value-locked proxy counts.
+	{ObsAdopters, perModel, func(r *reading, _ int) float64 { return float64(r.Adopters) }},
+	{ObsProtocolLinks, perModel, func(r *reading, _ int) float64 { return float64(r.ProtocolLinks) }},
 	{"hhi_", perDimension, func(r *reading, d int) float64 { return r.HHI[d] }},
 	{"live_standards_", perDimension, func(r *reading, d int) float64 { return float64(r.LiveStandards[d]) }},
 	{"hub_members_", perHub, func(r *reading, h int) float64 { return float64(r.HubMembers[h]) }},
@@ -97,7 +104,7 @@ func ratio(a, b int) float64 {
 
 // Observables returns the names of the observables a replication of spec records, in the
 // order of the observables table: the scenario-independent ones (composability_index ...
-// exploits_cum), then hhi_<dimension> and live_standards_<dimension> for each dimension in
+// protocol_links), then hhi_<dimension> and live_standards_<dimension> for each dimension in
 // declaration order, then hub_members_<hub> for each hub in declaration order.
 func Observables(spec *scenarios.Spec) []string {
 	names := make([]string, 0, scenarios.FixedObservables+2*len(spec.Dimensions)+len(spec.Hubs))

@@ -61,7 +61,7 @@ func TestObservables(t *testing.T) {
 		ObsComposability, ObsComposedShareNew, ObsComposedShare, ObsComposedApps, ObsComposedCum,
 		ObsFullStackApps, ObsAppsLive, ObsBuildersCum, ObsOutsideShare, ObsLargestComponent,
 		ObsComponents, ObsBridges, ObsHubShare, ObsLiveProtocols, ObsEmissions, ObsIncentives,
-		ObsSubsidies, ObsFees, ObsHubFees, ObsExploits,
+		ObsSubsidies, ObsFees, ObsHubFees, ObsExploits, ObsAdopters, ObsProtocolLinks,
 	}
 	if !reflect.DeepEqual(names[:len(fixed)], fixed) {
 		t.Errorf("fixed observables %v; want %v", names[:len(fixed)], fixed)
@@ -189,5 +189,66 @@ func TestSampleAllocations(t *testing.T) {
 	c.Sample() // the observation's slices
 	if got := testing.AllocsPerRun(runs, c.Sample); got != 0 {
 		t.Errorf("Collector.Sample allocates %g times per call; want 0", got)
+	}
+}
+
+// TestAnalogObservables checks the two observation operators of the analog
+// calibrations against the interop graph, which the model builds by another
+// path: adopters is the number of protocols joined to the offerer by a
+// shared-standard edge (in observeScenario only "big" offers, and every
+// generated protocol starts on its own standard, so the only shared standard
+// is big's, drawn as a star from big, the first protocol), and
+// protocol_links the total usage (live links) of the live protocols.
+func TestAnalogObservables(t *testing.T) {
+	spec, err := scenarios.Parse("observe.toml", []byte(observeScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := agents.New(spec, 3, 0, agents.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := Observables(spec)
+	ka, kl := ObservableIndex(names, ObsAdopters), ObservableIndex(names, ObsProtocolLinks)
+	if ka < 0 || kl < 0 {
+		t.Fatalf("adopters at %d, protocol_links at %d in %v", ka, kl, names)
+	}
+	c := NewCollector(spec, m, 8)
+	maxAdopters, maxLinks := 0.0, 0.0
+	for _, day := range []float64{0, 100, 200, 365, 500, 730} {
+		if err := m.RunUntil(context.Background(), day); err != nil {
+			t.Fatal(err)
+		}
+		c.Sample()
+		nodes, edges := m.Graph()
+		big := -1
+		usage := 0.0
+		for i, n := range nodes {
+			usage += n.Usage
+			if n.Name == "big" {
+				big = i
+			}
+		}
+		adopters := 0
+		for _, e := range edges {
+			if e.Kind == "standard" && e.A == big {
+				adopters++
+			}
+		}
+		got := c.Final()
+		if got[ka] != float64(adopters) {
+			t.Errorf("day %g: adopters = %g; the graph has %d standard edges from big", day, got[ka], adopters)
+		}
+		if got[kl] != usage {
+			t.Errorf("day %g: protocol_links = %g; the live protocols' usage sums to %g", day, got[kl], usage)
+		}
+		maxAdopters = max(maxAdopters, got[ka])
+		maxLinks = max(maxLinks, got[kl])
+	}
+	if maxLinks == 0 {
+		t.Errorf("no protocol links by day 730: the test checks nothing")
+	}
+	if maxAdopters == 0 {
+		t.Errorf("nobody adopted big's standard by day 730: the test checks nothing")
 	}
 }
