@@ -265,6 +265,9 @@ func TestBuiltinPriorsCentral(t *testing.T) {
 			if len(c) == 0 {
 				t.Fatalf("%s/%s: no priors", name, v)
 			}
+			// A key a posterior carries is centred on the posterior's
+			// median, not on the file's value (which --fixed runs).
+			c = slices.DeleteFunc(c, func(d Draw) bool { return carried(s, d.Key) })
 			got, err := w.WithTheta(c)
 			if err != nil {
 				t.Fatalf("%s/%s: central θ: %v", name, v, err)
@@ -274,6 +277,18 @@ func TestBuiltinPriorsCentral(t *testing.T) {
 			}
 		}
 	}
+}
+
+// carried reports whether a [[posteriors]] entry of s sets key.
+func carried(s *Spec, key string) bool {
+	for _, p := range s.Posteriors {
+		for _, k := range p.Keys {
+			if c, err := s.CanonicalKey(k); err == nil && c == key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // approxDiff returns the path of the first difference between a and b,

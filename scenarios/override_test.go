@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -113,6 +114,9 @@ func TestSetMergesAndReplaces(t *testing.T) {
 		t.Errorf("token after merge = %+v; want emission 100, halving kept", tok)
 	}
 	// An array of tables replaces, and new elements take their defaults.
+	// (The posteriors carried to the hub named interlink go first: they
+	// would name a hub that is no more.)
+	s.Posteriors = slices.DeleteFunc(s.Posteriors, func(p Posterior) bool { return p.From == "layerzero" })
 	if err := s.Set("hubs", `[{ name = "solo", launch_day = 10 }]`); err != nil {
 		t.Fatal(err)
 	}

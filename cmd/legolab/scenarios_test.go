@@ -26,8 +26,8 @@ func TestScenariosPriors(t *testing.T) {
 		t.Fatalf("scenarios priors deai-2025: exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	if got, want := len(lines), len(list)+2; got != want {
-		t.Fatalf("scenarios priors deai-2025: %d lines; want %d (title, header, a row per prior):\n%s", got, want, stdout)
+	if got, want := len(lines), len(list)+2+len(s.Posteriors); got != want {
+		t.Fatalf("scenarios priors deai-2025: %d lines; want %d (title, header, a row per prior, a line per posterior):\n%s", got, want, stdout)
 	}
 	if !strings.HasPrefix(lines[0], "55 priors (siloed, defacto, hub, both)") {
 		t.Errorf("title %q; want 55 priors and the variants", lines[0])
@@ -35,23 +35,39 @@ func TestScenariosPriors(t *testing.T) {
 	if f := strings.Fields(lines[1]); strings.Join(f, " ") != "key dist range central source" {
 		t.Errorf("header %q", lines[1])
 	}
+	// A key a posterior carries shows the posterior and the prior it
+	// replaces; every other row its prior and source.
+	from := map[string]string{}
+	for _, p := range s.Posteriors {
+		for _, k := range p.Keys {
+			c, err := s.CanonicalKey(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			from[c] = p.From
+		}
+	}
 	for i, p := range list {
 		row := lines[i+2]
-		if f := strings.Fields(row); f[0] != p.Key || f[1] != p.Dist || !strings.HasSuffix(row, p.Source) {
+		f := strings.Fields(row)
+		if name, ok := from[p.Key]; ok {
+			if f[0] != p.Key || f[1] != "posterior" || !strings.Contains(row, "replaces "+p.Dist) || !strings.HasSuffix(row, "from "+name) {
+				t.Errorf("row %d = %q; want %s posterior replaces %s … from %s", i, row, p.Key, p.Dist, name)
+			}
+			continue
+		}
+		if f[0] != p.Key || f[1] != p.Dist || !strings.HasSuffix(row, p.Source) {
 			t.Errorf("row %d = %q; want %s %s … %s", i, row, p.Key, p.Dist, p.Source)
 		}
 	}
-	// The knife edge's two priors, with their ranges and central values.
+	// The knife edge's two priors, now replaced by the LayerZero posterior.
 	for _, want := range []string{
-		"hubs.interlink.adapter_cost      loguniform  [13.33, 120]",
-		"hubs.interlink.join_incentive    uniform     [0, 120]",
+		"hubs.interlink.adapter_cost posterior replaces loguniform [13.33, 120]",
+		"hubs.interlink.join_incentive posterior replaces uniform [0, 120]",
 	} {
 		if !strings.Contains(collapse(stdout), collapse(want)) {
 			t.Errorf("scenarios priors deai-2025 lacks %q", want)
 		}
-	}
-	if !strings.Contains(collapse(stdout), collapse("[13.33, 120] 40 ")) {
-		t.Errorf("adapter_cost's central value is not 40:\n%s", stdout)
 	}
 
 	// A variant's own prior: examples/priors.toml's hub replaces none of
