@@ -1,7 +1,7 @@
 // Package calib calibrates a simulator to observed history by ABC-SMC (issue 13's
 // algorithmic core): pure library code that imports only the standard library, gonum and
-// stats, and knows nothing of the model. The CLI (`legolab calibrate`), the model's
-// observation operators and the shipped calibrations are not wired yet.
+// stats, and knows nothing of the model. lab wires it to the model (lab.Calibration, from
+// a calibration file of package calibrations) and `legolab calibrate` runs it.
 //
 // Observed data: ReadObserved reads the analogs.csv layout (data/analogs.csv), every
 // problem reported with FILE:LINE:COL and the column. TargetOf turns an Observation into a

@@ -574,6 +574,8 @@ func (f *File) validateSeries(bad func(key, format string, args ...any), opt Opt
 			}
 			bad(at+".data", "%s:%d: %s %s: %s", dataName, o.Line, s.Name, date(o.Date), msg)
 		}
+		// pointIdx[j] is the index into points of inline observation j.
+		var pointIdx []int
 		if hasData {
 			var obs []calib.Observation
 			if s.Data == AnalogsData {
@@ -643,8 +645,9 @@ func (f *File) validateSeries(bad func(key, format string, args ...any), opt Opt
 					continue
 				}
 				seen[date(p.Date)] = j
+				pointIdx = append(pointIdx, j)
 				s.Observed = append(s.Observed, calib.Observation{Series: s.Name, Date: p.Date, Value: *p.Value, Unit: s.Unit,
-					Kind: calib.Kind(p.Kind), Source: p.Source, Note: p.Note, Line: j})
+					Kind: calib.Kind(p.Kind), Source: p.Source, Note: p.Note})
 			}
 		}
 		total += len(s.Observed)
@@ -654,7 +657,7 @@ func (f *File) validateSeries(bad func(key, format string, args ...any), opt Opt
 			}
 			idx := j
 			if hasPoints {
-				idx = o.Line // the index into points
+				idx = pointIdx[j]
 			}
 			day := Day(f.Start, o.Date)
 			switch {
@@ -667,11 +670,6 @@ func (f *File) validateSeries(bad func(key, format string, args ...any), opt Opt
 			}
 			if !f.Cutoff.IsZero() && !o.Date.After(f.Cutoff) {
 				fitted++
-			}
-		}
-		if hasPoints {
-			for j := range s.Observed {
-				s.Observed[j].Line = 0
 			}
 		}
 		slices.SortStableFunc(s.Observed, func(a, b calib.Observation) int { return a.Date.Compare(b.Date) })

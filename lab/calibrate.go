@@ -53,6 +53,10 @@ type Calibration struct {
 	fitted  []int // indices in points of the fitted targets, in target order
 	targets []calib.Target
 	plan    readPlan // the ABC simulator's reads: the fitted points
+	// sims counts Simulate's calls since Run started: with the resumed
+	// state's count, the simulations run in all, those of a generation the
+	// budget discarded included.
+	sims atomic.Int64
 }
 
 // calPoint is one observed value with where it meets the model.
@@ -244,6 +248,7 @@ func (c *Calibration) replicate(ctx context.Context, x []float64, seed uint64, p
 // attempt index), and its replication index 0; so an attempt's simulation
 // is a function of (seed, generation, attempt), whatever the worker.
 func (c *Calibration) Simulate(ctx context.Context, x []float64, r *rand.Rand) ([]float64, error) {
+	c.sims.Add(1)
 	vals, err := c.replicate(ctx, x, r.Uint64(), &c.plan)
 	if err != nil {
 		return nil, err

@@ -157,6 +157,10 @@ func (c *Calibration) Run(ctx context.Context, dir string) (*CalibrationResult, 
 		}
 		return nil
 	}
+	c.sims.Store(0)
+	if resume != nil {
+		c.sims.Store(int64(resume.Simulations))
+	}
 	t0 := time.Now()
 	out, err := calib.Run(ctx, c.Problem(), s)
 	res.Elapsed = time.Since(t0)
@@ -175,6 +179,7 @@ func (c *Calibration) Run(ctx context.Context, dir string) (*CalibrationResult, 
 		return nil, err
 	}
 	res.Summary = c.summary(out, pr)
+	res.Summary.Simulations = int(c.sims.Load())
 	files := c.outputFiles(id, out.Final, res.Summary, pr)
 	// The report is staged with the data files, so one commit makes both
 	// visible and the manifest lists every file --force may replace.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/legolab/legolab/calib"
+	"github.com/legolab/legolab/calibrations"
 )
 
 // smallCalibration is a quick calibration of the Bass example: 40
@@ -241,6 +242,9 @@ func TestCalibrateOutputs(t *testing.T) {
 		t.Errorf("weights sum to %v", sum)
 	}
 	s := res.Summary
+	if s.Simulations < res.Final.Simulations || res.Stop != calib.StopBudget && s.Simulations != res.Final.Simulations {
+		t.Errorf("summary counts %d simulations, the final generation %d (stop %s)", s.Simulations, res.Final.Simulations, res.Stop)
+	}
 	if len(s.Series) != 1 || len(s.Series[0].Points) != 4 || !s.Series[0].Points[3].HeldOut || s.Series[0].Points[2].HeldOut {
 		t.Fatalf("series = %+v", s.Series)
 	}
@@ -315,5 +319,87 @@ func TestCalibrationPriorDensity(t *testing.T) {
 	}
 	if spec.Builders.PPerYear != 0.01 || spec.Builders.QPerYear != 0.5 {
 		t.Errorf("θ applied: p %v q %v", spec.Builders.PPerYear, spec.Builders.QPerYear)
+	}
+}
+
+// TestCalibrateSBCBass is the test-suite SBC of examples/calibrate-bass.toml
+// with its own ABC settings: 40 synthetic histories (θ from the prior,
+// the lean replication at the seven fitted dates), each calibrated and
+// ranked (calib.SBC via Calibration.SBC). Were the ABC posterior exact, the
+// check would fail with probability at most 2.2% (Holm's χ² at 0.01 plus
+// 12 coverage checks at 0.001); ABC at ε > 0 is wider than the exact
+// posterior, which raises the coverage, and the check allows for it only
+// within the binomial region. The seed is fixed, so the outcome is too.
+// About 2 CPU-minutes; skipped under -short.
+func TestCalibrateSBCBass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 2 CPU-minutes")
+	}
+	c, err := OpenCalibration("../examples/calibrate-bass.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Jobs = 2
+	out := filepath.Join(t.TempDir(), "sbc")
+	r, err := c.SBC(context.Background(), out, 40, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d histories in %v: histograms %v, p %v, covered %v, stops %v", len(r.Ranks), r.Elapsed, r.Histogram, r.PValue, r.Covered, r.Stops)
+	if !r.Pass {
+		t.Errorf("SBC fails: uniform %v, coverage %v", r.Uniform, r.CoverageOK)
+	}
+	for _, name := range []string{"sbc.csv", "sbc.json", "calibration.toml"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestCalibrateBudgetResume checks a run the budget stops: the summary
+// counts the discarded generation's simulations, and a run interrupted
+// after generation 0 and resumed writes the same bytes, that count too.
+func TestCalibrateBudgetResume(t *testing.T) {
+	path := writeSmall(t, strings.Replace(smallCalibration, "max_simulations = 5000", "max_simulations = 300", 1))
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	res, err := runSmall(t, path, whole, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stop != calib.StopBudget || res.Summary.Simulations <= res.Final.Simulations {
+		t.Fatalf("stop %s, %d simulations counted, %d in the final state; want the budget and more", res.Stop, res.Summary.Simulations, res.Final.Simulations)
+	}
+	cut := filepath.Join(tmp, "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := OpenCalibration(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Jobs, c.Draws = 2, 40
+	c.Checkpointed = func(int) { cancel() }
+	if _, err := c.Run(ctx, cut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted: %v", err)
+	}
+	cancel()
+	if _, err := runSmall(t, path, cut, 1, func(c *Calibration) { c.Resume = true }); err != nil {
+		t.Fatal(err)
+	}
+	sameFolders(t, "budget resume", readFolder(t, whole), readFolder(t, cut))
+}
+
+// TestBuiltinCalibrationsOpen checks every built-in calibration against
+// its scenario and the model's observables, as `legolab calibrate NAME`
+// opens it.
+func TestBuiltinCalibrationsOpen(t *testing.T) {
+	for _, name := range calibrations.BuiltinNames() {
+		c, err := OpenCalibration(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if c.File.Builtin != name || len(c.Targets()) == 0 || c.Prior().Dim() == 0 {
+			t.Errorf("%s: builtin %q, %d targets, %d parameters", name, c.File.Builtin, len(c.Targets()), c.Prior().Dim())
+		}
 	}
 }

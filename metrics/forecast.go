@@ -137,8 +137,15 @@ type PRIMBox struct {
 	// covering box whose density is at least halfway from the base rate
 	// to the densest box's.
 	Chosen int `json:"chosen"`
-	// Bounds are the chosen box's restricted dimensions.
+	// Bounds are the chosen box's restricted dimensions, after the
+	// restrictions in Dropped were removed.
 	Bounds []PRIMBound `json:"bounds"`
+	// Dropped are the keys whose restriction of the peeled box was removed,
+	// in the order removed, because its quasi-p-value (EMA Workbench;
+	// stats.PRIMResult.QuasiP) exceeded 0.05: it made the box no denser
+	// than chance would. Bounds, Text and the box's figures are those of
+	// the pruned box; Trajectory and Chosen are the peeling's.
+	Dropped []string `json:"dropped"`
 	// Text says the box in plain words.
 	Text string `json:"text"`
 }
@@ -550,6 +557,10 @@ func (f *ForecastRuns) matrix(v, n int, cols []int) [][]float64 {
 	return x
 }
 
+// primQuasiP is the quasi-p-value above which a restriction of the chosen
+// PRIM box is dropped: the Workbench's significance level.
+const primQuasiP = 0.05
+
 // prim finds the box of "Lego by day". The chosen box is the most covering
 // one whose density is at least halfway from the base rate to the densest
 // box's: a documented, mechanical point of the trade-off.
@@ -572,7 +583,13 @@ func (f *ForecastRuns) prim(x [][]float64, cols []int, obs []stats.Obs, day floa
 	}
 	base := res.Trajectory[0].Density
 	b.Chosen, _ = res.SelectByDensity(base + (top-base)/2)
-	box := res.Trajectory[b.Chosen]
+	// Restrictions that do not make the box significantly denser (the
+	// Workbench's quasi-p-value > 0.05) are dropped before it is stated.
+	box, dropped := res.Prune(x, y, res.Trajectory[b.Chosen], primQuasiP)
+	b.Dropped = []string{}
+	for _, j := range dropped {
+		b.Dropped = append(b.Dropped, f.keys[cols[j]])
+	}
 	var parts []string
 	for _, j := range box.Restricted {
 		pb := PRIMBound{Key: f.keys[cols[j]]}
@@ -597,10 +614,16 @@ func (f *ForecastRuns) prim(x [][]float64, cols []int, obs []stats.Obs, day floa
 	if b.Bounds == nil {
 		b.Bounds = []PRIMBound{}
 		b.Text = fmt.Sprintf("no region of the priors stands out: the Lego moment comes by %s in %.0f%% of all runs", b.Date, 100*box.Density)
+		if len(dropped) > 0 {
+			b.Text += fmt.Sprintf(" (none of the peeled box's %d restrictions makes it significantly denser, quasi-p > %g: more runs may show one)", len(dropped), primQuasiP)
+		}
 		return b
 	}
 	b.Text = fmt.Sprintf("in %.0f%% of runs with %s the Lego moment comes by %s (the box holds %.0f%% of the runs and covers %.0f%% of those that reach it by then)",
 		100*box.Density, strings.Join(parts, " and "), b.Date, 100*box.Mass, 100*box.Coverage)
+	if len(dropped) > 0 {
+		b.Text += fmt.Sprintf("; %d other restrictions of the peeling were dropped as not significant (quasi-p > %g)", len(dropped), primQuasiP)
+	}
 	return b
 }
 

@@ -49,8 +49,8 @@ observed date: posterior-predictive bands, and the PIT and CRPS of every
 point, held-out points included.
 
 Outputs go to DIR (--out, default calibration-<name>): posterior.csv,
-generations.csv, predictive.csv, summary.json, calibration.toml and
-checkpoint.json (see docs/outputs.md). The checkpoint is rewritten after
+generations.csv, predictive.csv, summary.json, report.html, report.md,
+plots/, calibration.toml and checkpoint.json (see docs/outputs.md). The checkpoint is rewritten after
 every generation: after Ctrl-C (exit 130) or a kill, --resume continues
 from it, and the outputs equal an uninterrupted run's byte for byte, for
 any --jobs. An --out that holds a calibration already is refused unless
@@ -77,6 +77,19 @@ sbc.json). A failed check prints FAIL and exits 0: it is a finding.`,
 			}
 			return runCalibrate(c.Context(), e, c, &o, args[0])
 		},
+	}
+	// Completion offers the built-in calibrations beside file names.
+	c.ValidArgsFunction = func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, b := range calibrations.Builtins() {
+			if strings.HasPrefix(b.Name, prefix) {
+				out = append(out, cobra.CompletionWithDesc(b.Name, b.Description))
+			}
+		}
+		return out, cobra.ShellCompDirectiveDefault
 	}
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output directory (default calibration-<name>)")
@@ -249,6 +262,9 @@ func runSBC(ctx context.Context, e *env, o *calibrateOptions, cal *lab.Calibrati
 	if err != nil {
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			return errInterrupted
+		}
+		if errors.Is(err, outdir.ErrNotEmpty) {
+			return fmt.Errorf("%w; use --force to replace it", err)
 		}
 		return err
 	}

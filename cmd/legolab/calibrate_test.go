@@ -130,3 +130,28 @@ func TestCalibrateUsageErrors(t *testing.T) {
 		t.Errorf("--list: exit %d, %q", code, stdout)
 	}
 }
+
+// TestCalibrateSBCCLI runs a two-history SBC of the quick calibration: the
+// verdict line, the table and the files (the verdict itself is left to
+// lab's TestCalibrateSBCBass; two histories decide nothing).
+func TestCalibrateSBCCLI(t *testing.T) {
+	path := writeCalibrationFiles(t, strings.Replace(cliCalibration, "max_generations = 3", "max_generations = 2", 1))
+	out := filepath.Join(t.TempDir(), "sbc")
+	code, stdout, stderr := sweepCLI(context.Background(), "calibrate", "--sbc", "2", path, "--out", out, "--jobs", "2")
+	if code != 0 {
+		t.Fatalf("--sbc: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"SBC bass-cli: ", "builders.q_per_year", "rank histogram", "Stop rules: max_generations 2"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, name := range []string{"sbc.csv", "sbc.json", "calibration.toml", ".legolab.json"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, _, stderr := sweepCLI(context.Background(), "calibrate", "--sbc", "2", path, "--out", out); code != 1 || !strings.Contains(stderr, "--force") {
+		t.Errorf("second --sbc into the folder: exit %d, %q; want 1 and a --force hint", code, stderr)
+	}
+}

@@ -11,6 +11,7 @@
 //	legolab report DIR              regenerate a run's report from its outputs
 //	legolab sweep FILE              run a parameter sweep
 //	legolab merge DIR... --out DIR  combine sweep shards
+//	legolab calibrate FILE|NAME     fit a scenario's priors to history (ABC-SMC); --sbc N checks it
 //	legolab check DIR               evaluate a run's or sweep's [[expect]] assertions
 //	legolab version                 print the version
 //
