@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -323,6 +324,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 		err  error
 	}
 	results := make(chan done, jobs)
+	specs := newSpecCache(e, nv)
 	slots := make(chan struct{}, window)
 	var waitErr error
 	go func() {
@@ -349,7 +351,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 					vr := e.Variants[v]
 					var x runExtra
 					var rep *metrics.Replication
-					spec, theta, err := e.specFor(v, r)
+					spec, theta, err := specs.get(v, r)
 					if err == nil {
 						rep, err = replicate(gctx, spec, vr.Name, r, e.Seed, trace, false)
 					}
@@ -414,6 +416,57 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 		return next, releaseErr
 	}
 	return next, waitErr
+}
+
+// specCache hands the workers each variant's scenario for replication r,
+// made once per θ draw rather than once per replication: the K inner
+// replications of a draw (indices r / K alike) share θ, hence the spec
+// WithTheta makes of it, which replications only read. It keeps the last
+// draw per variant; dispatch is index-major, so a draw's replications come
+// together. Without priors it is specFor itself.
+type specCache struct {
+	e     *Ensemble
+	cache bool
+	mu    sync.Mutex
+	last  []cachedSpec // [variant]
+}
+
+type cachedSpec struct {
+	draw  int // θ index r / K; −1 for none yet
+	spec  *scenarios.Spec
+	theta scenarios.Theta
+}
+
+func newSpecCache(e *Ensemble, variants int) *specCache {
+	c := &specCache{e: e, cache: e.prior() && e.inner() > 1, last: make([]cachedSpec, variants)}
+	for v := range c.last {
+		c.last[v].draw = -1
+	}
+	return c
+}
+
+// get is specFor(v, r), shared by the replications of one θ draw.
+func (c *specCache) get(v, r int) (*scenarios.Spec, scenarios.Theta, error) {
+	if !c.cache {
+		return c.e.specFor(v, r)
+	}
+	draw := r / c.e.inner()
+	c.mu.Lock()
+	if l := c.last[v]; l.draw == draw {
+		c.mu.Unlock()
+		return l.spec, l.theta, nil
+	}
+	c.mu.Unlock()
+	spec, theta, err := c.e.specFor(v, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	if draw > c.last[v].draw {
+		c.last[v] = cachedSpec{draw: draw, spec: spec, theta: theta}
+	}
+	c.mu.Unlock()
+	return spec, theta, nil
 }
 
 // runExtra is what a prior-predictive run keeps of a replication besides

@@ -112,15 +112,18 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 	}
 	// The window rule's quantities per sample day, from the first day it
 	// looks at (see DetectLego).
+	// The days looked back to, t − W and t − 2W, only increase, so two
+	// cursors replace interpolate's binary searches.
 	type windowed struct{ t, comp, cur, apps, prev float64 }
-	var ws []windowed
+	ws := make([]windowed, 0, n)
+	var back, back2 interpCursor
 	for i, t := range days {
 		if t < days[0]+2*W-1e-9 {
 			continue
 		}
-		cw := interpolate(days, composedCum, t-W)
+		cw, aw := back.at2(days, composedCum, appsCum, t-W)
 		ws = append(ws, windowed{t: t, comp: composability[i], cur: composedCum[i] - cw,
-			apps: appsCum[i] - interpolate(days, appsCum, t-W), prev: cw - interpolate(days, composedCum, t-2*W)})
+			apps: appsCum[i] - aw, prev: cw - back2.at(days, composedCum, t-2*W)})
 	}
 	for k, d := range fam {
 		switch d.Kind {
@@ -265,4 +268,51 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 		}
 	}
 	return horizon, false
+}
+
+// interpCursor is interpolate for days t that never decrease from one call
+// to the next: it walks to the sample interval instead of searching for
+// it, and returns exactly what interpolate returns.
+type interpCursor struct{ i int }
+
+// seek moves to the smallest i with days[i] ≥ t (as sort.SearchFloat64s).
+func (c *interpCursor) seek(days []float64, t float64) int {
+	for c.i < len(days) && days[c.i] < t {
+		c.i++
+	}
+	return c.i
+}
+
+// at is interpolate(days, s, t).
+func (c *interpCursor) at(days, s []float64, t float64) float64 {
+	n := len(days)
+	if t <= days[0] {
+		return s[0]
+	}
+	if t >= days[n-1] {
+		return s[n-1]
+	}
+	i := c.seek(days, t)
+	if days[i] == t {
+		return s[i]
+	}
+	t0, t1 := days[i-1], days[i]
+	return s[i-1] + (s[i]-s[i-1])*(t-t0)/(t1-t0)
+}
+
+// at2 is (interpolate(days, s, t), interpolate(days, u, t)).
+func (c *interpCursor) at2(days, s, u []float64, t float64) (float64, float64) {
+	n := len(days)
+	if t <= days[0] {
+		return s[0], u[0]
+	}
+	if t >= days[n-1] {
+		return s[n-1], u[n-1]
+	}
+	i := c.seek(days, t)
+	if days[i] == t {
+		return s[i], u[i]
+	}
+	t0, t1 := days[i-1], days[i]
+	return s[i-1] + (s[i]-s[i-1])*(t-t0)/(t1-t0), u[i-1] + (u[i]-u[i-1])*(t-t0)/(t1-t0)
 }

@@ -3,6 +3,7 @@ package metrics
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 )
 
@@ -407,4 +408,35 @@ func BenchmarkDetectFamily(b *testing.B) {
 			DetectLego(days, c, a, k, rule)
 		}
 	})
+}
+
+// TestInterpCursor: the cursor returns exactly interpolate's values for
+// non-decreasing days, with repeated sample days, exact hits and both
+// clamps. Deterministic.
+func TestInterpCursor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for trial := range 200 {
+		n := 1 + rng.IntN(60)
+		days, s, u := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			if i > 0 {
+				days[i] = days[i-1] + float64(rng.IntN(3))*rng.Float64()*5 // some repeats
+			}
+			s[i], u[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		var c, c2 interpCursor
+		x := days[0] - 3
+		for range 100 {
+			x += rng.Float64() * 2
+			if j := sort.SearchFloat64s(days, x); rng.IntN(4) == 0 && j < n {
+				x = days[j] // an exact hit, not before the last day asked
+			}
+			want, wantU := interpolate(days, s, x), interpolate(days, u, x)
+			got := c.at(days, s, x)
+			gs, gu := c2.at2(days, s, u, x)
+			if math.Float64bits(got) != math.Float64bits(want) || math.Float64bits(gs) != math.Float64bits(want) || math.Float64bits(gu) != math.Float64bits(wantU) {
+				t.Fatalf("trial %d at %v: cursor %v, %v, %v; interpolate %v, %v", trial, x, got, gs, gu, want, wantU)
+			}
+		}
+	}
 }

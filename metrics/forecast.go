@@ -217,19 +217,29 @@ const (
 )
 
 // ForecastRuns keeps the compact per-run data of a prior-predictive run:
-// per run and variant θ's numeric values, the Lego day and whether it was
-// reached, and every detector-family member's verdict. It is 8·(len(θ) +
-// 2·members + 2) bytes a run, so 40,000 runs of deai-2025 hold about 20 MB,
-// independent of the series' length.
+// per run and variant the Lego day and whether it was reached, and θ's
+// numeric values, held once per θ draw (the K inner replications of a draw
+// share one row). The detector family's verdicts are reduced as they come:
+// per variant and member a life table (counts per distinct day, as
+// stats.LifeTable keeps them) and per pair of variants and member the
+// count of runs where one comes first. So a run costs 40 bytes plus
+// 8·len(θ)/K (less when variants share θ), and 40,000 runs of deai-2025
+// (K = 5) hold about 2 MB, in place of the 40 MB that keeping every
+// verdict took, independent of the series' length.
 type ForecastRuns struct {
 	variants []string
 	keys     []string
 	horizon  float64
 	inner    int
 	fam      []Detector
-	theta    [][][]float64   // [variant][run][key], NaN where the variant has no such key
-	obs      [][]stats.Obs   // [variant][run]
-	family   [][][]stats.Obs // [variant][run][member]
+	theta    [][][]float64 // [variant][run][key], NaN where the variant has no such key; equal rows share their array (thetaRow)
+	obs      [][]stats.Obs // [variant][run]
+
+	famLife [][]stats.LifeTable // [variant][member]
+	famRuns []int               // [variant] verdicts added to famLife
+	pend    [][][]stats.Obs     // [variant][run][member]: verdicts not yet paired with every variant's
+	paired  int                 // runs whose verdicts every variant has given, counted in before
+	before  [][][]float64       // [a][b][member], a < b: runs with a first, ties counting one half
 }
 
 // NewForecastRuns starts the data of a prior-predictive run of the named
@@ -237,10 +247,19 @@ type ForecastRuns struct {
 // horizon, judged by DetectorFamily(rule).
 func NewForecastRuns(variants, keys []string, inner int, horizon float64, rule scenarios.Lego) *ForecastRuns {
 	n := len(variants)
-	return &ForecastRuns{
+	f := &ForecastRuns{
 		variants: slices.Clone(variants), keys: slices.Clone(keys), horizon: horizon, inner: max(inner, 1),
-		fam: DetectorFamily(rule), theta: make([][][]float64, n), obs: make([][]stats.Obs, n), family: make([][][]stats.Obs, n),
+		fam: DetectorFamily(rule), theta: make([][][]float64, n), obs: make([][]stats.Obs, n),
+		famLife: make([][]stats.LifeTable, n), famRuns: make([]int, n), pend: make([][][]stats.Obs, n), before: make([][][]float64, n),
 	}
+	for a := range n {
+		f.famLife[a] = make([]stats.LifeTable, len(f.fam))
+		f.before[a] = make([][]float64, n)
+		for b := a + 1; b < n; b++ {
+			f.before[a][b] = make([]float64, len(f.fam))
+		}
+	}
+	return f
 }
 
 // FamilyOf evaluates the detector family of rule on rep's series, each
@@ -277,15 +296,95 @@ func FamilyOf(rep *Replication, rule scenarios.Lego, horizon float64) []stats.Ob
 
 // Add records run r (runs come in order) of variant v: theta[j] the value
 // of key j (NaN when absent or not numeric), its Lego day and the family's
-// verdicts.
+// verdicts (one per member, as FamilyOf gives them). Add keeps neither
+// theta nor family: the caller may reuse them.
 func (f *ForecastRuns) Add(v int, theta []float64, day float64, reached bool, family []stats.Obs) {
+	if len(family) != len(f.fam) {
+		panic(fmt.Sprintf("metrics: %d family verdicts for %d members", len(family), len(f.fam)))
+	}
 	o := stats.Obs{Time: day, Event: reached}
 	if !reached {
 		o.Time = f.horizon
 	}
-	f.theta[v] = append(f.theta[v], theta)
+	f.theta[v] = append(f.theta[v], f.thetaRow(v, theta))
 	f.obs[v] = append(f.obs[v], o)
-	f.family[v] = append(f.family[v], family)
+	i := f.famRuns[v]
+	for m, fo := range family {
+		f.famLife[v][m].Add(i, fo)
+	}
+	f.famRuns[v]++
+	f.pend[v] = append(f.pend[v], slices.Clone(family))
+	f.pair()
+}
+
+// thetaRow is theta as run i = len(f.theta[v]) of variant v keeps it: the
+// row of the previous run when that run has the same θ draw, or the row of
+// run i of an earlier variant, when either holds the same values (bit for
+// bit), else a copy. Variants draw the same θ on the keys they share, so
+// a draw usually costs one row for all its runs and variants.
+func (f *ForecastRuns) thetaRow(v int, theta []float64) []float64 {
+	rows := f.theta[v]
+	i := len(rows)
+	if i%f.inner != 0 && sameBits(rows[i-1], theta) {
+		return rows[i-1]
+	}
+	for u := range v {
+		if len(f.theta[u]) > i && sameBits(f.theta[u][i], theta) {
+			return f.theta[u][i]
+		}
+	}
+	return slices.Clone(theta)
+}
+
+// sameBits reports whether a and b hold the same float64 values bit for
+// bit (NaN equal to the same NaN).
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for j, x := range a {
+		if math.Float64bits(x) != math.Float64bits(b[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// pair counts, for every pair of variants and member, which came first in
+// the runs every variant has now given, and forgets their verdicts.
+func (f *ForecastRuns) pair() {
+	for {
+		for v := range f.pend {
+			if len(f.pend[v]) == 0 {
+				return
+			}
+		}
+		for a := range f.pend {
+			for b := a + 1; b < len(f.pend); b++ {
+				s := f.before[a][b]
+				for m := range f.fam {
+					ta, tb := f.pend[a][0][m], f.pend[b][0][m]
+					da, db := math.Inf(1), math.Inf(1)
+					if ta.Event {
+						da = ta.Time
+					}
+					if tb.Event {
+						db = tb.Time
+					}
+					switch {
+					case da < db:
+						s[m]++
+					case da == db:
+						s[m] += 0.5
+					}
+				}
+			}
+		}
+		for v := range f.pend {
+			f.pend[v] = f.pend[v][:copy(f.pend[v], f.pend[v][1:])]
+		}
+		f.paired++
+	}
 }
 
 // Summarize computes the Forecast of the runs added so far; mc are the
@@ -445,6 +544,11 @@ func (f *ForecastRuns) usableKeys(v, n int) []int {
 func (f *ForecastRuns) matrix(v, n int, cols []int) [][]float64 {
 	x := make([][]float64, n)
 	for i := range x {
+		// Runs sharing a θ row share a matrix row (nothing writes them).
+		if i > 0 && &f.theta[v][i][0] == &f.theta[v][i-1][0] {
+			x[i] = x[i-1]
+			continue
+		}
 		x[i] = make([]float64, len(cols))
 		for j, c := range cols {
 			x[i][j] = f.theta[v][i][c]
@@ -526,18 +630,11 @@ func (f *ForecastRuns) prim(x [][]float64, cols []int, obs []stats.Obs, day floa
 // spread is the predictive answer of each detector-family member.
 func (f *ForecastRuns) spread(v int, start time.Time) FamilySpread {
 	var fs FamilySpread
-	col := make([]stats.Obs, len(f.obs[v]))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for m, d := range f.fam {
-		reached := 0
-		for i, fam := range f.family[v] {
-			col[i] = fam[m]
-			if fam[m].Event {
-				reached++
-			}
-		}
-		fm := FamilyMember{Name: d.Name, PByHorizon: float64(reached) / float64(max(len(col), 1))}
-		if med, ok := stats.KaplanMeier(col, f.horizon).Median(); ok {
+		lt := &f.famLife[v][m]
+		fm := FamilyMember{Name: d.Name, PByHorizon: float64(lt.Events()) / float64(max(lt.N(), 1))}
+		if med, ok := lt.KaplanMeier(f.horizon).Median(); ok {
 			fm.MedianDay = &med
 			lo, hi = math.Min(lo, med), math.Max(hi, med)
 		} else {
@@ -564,7 +661,7 @@ func (f *ForecastRuns) leading(start time.Time) Leading {
 		l.Text = "one variant: no order to judge"
 		return l
 	}
-	n := len(f.obs[0])
+	n := f.paired
 	wins := make([][]float64, nv) // wins[a][b]: share of members with P(a before b) ≥ LeadP
 	for a := range wins {
 		wins[a] = make([]float64, nv)
@@ -573,23 +670,7 @@ func (f *ForecastRuns) leading(start time.Time) Leading {
 		for b := a + 1; b < nv; b++ {
 			po := PairOrder{A: f.variants[a], B: f.variants[b], PBefore: make([]float64, len(f.fam))}
 			for m := range f.fam {
-				s := 0.0
-				for i := range n {
-					ta, tb := f.family[a][i][m], f.family[b][i][m]
-					da, db := math.Inf(1), math.Inf(1)
-					if ta.Event {
-						da = ta.Time
-					}
-					if tb.Event {
-						db = tb.Time
-					}
-					switch {
-					case da < db:
-						s++
-					case da == db:
-						s += 0.5
-					}
-				}
+				s := f.before[a][b][m]
 				p := s / float64(max(n, 1))
 				po.PBefore[m] = p
 				if p >= LeadP {

@@ -232,11 +232,12 @@ func (e *Engine) up(i int) {
 }
 
 func (e *Engine) pop() {
+	n := len(e.heap) - 1
+	x := e.heap[n]
+	// Reslicing the field in place stores only its length: no write
+	// barrier while the collector runs (the pointer is unchanged).
+	e.heap = e.heap[:n]
 	h := e.heap
-	n := len(h) - 1
-	x := h[n]
-	h = h[:n]
-	e.heap = h
 	if n == 0 {
 		return
 	}
