@@ -330,10 +330,15 @@ func TestCalibrationPriorDensity(t *testing.T) {
 // 12 coverage checks at 0.001); ABC at ε > 0 is wider than the exact
 // posterior, which raises the coverage, and the check allows for it only
 // within the binomial region. The seed is fixed, so the outcome is too.
-// About 2 CPU-minutes; skipped under -short.
+// About 2 CPU-minutes; skipped under -short, and under -race, which
+// makes it 5–10 times slower and adds nothing the plain run does not check
+// (the jobs/resume tests cover the concurrency under -race).
 func TestCalibrateSBCBass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("about 2 CPU-minutes")
+	}
+	if raceEnabled {
+		t.Skip("about 2 CPU-minutes, 5–10 times that under -race; run without -race")
 	}
 	c, err := OpenCalibration("../examples/calibrate-bass.toml")
 	if err != nil {
