@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 
-	"github.com/legolab/legolab/internal/outdir"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/scenarios"
@@ -56,19 +54,9 @@ func regenerateCalibrationReport(ctx context.Context, dir string) ([]string, err
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("lab: interrupted before writing the report: %w", err)
 	}
-	in, err := outdir.OpenIn(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer in.Close()
 	names := make([]string, len(files))
-	keep := make(map[string]bool, len(files))
 	for i, f := range files {
-		if err := in.WriteFile(f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
-			return nil, err
-		}
 		names[i] = f.Name
-		keep[f.Name] = true
 	}
-	return names, removeStaleCharts(dir, in, keep)
+	return names, writeReportFiles(dir, files)
 }

@@ -69,6 +69,13 @@ func WriteReport(dir string, files []reports.File) error {
 	if _, err := outdir.Owned(dir, outdir.KindRun); err != nil {
 		return err
 	}
+	return writeReportFiles(dir, files)
+}
+
+// writeReportFiles is WriteReport for a folder already known to be
+// legolab's, of any kind: each file written atomically inside dir, then
+// the charts of an earlier report that files no longer has removed.
+func writeReportFiles(dir string, files []reports.File) error {
 	// Every write and removal is confined to dir: a link planted in it
 	// (plots/ made a link) is refused, never followed (outdir.In).
 	in, err := outdir.OpenIn(dir)

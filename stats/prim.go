@@ -332,25 +332,12 @@ func (p *prim) paste() bool {
 
 // inExcept reports whether point i lies within the box in every dimension
 // but j.
-func (p *prim) inExcept(i, j int) bool {
-	for k, v := range p.x[i] {
-		if k != j && (v < p.lo[k] || v > p.hi[k]) {
-			return false
-		}
-	}
-	return true
-}
+func (p *prim) inExcept(i, j int) bool { return inBox(p.x[i], p.lo, p.hi, j) }
 
 func (p *prim) recount() {
 	p.count, p.sum = 0, 0
 	for i, row := range p.x {
-		p.in[i] = true
-		for j, v := range row {
-			if v < p.lo[j] || v > p.hi[j] {
-				p.in[i] = false
-				break
-			}
-		}
+		p.in[i] = inBox(row, p.lo, p.hi, -1)
 		if p.in[i] {
 			p.count++
 			p.sum += p.y[i]

@@ -37,7 +37,8 @@ func (r PRIMResult) BoxOf(x [][]float64, y []float64, lo, hi []float64) Box {
 	return b
 }
 
-// inBox reports whether row lies in [lo, hi] in every dimension but skip.
+// inBox reports whether row lies in [lo, hi] in every dimension but skip
+// (-1 for none).
 func inBox(row, lo, hi []float64, skip int) bool {
 	for j, v := range row {
 		if j != skip && (v < lo[j] || v > hi[j]) {
