@@ -206,11 +206,7 @@ func syncRoot(r *os.Root) error {
 		return err
 	}
 	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) &&
-		!errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) && !errors.Is(err, syscall.EOPNOTSUPP) {
-		return err
-	}
-	return nil
+	return syncOpenDir(f)
 }
 
 // list reads the entries of the subfolder sub ("" for the folder), never

@@ -121,6 +121,13 @@ func syncDir(dir string) error {
 		return err
 	}
 	defer d.Close()
+	return syncOpenDir(d)
+}
+
+// syncOpenDir fsyncs the open directory d, so a rename in it is durable;
+// a file system that cannot sync a directory (EINVAL, ENOTSUP) is not an
+// error.
+func syncOpenDir(d *os.File) error {
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) &&
 		!errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) && !errors.Is(err, syscall.EOPNOTSUPP) {
 		return err
