@@ -2,9 +2,11 @@ package reports_test
 
 import (
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/reports/reportstest"
 )
@@ -36,5 +38,28 @@ func BenchmarkFiles(b *testing.B) {
 			b.ReportMetric(float64(bytes)/1e6, "MB/report")
 			b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/report")
 		})
+	}
+}
+
+// BenchmarkWriteSeries writes series.csv for a default run's shape: four
+// variants, 32 observables, 524 sample days (67,072 rows, ~8 MB).
+func BenchmarkWriteSeries(b *testing.B) {
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	var pts []metrics.SeriesPoint
+	x := 0.0
+	for _, v := range []string{"siloed", "hub", "defacto", "both"} {
+		for k := range 32 {
+			for d := range 524 {
+				x += 0.0137
+				pts = append(pts, metrics.SeriesPoint{Variant: v, Day: float64(7 * d), Metric: fmt.Sprintf("metric_%d", k),
+					Mean: x / 3, P05: x / 7, P25: x / 5, P50: x / 3, P75: x, P95: x * 1.7})
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := reports.WriteSeries(io.Discard, start, pts); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

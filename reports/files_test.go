@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -130,6 +131,63 @@ func TestSeriesRoundTrip(t *testing.T) {
 		t.Errorf("bad day: err %v; want line 4", err)
 	}
 }
+
+// TestWriteSeriesCSV holds WriteSeries, which formats its rows by hand, to
+// the bytes a CSVWriter writes for the same cells, on names a spreadsheet
+// or csv.Writer treats specially and on numbers of every kind.
+func TestWriteSeriesCSV(t *testing.T) {
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	names := []string{"hub", "", "a,b", `say "hi"`, "=1+2", "-x", "+1", "'=x", " lead", "tab\tin", "line\nbreak", `\.`, "é—ü", "@sum", "-1.5"}
+	nums := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e21, 1e-7, -2.5e-300, math.MaxFloat64, math.SmallestNonzeroFloat64,
+		math.NaN(), math.Inf(1), math.Inf(-1), 123456789, 0.007330049261083744}
+	var pts []metrics.SeriesPoint
+	for i, v := range names {
+		for j, m := range names {
+			x := nums[(i+j)%len(nums)]
+			day := []float64{0, 7, 3.5, -1, 3650, math.NaN(), 1e6}[(i*3+j)%7]
+			pts = append(pts, metrics.SeriesPoint{Variant: v, Day: day, Metric: m,
+				Mean: x, P05: nums[(i+1)%len(nums)], P25: nums[(j+2)%len(nums)], P50: -x, P75: nums[(i*j)%len(nums)], P95: x * 3})
+		}
+	}
+	var want bytes.Buffer
+	cw := NewCSVWriter(&want)
+	if err := cw.Write(seriesHeader); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pts {
+		rec := []string{p.Variant, FormatFloat(p.Day), metrics.DayDate(start, p.Day), p.Metric}
+		for _, x := range []float64{p.Mean, p.P05, p.P25, p.P50, p.P75, p.P95} {
+			rec = append(rec, FormatFloat(x))
+		}
+		if err := cw.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := WriteSeries(&got, start, pts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		g, w := strings.Split(got.String(), "\n"), strings.Split(want.String(), "\n")
+		for i := range min(len(g), len(w)) {
+			if g[i] != w[i] {
+				t.Fatalf("line %d:\n got %q\nwant %q", i+1, g[i], w[i])
+			}
+		}
+		t.Fatalf("got %d lines, want %d", len(g), len(w))
+	}
+	if err := WriteSeries(failWriter{}, start, pts); err == nil {
+		t.Error("a failing writer: no error")
+	}
+}
+
+// failWriter fails every write.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func testSummary() *metrics.Summary {
 	m, lo := 812.0, 700.0
