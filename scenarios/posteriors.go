@@ -512,7 +512,7 @@ func (c *checker) checkPosteriors() {
 					lo, hi = math.Min(lo, row[col]), math.Max(hi, row[col])
 				}
 				for _, x := range []float64{lo, hi} {
-					probe := w.spec.Clone()
+					probe := thetaClone(w.spec)
 					ps := setValue(probe, key, x)
 					if len(ps) == 0 {
 						ck := &checker{s: probe, named: map[string]bool{}}

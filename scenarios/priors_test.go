@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -596,4 +597,66 @@ func TestSamplerWithout(t *testing.T) {
 	if _, err := s.CanonicalKey("hubs.nope.x"); err == nil {
 		t.Error("CanonicalKey(hubs.nope.x): no error")
 	}
+}
+
+// TestThetaClone holds thetaClone, which shares the sections no prior can
+// target, to Clone value for value, and WithTheta to θ applied on a full
+// Clone, for every built-in's variants and a few draws each.
+func TestThetaClone(t *testing.T) {
+	for _, k := range []string{"priors", "posteriors", "variants", "expect"} {
+		if !slices.Contains(noPriorKeys, k) {
+			t.Fatalf("%s can have a prior: thetaClone must not share it", k)
+		}
+	}
+	for _, name := range BuiltinNames() {
+		s, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range s.VariantNames() {
+			w, err := s.Variant(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := thetaClone(w)
+			if !reflect.DeepEqual(c, w.Clone()) {
+				t.Fatalf("%s/%s: thetaClone differs from Clone", name, v)
+			}
+			if len(c.Protocols) > 0 {
+				c.Protocols[0].Name += "-changed"
+				if w.Protocols[0].Name == c.Protocols[0].Name {
+					t.Fatalf("%s/%s: thetaClone shares the protocols", name, v)
+				}
+			}
+			if !hasPriors(s) {
+				continue
+			}
+			sm, err := s.Sampler(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(7, uint64(len(v))))
+			for range 5 {
+				th := sm.Draw(r)
+				got, err := w.WithTheta(th)
+				if err != nil {
+					t.Fatalf("%s/%s: %v", name, v, err)
+				}
+				want := w.Clone()
+				for _, d := range th {
+					if ps := setValue(want, d.Key, d.Value); len(ps) > 0 {
+						t.Fatalf("%s/%s: %s: %v", name, v, d.Key, ps)
+					}
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s/%s: WithTheta differs from θ applied on a Clone", name, v)
+				}
+			}
+		}
+	}
+}
+
+// hasPriors reports whether s draws θ in some variant.
+func hasPriors(s *Spec) bool {
+	return len(s.Priors) > 0 || len(s.Posteriors) > 0 || slices.ContainsFunc(s.Variants, func(v Variant) bool { return len(v.Priors) > 0 })
 }
