@@ -227,39 +227,34 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 		sum.Forecast = fc.runs.Summarize(e.Scenario.Start, sum.Variants)
 		sum.Forecast.Posteriors = e.posteriorUses()
 	}
+	series := agg.Series()
 	// The representative graphs come from re-running one replication per
 	// variant, which is deterministic, rather than from keeping every
 	// replication's graph. An interrupted run still gets them: they take a
 	// replication's time each.
-	graphs, err := e.graphs(context.WithoutCancel(ctx), replicate, agg)
+	gs, err := e.graphs(context.WithoutCancel(ctx), replicate, agg)
 	if err != nil {
 		return nil, err
 	}
-	series := agg.Series()
+	// The data files are written side by side (each file's fsync is most
+	// of its time), created in this order, which the folder's manifest
+	// keeps.
+	data := fileWrites{sink: sink}
+	data.add(reports.SummaryFile, func(w io.Writer) error { return reports.WriteSummary(w, sum) })
+	data.add(reports.SeriesFile, func(w io.Writer) error { return reports.WriteSeries(w, e.Scenario.Start, series) })
+	data.add(reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(e.ScenarioTOML); return err })
+	data.add(reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, gs) })
 	// The report renders while the data files are written: it needs only
 	// the values, and its charts are most of the work left.
 	var report func() ([]reports.File, error)
 	if e.Report != nil {
-		report = e.startReport(&reports.Data{Summary: *sum, Series: series, Runs: kept, Graphs: graphData(graphs, len(e.Variants))})
+		report = e.startReport(&reports.Data{Summary: *sum, Series: series, Runs: kept, Graphs: graphData(gs, len(e.Variants))})
 	}
-	writes := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{reports.SummaryFile, func(w io.Writer) error { return reports.WriteSummary(w, sum) }},
-		{reports.SeriesFile, func(w io.Writer) error {
-			return reports.WriteSeries(w, e.Scenario.Start, series)
-		}},
-		{reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(e.ScenarioTOML); return err }},
-		{reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, graphs) }},
-	}
-	for _, f := range writes {
-		if err := writeTo(sink, f.name, f.write); err != nil {
-			if report != nil {
-				report() // let the renderer finish before returning
-			}
-			return nil, err
+	if err := data.wait(); err != nil {
+		if report != nil {
+			report() // let the renderer finish before returning
 		}
+		return nil, err
 	}
 	var reportErr error
 	if report != nil {
@@ -527,31 +522,53 @@ func (e *Ensemble) summary(agg *metrics.Ensemble, completed int, partial bool) *
 	return s
 }
 
-// graphs re-runs each variant's representative replication with its graph.
+// graphs re-runs each variant's representative replication with its
+// graph, Jobs at a time. The representatives are chosen first, from agg,
+// which the re-runs do not touch; the first failure in variant order is
+// returned, whatever the schedule.
 func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *metrics.Ensemble) ([]reports.RepresentativeGraph, error) {
 	out := make([]reports.RepresentativeGraph, len(e.Variants))
-	for v, vr := range e.Variants {
+	errs := make([]error, len(e.Variants))
+	var g errgroup.Group
+	g.SetLimit(max(e.Jobs, 1))
+	for v := range e.Variants {
 		r, o := agg.Representative(v)
-		spec, _, err := e.specFor(v, r)
+		g.Go(func() error {
+			out[v], errs[v] = e.graph(ctx, replicate, v, r, o)
+			return nil
+		})
+	}
+	g.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		rep, err := replicate(ctx, spec, vr.Name, r, e.Seed, nil, true)
-		if err != nil {
-			return nil, fmt.Errorf("variant %s replication %d (graph): %w", vr.Name, r, err)
-		}
-		if rep.Reached != o.Event || (o.Event && rep.LegoDay != o.Time) {
-			return nil, fmt.Errorf("lab: variant %s replication %d is not reproducible: Lego day %v (reached %v) on re-run, %v (reached %v) before",
-				vr.Name, r, rep.LegoDay, rep.Reached, o.Time, o.Event)
-		}
-		g := reports.RepresentativeGraph{Variant: vr.Name, Replication: r, Graph: rep.Graph}
-		if rep.Reached {
-			d := rep.LegoDay
-			g.LegoDay = &d
-		}
-		out[v] = g
 	}
 	return out, nil
+}
+
+// graph re-runs replication r of variant v, whose outcome was o, with its
+// graph.
+func (e *Ensemble) graph(ctx context.Context, replicate ReplicateFunc, v, r int, o stats.Obs) (reports.RepresentativeGraph, error) {
+	vr := e.Variants[v]
+	spec, _, err := e.specFor(v, r)
+	if err != nil {
+		return reports.RepresentativeGraph{}, err
+	}
+	rep, err := replicate(ctx, spec, vr.Name, r, e.Seed, nil, true)
+	if err != nil {
+		return reports.RepresentativeGraph{}, fmt.Errorf("variant %s replication %d (graph): %w", vr.Name, r, err)
+	}
+	if rep.Reached != o.Event || (o.Event && rep.LegoDay != o.Time) {
+		return reports.RepresentativeGraph{}, fmt.Errorf("lab: variant %s replication %d is not reproducible: Lego day %v (reached %v) on re-run, %v (reached %v) before",
+			vr.Name, r, rep.LegoDay, rep.Reached, o.Time, o.Event)
+	}
+	g := reports.RepresentativeGraph{Variant: vr.Name, Replication: r, Graph: rep.Graph}
+	if rep.Reached {
+		d := rep.LegoDay
+		g.LegoDay = &d
+	}
+	return g, nil
 }
 
 // memoryRun is row as reports.ReadRuns reads it back from runs.csv: the
@@ -591,15 +608,56 @@ func (e *Ensemble) startReport(d *reports.Data) func() ([]reports.File, error) {
 }
 
 // writeReport waits for the report's files and writes them into sink, next
-// to the data.
+// to the data, side by side.
 func writeReport(sink Sink, report func() ([]reports.File, error)) error {
 	files, err := report()
 	if err != nil {
 		return err
 	}
+	w := fileWrites{sink: sink}
 	for _, f := range files {
-		if err := writeTo(sink, f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
-			return err
+		w.add(f.Name, func(w io.Writer) error { _, err := w.Write(f.Data); return err })
+	}
+	return w.wait()
+}
+
+// fileWrites writes files into a sink side by side: add creates each in
+// the calling goroutine, so the sink sees them in the order added, and
+// writes and closes it in a goroutine of its own, so that the files'
+// fsyncs overlap.
+type fileWrites struct {
+	sink Sink
+	wg   sync.WaitGroup
+	errs []*error // in the order added
+}
+
+// add creates name and starts writing it with write.
+func (fw *fileWrites) add(name string, write func(io.Writer) error) {
+	errp := new(error)
+	fw.errs = append(fw.errs, errp)
+	f, err := fw.sink.Create(name)
+	if err != nil {
+		*errp = err
+		return
+	}
+	fw.wg.Add(1)
+	go func() {
+		defer fw.wg.Done()
+		if err := write(f); err != nil {
+			*errp = err // the sink's Abort removes the file
+			return
+		}
+		*errp = f.Close()
+	}()
+}
+
+// wait waits for every file added and returns the first error in the
+// order added.
+func (fw *fileWrites) wait() error {
+	fw.wg.Wait()
+	for _, errp := range fw.errs {
+		if *errp != nil {
+			return *errp
 		}
 	}
 	return nil

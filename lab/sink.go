@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"sync"
 	"testing/fstest"
 
 	"github.com/legolab/legolab/internal/outdir"
@@ -25,7 +27,10 @@ type Sink interface {
 	// may therefore be replaced.
 	Begin(marker string, owned bool) error
 	// Create starts the file name, a slash-separated relative path; the
-	// file is complete when it is closed.
+	// file is complete when it is closed. Create is called from one
+	// goroutine, but the files it returns may be written and closed
+	// concurrently, each from one goroutine (Run commits its files side by
+	// side, so that their fsyncs overlap).
 	Create(name string) (io.WriteCloser, error)
 	// Commit makes every file created since Begin visible at once.
 	Commit() error
@@ -171,10 +176,12 @@ func (d *DirSink) Abort() {
 // MemorySink keeps the files in memory, for a program that wants the
 // results without writing files. It holds one result: Begin clears it.
 type MemorySink struct {
-	files     map[string][]byte
-	names     []string
+	files map[string][]byte
+	names []string
+	// mu guards staged, which files being closed at once fill.
+	mu        sync.Mutex
 	staged    map[string][]byte
-	stagedAt  []string
+	stagedAt  []string // in the order created
 	committed bool
 }
 
@@ -190,6 +197,11 @@ func (m *MemorySink) Create(name string) (io.WriteCloser, error) {
 	if !fs.ValidPath(name) || name == "." {
 		return nil, fmt.Errorf("lab: output file name %q is not a local path", name)
 	}
+	m.mu.Lock()
+	if !slices.Contains(m.stagedAt, name) {
+		m.stagedAt = append(m.stagedAt, name)
+	}
+	m.mu.Unlock()
 	return &memFile{m: m, name: name}, nil
 }
 
@@ -200,10 +212,9 @@ type memFile struct {
 }
 
 func (f *memFile) Close() error {
-	if _, ok := f.m.staged[f.name]; !ok {
-		f.m.stagedAt = append(f.m.stagedAt, f.name)
-	}
+	f.m.mu.Lock()
 	f.m.staged[f.name] = f.Bytes()
+	f.m.mu.Unlock()
 	return nil
 }
 
@@ -222,7 +233,9 @@ func (m *MemorySink) Open(name string) (fs.File, error) {
 
 // Commit makes the files visible to File and Names.
 func (m *MemorySink) Commit() error {
-	m.files, m.names, m.committed = m.staged, m.stagedAt, true
+	// A file created but never closed is not a result.
+	names := slices.DeleteFunc(m.stagedAt, func(n string) bool { _, ok := m.staged[n]; return !ok })
+	m.files, m.names, m.committed = m.staged, names, true
 	return nil
 }
 
@@ -234,7 +247,7 @@ func (m *MemorySink) Abort() {
 }
 
 // Names returns the names of the committed files in the order they were
-// written.
+// created.
 func (m *MemorySink) Names() []string { return append([]string(nil), m.names...) }
 
 // File returns the content of a committed file, or nil.
