@@ -3,7 +3,8 @@ package metrics
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"sync"
 
 	"github.com/legolab/legolab/scenarios"
 )
@@ -192,57 +193,31 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 	if m < 2 {
 		return horizon, false
 	}
+	sc := peltScratchPool.Get().(*peltScratch)
+	defer peltScratchPool.Put(sc)
+	sc.grow(m + 1)
 	// Prefix sums of arrivals and exposure.
-	cs := make([]float64, m+1)
-	ce := make([]float64, m+1)
+	cs, ce := sc.cs[:m+1], sc.ce[:m+1]
+	cs[0], ce[0] = 0, 0
 	for i := range m {
 		cs[i+1] = cs[i] + math.Max(0, composedCum[i+1]-composedCum[i])
 		ce[i+1] = ce[i] + math.Max(0, days[i+1]-days[i])
 	}
-	cost := func(s, t int) float64 { // intervals s..t−1
-		S, E := cs[t]-cs[s], ce[t]-ce[s]
-		if S <= 0 || E <= 0 {
-			return 0
-		}
-		return -2 * (S*math.Log(S/E) - S)
+	// Without arrivals every segment's rate is 0 whatever the segmentation,
+	// and a change needs a rate > 0: none qualifies (a third of a
+	// prior-predictive run's series, where a variant never composes).
+	if cs[m] == 0 {
+		return horizon, false
 	}
-	beta := 2 * math.Log(float64(m))
-	F := make([]float64, m+1)
-	last := make([]int, m+1)
-	F[0] = -beta
-	cand, next := make([]int, 1, m+1), make([]int, 0, m+1) // cand[0] = 0
-	vals := make([]float64, 0, m+1)                        // F[s] + C(s, t) per candidate
-	for t := 1; t <= m; t++ {
-		best, arg := math.Inf(1), -1
-		vals = vals[:0]
-		for _, s := range cand { // increasing s: ties go to the earliest
-			v := F[s] + cost(s, t)
-			vals = append(vals, v)
-			if v+beta < best {
-				best, arg = v+beta, s
-			}
-		}
-		F[t], last[t] = best, arg
-		next = next[:0]
-		for c, s := range cand {
-			// PELT pruning (Killick et al. 2012, Theorem 3.1, K = 0 for a
-			// log-likelihood cost): a dropped s can never again be the
-			// last change. Within a stretch of constant rate nothing is
-			// pruned, so a run with few changes costs O(m²) cost
-			// evaluations (1–3 ms for ten years sampled weekly, BenchmarkDetectFamily).
-			if vals[c] <= F[t] {
-				next = append(next, s)
-			}
-		}
-		cand, next = append(next, t), cand
-	}
+	last := sc.segmentExact(m)
 	// Segment starts in time order.
-	var starts []int
+	starts := sc.starts[:0]
 	for t := m; t > 0; t = last[t] {
 		starts = append(starts, last[t])
 	}
-	sort.Ints(starts)
+	slices.Reverse(starts) // last[t] < t: the walk visits them in decreasing order
 	bounds := append(starts, m)
+	sc.starts = bounds
 	rate := func(k int) float64 {
 		s, t := bounds[k], bounds[k+1]
 		if E := ce[t] - ce[s]; E > 0 {
@@ -268,6 +243,75 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 		}
 	}
 	return horizon, false
+}
+
+// peltCost is PELT's segment cost, the Poisson deviance −2·(S·log(S/E) − S)
+// of S arrivals in E days at their maximum-likelihood rate (0 for an empty
+// segment).
+func peltCost(S, E float64) float64 {
+	if S <= 0 || E <= 0 {
+		return 0
+	}
+	return -2 * (S*math.Log(S/E) - S)
+}
+
+// peltScratch is DetectPELT's working memory, reused through
+// peltScratchPool so that a replication's detector family allocates none.
+type peltScratch struct {
+	cs, ce, F  []float64 // prefix sums of arrivals and exposure; optimal cost
+	last       []int     // last[t]: the last change of the optimal segmentation of 0..t
+	cand, next []int     // PELT's candidates for the last change
+	vals       []float64 // F[s] + C(s, t) per candidate
+	starts     []int     // the optimal segmentation's starts, then m
+}
+
+var peltScratchPool = sync.Pool{New: func() any { return new(peltScratch) }}
+
+// grow makes every slice hold at least n elements.
+func (sc *peltScratch) grow(n int) {
+	if cap(sc.cs) >= n {
+		return
+	}
+	sc.cs, sc.ce, sc.F = make([]float64, n), make([]float64, n), make([]float64, n)
+	sc.last, sc.cand, sc.next = make([]int, n), make([]int, 0, n), make([]int, 0, n)
+	sc.vals, sc.starts = make([]float64, n), make([]int, 0, n+1)
+}
+
+// segmentExact is PELT as Killick et al. (2012) state it: F[t] the least
+// penalised cost of the intervals 0..t−1, the candidate s minimising
+// F[s] + C(s, t) + β its last change (ties to the earliest), and the
+// pruning that drops s once F[s] + C(s, t) > F[t].
+func (sc *peltScratch) segmentExact(m int) []int {
+	cs, ce, F, last := sc.cs[:m+1], sc.ce[:m+1], sc.F[:m+1], sc.last[:m+1]
+	vals := sc.vals[:m+1]
+	beta := 2 * math.Log(float64(m))
+	F[0], last[0] = -beta, 0
+	cand, next := append(sc.cand[:0], 0), sc.next[:0]
+	for t := 1; t <= m; t++ {
+		best, arg := math.Inf(1), -1
+		for c, s := range cand { // increasing s: ties go to the earliest
+			v := F[s] + peltCost(cs[t]-cs[s], ce[t]-ce[s])
+			vals[c] = v
+			if v+beta < best {
+				best, arg = v+beta, s
+			}
+		}
+		F[t], last[t] = best, arg
+		next = next[:0]
+		for c, s := range cand {
+			// PELT pruning (Killick et al. 2012, Theorem 3.1, K = 0 for a
+			// log-likelihood cost): a dropped s can never again be the
+			// last change. Within a stretch of constant rate nothing is
+			// pruned, so a run with few changes costs O(m²) cost
+			// evaluations.
+			if vals[c] <= F[t] {
+				next = append(next, s)
+			}
+		}
+		cand, next = append(next, t), cand
+	}
+	sc.cand, sc.next = cand, next
+	return last
 }
 
 // interpCursor is interpolate for days t that never decrease from one call
