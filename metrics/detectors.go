@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/legolab/legolab/scenarios"
 )
@@ -209,7 +210,7 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 	if cs[m] == 0 {
 		return horizon, false
 	}
-	last := sc.segmentExact(m)
+	last := sc.segment(m)
 	// Segment starts in time order.
 	starts := sc.starts[:0]
 	for t := m; t > 0; t = last[t] {
@@ -247,7 +248,7 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 
 // peltCost is PELT's segment cost, the Poisson deviance −2·(S·log(S/E) − S)
 // of S arrivals in E days at their maximum-likelihood rate (0 for an empty
-// segment).
+// segment). Both ways of segmenting below call it, so they share its bits.
 func peltCost(S, E float64) float64 {
 	if S <= 0 || E <= 0 {
 		return 0
@@ -261,7 +262,7 @@ type peltScratch struct {
 	cs, ce, F  []float64 // prefix sums of arrivals and exposure; optimal cost
 	last       []int     // last[t]: the last change of the optimal segmentation of 0..t
 	cand, next []int     // PELT's candidates for the last change
-	vals       []float64 // F[s] + C(s, t) per candidate
+	vals       []float64 // F[s] + C(s, t) per candidate, or its estimate
 	starts     []int     // the optimal segmentation's starts, then m
 }
 
@@ -275,6 +276,29 @@ func (sc *peltScratch) grow(n int) {
 	sc.cs, sc.ce, sc.F = make([]float64, n), make([]float64, n), make([]float64, n)
 	sc.last, sc.cand, sc.next = make([]int, n), make([]int, 0, n), make([]int, 0, n)
 	sc.vals, sc.starts = make([]float64, n), make([]int, 0, n+1)
+}
+
+// segment runs PELT on the prefix sums sc.cs, sc.ce of m intervals and
+// returns last, from which the optimal segmentation is read back. It takes
+// the bounded path when every prefix sum is a whole number the logarithm
+// table covers (a replication's counts and days always are) and the
+// exact one otherwise; both give the same last (and the same F) bit for bit.
+func (sc *peltScratch) segment(m int) []int {
+	cs, ce := sc.cs[:m+1], sc.ce[:m+1]
+	if cs[m] <= lnIntMax && ce[m] <= lnIntMax && wholeNumbers(cs) && wholeNumbers(ce) {
+		return sc.segmentBounded(m, lnInts(int(max(cs[m], ce[m]))))
+	}
+	return sc.segmentExact(m)
+}
+
+// wholeNumbers reports whether every x is a whole number (not NaN or ±Inf).
+func wholeNumbers(xs []float64) bool {
+	for _, x := range xs {
+		if x != math.Trunc(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // segmentExact is PELT as Killick et al. (2012) state it: F[t] the least
@@ -312,6 +336,127 @@ func (sc *peltScratch) segmentExact(m int) []int {
 	}
 	sc.cand, sc.next = cand, next
 	return last
+}
+
+// segmentBounded computes exactly what segmentExact computes with few
+// logarithms. Its argument: each step of PELT only compares the values
+// v = F[s] + C(s, t) of its candidates, with one another (the least, on
+// v + β) and with F[t] (the pruning), and a kept candidate lies within β
+// of the least (v ≤ F[t] = min v + β), but candidates are rarely within a
+// rounding error of each other. So each v is first estimated, a ≈ v, from
+// a table of ln k for whole k, ln(S/E) ≈ ln S − ln E (no division, no
+// logarithm), with |a − v| ≤ δ; only the candidates that the estimates
+// cannot place are computed exactly, by the same peltCost: the least and
+// any within δ-and-rounding of it, and the rare one within δ of F[t] when
+// it is pruned. Every comparison comes out as segmentExact's, so F and
+// last are the same bits.
+//
+// The bound: with u = 2⁻⁵³, math.Log within 1 ulp, S, E ≥ 1 whole and
+// Λ = 1 + ln S + ln E, both the exact v (S/E rounded, its logarithm, four
+// more roundings) and the estimate a (two tabled logarithms, their
+// difference, four roundings) are within 40u·(S·Λ + |F[s]|) of the real
+// F[s] − 2·(S·ln(S/E) − S). A step bounds that for all its candidates at
+// once, S ≤ cs[t], E ≤ ce[t], |F[s]| ≤ max |F|, and takes δ = 2⁻⁴⁰·(…):
+// over 100 times the error, and over 2¹⁰ ulps of any a, which absorbs the
+// rounding of a ± δ. A candidate whose a exceeds the least a by more than
+// 2δ + 2⁻⁴⁰·(|least a| + β + δ) has v greater than the least v by more
+// than 2⁻⁵¹·|least v + β|, so its v + β rounds strictly above the least
+// one's: it can neither be nor tie the least.
+func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
+	const rel = 0x1p-40
+	cs, ce, F, last := sc.cs[:m+1], sc.ce[:m+1], sc.F[:m+1], sc.last[:m+1]
+	A := sc.vals[:m+1] // a per candidate, in cand's order
+	beta := 2 * math.Log(float64(m))
+	F[0], last[0] = -beta, 0
+	cand := append(sc.cand[:0], 0)
+	maxF := beta // max |F[s]| over s < t
+	var pSt, pEt, pF, dropAbove, checkAbove float64
+	for t := 1; t <= m; t++ {
+		St, Et := cs[t], ce[t]
+		d := rel * (St*(1+ln[int(St)]+ln[int(Et)]) + maxF)
+		amin, second, imin := math.Inf(1), math.Inf(1), 0
+		n, j := len(cand), 0
+		for c := range n {
+			s := cand[c]
+			// The previous step's pruning, as segmentExact's: keep s iff
+			// its v ≤ F[t−1] (dropAbove and checkAbove are F[t−1] ± δ).
+			// The newest candidate, t − 1, is not pruned at its own step.
+			if a := A[c]; c < n-1 && a > checkAbove && (a > dropAbove || F[s]+peltCost(pSt-cs[s], pEt-ce[s]) > pF) {
+				continue
+			}
+			S, E, f := St-cs[s], Et-ce[s], F[s]
+			a := f // C = 0: exact
+			if S > 0 && E > 0 {
+				a = f - 2*(S*(ln[int(S)]-ln[int(E)])-S)
+			}
+			A[j], cand[j] = a, s
+			if a < second {
+				if a < amin {
+					amin, second, imin = a, amin, j
+				} else {
+					second = a
+				}
+			}
+			j++
+		}
+		cand = cand[:j]
+		// The least v + β, ties to the earliest (cand is increasing),
+		// among the candidates that can reach it: usually the one with
+		// the least a alone.
+		reach := amin + 2*d + rel*(math.Abs(amin)+beta+d)
+		best, arg := math.Inf(1), -1
+		if second > reach {
+			s := cand[imin]
+			best, arg = F[s]+peltCost(St-cs[s], Et-ce[s])+beta, s
+		} else {
+			for c, s := range cand {
+				if A[c] <= reach {
+					if v := F[s] + peltCost(St-cs[s], Et-ce[s]); v+beta < best {
+						best, arg = v+beta, s
+					}
+				}
+			}
+		}
+		F[t], last[t] = best, arg
+		if math.Abs(best) > maxF {
+			maxF = math.Abs(best)
+		}
+		cand = append(cand, t)
+		pSt, pEt, pF, dropAbove, checkAbove = St, Et, best, best+d, best-d
+	}
+	sc.cand = cand
+	return last
+}
+
+// lnIntMax is the largest whole number lnInts tabulates: a series with
+// more arrivals or days than this takes segmentExact.
+const lnIntMax = 1<<20 - 1
+
+// lnTable holds ln k for k = 1, ..., len − 1, and 0 for k = 0 (which
+// segmentBounded reads only as a bound's ln cs[t] or ln ce[t] when that is 0),
+// grown on demand and shared by every goroutine: a table once published is
+// never written, and one built by a racing goroutine has the same values.
+var lnTable atomic.Pointer[[]float64]
+
+// lnInts returns a table of ln k (math.Log) for whole k ≤ at least n.
+func lnInts(n int) []float64 {
+	for {
+		p := lnTable.Load()
+		if p != nil && len(*p) > n {
+			return *p
+		}
+		size := 1 << 12
+		for size <= n {
+			size *= 2
+		}
+		t := make([]float64, size)
+		for k := 1; k < size; k++ {
+			t[k] = math.Log(float64(k))
+		}
+		if lnTable.CompareAndSwap(p, &t) {
+			return t
+		}
+	}
 }
 
 // interpCursor is interpolate for days t that never decrease from one call

@@ -299,6 +299,33 @@ func randomRule(rng *rand.Rand) scenarios.Lego {
 	return r
 }
 
+// segmentBoth runs segmentExact and segmentBounded on the same series
+// and fails unless their F and last are the same bits.
+func segmentBoth(t *testing.T, name string, days, cum []float64) {
+	t.Helper()
+	m := len(days) - 1
+	if m < 2 {
+		return
+	}
+	sc := new(peltScratch)
+	sc.grow(m + 1)
+	for i := range m {
+		sc.cs[i+1] = sc.cs[i] + math.Max(0, cum[i+1]-cum[i])
+		sc.ce[i+1] = sc.ce[i] + math.Max(0, days[i+1]-days[i])
+	}
+	if !wholeNumbers(sc.cs[:m+1]) || !wholeNumbers(sc.ce[:m+1]) {
+		t.Fatalf("%s: not whole numbers", name)
+	}
+	lastE := append([]int(nil), sc.segmentExact(m)...)
+	FE := append([]float64(nil), sc.F[:m+1]...)
+	lastB := sc.segmentBounded(m, lnInts(int(max(sc.cs[m], sc.ce[m]))))
+	for i := range m + 1 {
+		if lastB[i] != lastE[i] || math.Float64bits(sc.F[i]) != math.Float64bits(FE[i]) {
+			t.Fatalf("%s: at t = %d bounded (F %v, last %d); exact (F %v, last %d)", name, i, sc.F[i], lastB[i], FE[i], lastE[i])
+		}
+	}
+}
+
 // TestDetectPELTMatchesReference: DetectPELT returns exactly what the
 // former implementation returns, and its bounded segmentation has the
 // exact one's F and last bit for bit, on the 32 real deai-2025 series and
@@ -320,6 +347,7 @@ func TestDetectPELTMatchesReference(t *testing.T) {
 	rule := defaultLego()
 	for _, s := range deaiSeries(t) {
 		check(s.name, s.days, s.k, rule)
+		segmentBoth(t, s.name, s.days, s.k)
 	}
 	rng := rand.New(rand.NewPCG(12, 1))
 	fired := 0
@@ -334,6 +362,7 @@ func TestDetectPELTMatchesReference(t *testing.T) {
 		if check(name, days, cum, randomRule(rng)) {
 			fired++
 		}
+		segmentBoth(t, name, days, cum)
 	}
 	if fired < R/10 || fired > R-R/10 {
 		t.Errorf("%d of %d random series reached; want between %d and %d (both outcomes well covered)", fired, R, R/10, R-R/10)
