@@ -64,16 +64,11 @@ type Detection struct {
 // DetectorFamily returns the members of the family for the scenario's
 // lego rule, in the documented order.
 func DetectorFamily(rule scenarios.Lego) []Detector {
-	fam := make([]Detector, 0, 29)
-	for a, ma := range WindowMultipliers {
-		for b, mb := range WindowMultipliers {
-			for c, mc := range WindowMultipliers {
-				r := rule
-				r.Rule = "window"
-				r.GrowthMin = math.Max(1, rule.GrowthMin*ma)
-				r.ComposabilityMin = math.Min(1, rule.ComposabilityMin*mb)
-				r.ComposedShareMin = math.Min(1, rule.ComposedShareMin*mc)
-				fam = append(fam, Detector{Kind: "window", Rule: r,
+	fam := make([]Detector, 0, familySize)
+	for a := range WindowMultipliers {
+		for b := range WindowMultipliers {
+			for c := range WindowMultipliers {
+				fam = append(fam, Detector{Kind: "window", Rule: windowRule(rule, a, b, c),
 					Name: fmt.Sprintf("window G×%s c*×%s s*×%s", windowMultiplierNames[a], windowMultiplierNames[b], windowMultiplierNames[c])})
 			}
 		}
@@ -87,6 +82,39 @@ func DetectorFamily(rule scenarios.Lego) []Detector {
 	return fam
 }
 
+// The family's size and its members' places: the window grid, then the
+// logistic and PELT rules.
+const (
+	windowMembers = len(WindowMultipliers) * len(WindowMultipliers) * len(WindowMultipliers)
+	logisticIndex = windowMembers
+	peltIndex     = windowMembers + 1
+	familySize    = windowMembers + 2
+)
+
+// windowRule is the window member with multipliers WindowMultipliers[a],
+// [b] and [c] on G, c* and s*.
+func windowRule(rule scenarios.Lego, a, b, c int) scenarios.Lego {
+	r := rule
+	r.Rule = "window"
+	r.GrowthMin = math.Max(1, rule.GrowthMin*WindowMultipliers[a])
+	r.ComposabilityMin = math.Min(1, rule.ComposabilityMin*WindowMultipliers[b])
+	r.ComposedShareMin = math.Min(1, rule.ComposedShareMin*WindowMultipliers[c])
+	return r
+}
+
+// windowed is what the window rule compares on one sample day t: the
+// composability index, the composed apps n(t−W, t] and all apps N(t−W, t],
+// and the composed apps n(t−2W, t−W] of the window before.
+type windowed struct{ t, comp, cur, apps, prev float64 }
+
+// familyScratch is DetectFamily's working memory, reused through
+// familyScratchPool.
+type familyScratch struct {
+	ws, pass []windowed
+}
+
+var familyScratchPool = sync.Pool{New: func() any { return new(familyScratch) }}
+
 // DetectFamily evaluates every member of DetectorFamily(rule) on one run's
 // series (as for DetectLego) in one pass: the windowed counts the window
 // rule compares are computed once per sample day and shared by the 27
@@ -99,8 +127,7 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 		panic(fmt.Sprintf("metrics: DetectFamily: series lengths differ (days %d, composability %d, apps %d, composed %d)",
 			n, len(composability), len(appsCum), len(composedCum)))
 	}
-	fam := DetectorFamily(rule)
-	out := make([]Detection, len(fam))
+	out := make([]Detection, familySize)
 	if n == 0 {
 		return out
 	}
@@ -112,12 +139,13 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 	if W <= 0 || math.IsNaN(W) {
 		return out
 	}
+	sc := familyScratchPool.Get().(*familyScratch)
+	defer familyScratchPool.Put(sc)
 	// The window rule's quantities per sample day, from the first day it
 	// looks at (see DetectLego).
 	// The days looked back to, t − W and t − 2W, only increase, so two
 	// cursors replace interpolate's binary searches.
-	type windowed struct{ t, comp, cur, apps, prev float64 }
-	ws := make([]windowed, 0, n)
+	ws := sc.ws[:0]
 	var back, back2 interpCursor
 	for i, t := range days {
 		if t < days[0]+2*W-1e-9 {
@@ -127,25 +155,51 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 		ws = append(ws, windowed{t: t, comp: composability[i], cur: composedCum[i] - cw,
 			apps: appsCum[i] - aw, prev: cw - back2.at(days, composedCum, t-2*W)})
 	}
-	for k, d := range fam {
-		switch d.Kind {
-		case "window":
-			r := d.Rule
-			for _, w := range ws {
-				if w.comp >= r.ComposabilityMin && w.apps > 0 && w.cur/w.apps >= r.ComposedShareMin &&
-					w.cur >= r.MinComposedPerWindow && w.cur >= r.GrowthMin*w.prev {
-					out[k] = Detection{Day: w.t, Reached: true}
-					break
-				}
+	sc.ws = ws
+	// The members' thresholds, and the loosest of each.
+	var rules [windowMembers]scenarios.Lego
+	for a := range WindowMultipliers {
+		for b := range WindowMultipliers {
+			for c := range WindowMultipliers {
+				rules[(a*len(WindowMultipliers)+b)*len(WindowMultipliers)+c] = windowRule(rule, a, b, c)
 			}
-		case "logistic":
-			day, ok := DetectLego(days, composability, appsCum, composedCum, d.Rule)
-			out[k] = Detection{Day: day, Reached: ok}
-		case "pelt":
-			day, ok := DetectPELT(days, composedCum, d.Rule)
-			out[k] = Detection{Day: day, Reached: ok}
 		}
 	}
+	minG, minC, minS := rules[0].GrowthMin, rules[0].ComposabilityMin, rules[0].ComposedShareMin
+	for _, r := range rules[1:] {
+		minG, minC, minS = math.Min(minG, r.GrowthMin), math.Min(minC, r.ComposabilityMin), math.Min(minS, r.ComposedShareMin)
+	}
+	// The days on which the loosest thresholds pass, in order: a day on
+	// which a member passes is one of them (c* ≥ minC, s* ≥ minS, and
+	// G·prev ≥ minG·prev when prev ≥ 0; a negative prev is let through),
+	// so each member's first passing day is its first passing one here.
+	pass := sc.pass[:0]
+	for _, w := range ws {
+		if w.comp >= minC && w.apps > 0 && w.cur/w.apps >= minS && w.cur >= rule.MinComposedPerWindow &&
+			(w.prev < 0 || w.cur >= minG*w.prev) {
+			pass = append(pass, w)
+		}
+	}
+	sc.pass = pass
+	for k, r := range rules {
+		for _, w := range pass {
+			if w.comp >= r.ComposabilityMin && w.apps > 0 && w.cur/w.apps >= r.ComposedShareMin &&
+				w.cur >= r.MinComposedPerWindow && w.cur >= r.GrowthMin*w.prev {
+				out[k] = Detection{Day: w.t, Reached: true}
+				break
+			}
+		}
+	}
+	// The logistic rule's look-back days t − W only increase too.
+	lr := rule
+	lr.Rule = "logistic"
+	var cur interpCursor
+	day, ok := detectLogistic(days, composedCum, lr, func(s []float64, t float64) float64 { return cur.at(days, s, t) })
+	out[logisticIndex] = Detection{Day: day, Reached: ok}
+	pr := rule
+	pr.Rule = "pelt"
+	day, ok = DetectPELT(days, composedCum, pr)
+	out[peltIndex] = Detection{Day: day, Reached: ok}
 	return out
 }
 

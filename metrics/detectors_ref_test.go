@@ -397,7 +397,8 @@ func TestDetectPELTMatchesReference(t *testing.T) {
 // TestDetectFamilyMatchesReference: DetectFamily returns exactly the
 // former implementation's verdicts, every member, on the 32 real
 // deai-2025 series (under the scenario's rule and two random ones) and on 300
-// random series with composability and apps. Deterministic.
+// random series with composability and apps (a quarter with repeated days
+// and dips), and with no window. Deterministic.
 func TestDetectFamilyMatchesReference(t *testing.T) {
 	check := func(name string, days, c, a, k []float64, rule scenarios.Lego) {
 		t.Helper()
@@ -426,7 +427,7 @@ func TestDetectFamilyMatchesReference(t *testing.T) {
 		}
 	}
 	for i := range 300 {
-		days, k := randomArrivals(rng, 365*(1+rng.IntN(6)), []int{7, 1, 30}[rng.IntN(3)], 40, false)
+		days, k := randomArrivals(rng, 365*(1+rng.IntN(6)), []int{7, 1, 30}[rng.IntN(3)], 40, rng.IntN(4) == 0)
 		c, a := make([]float64, len(days)), make([]float64, len(days))
 		for j := range days {
 			c[j] = rng.Float64()
@@ -437,6 +438,12 @@ func TestDetectFamilyMatchesReference(t *testing.T) {
 		check(fmt.Sprintf("random %d", i), days, c, a, k, famRule())
 	}
 	check("empty", nil, nil, nil, nil, defaultLego())
+	s := deaiSeries(t)[1]
+	for _, w := range []float64{0, -1, math.NaN()} {
+		r := defaultLego()
+		r.WindowDays = w
+		check(fmt.Sprintf("W = %v", w), s.days, s.comp, s.apps, s.k, r)
+	}
 }
 
 // BenchmarkDetectFamilyDeai times the family on the 32 real deai-2025 series
