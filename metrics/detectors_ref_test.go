@@ -445,24 +445,3 @@ func TestDetectFamilyMatchesReference(t *testing.T) {
 		check(fmt.Sprintf("W = %v", w), s.days, s.comp, s.apps, s.k, r)
 	}
 }
-
-// BenchmarkDetectFamilyDeai times the family on the 32 real deai-2025 series
-// (testdata/deai-2025-series.txt.gz), one series per op, in turn.
-func BenchmarkDetectFamilyDeai(b *testing.B) {
-	ss := deaiSeries(b)
-	rule := defaultLego()
-	b.Run("family", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			s := ss[i%len(ss)]
-			DetectFamily(s.days, s.comp, s.apps, s.k, rule)
-		}
-	})
-	b.Run("reference", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			s := ss[i%len(ss)]
-			detectFamilyReference(s.days, s.comp, s.apps, s.k, rule)
-		}
-	})
-}
