@@ -329,7 +329,7 @@ func segmentBoth(t *testing.T, name string, days, cum []float64) {
 // TestDetectPELTMatchesReference: DetectPELT returns exactly what the
 // former implementation returns, and its bounded segmentation has the
 // exact one's F and last bit for bit, on the 32 real deai-2025 series and
-// on 1,000 random ones: 1–6 regimes of Poisson arrivals up to 5, 40 or 400
+// on 1,000 random ones (200 with -short): 1–6 regimes of Poisson arrivals up to 5, 40 or 400
 // a day (some regimes empty), weekly or 30-daily samples over 1–10 years or daily
 // ones over 1–2, some with repeated sample days and dips, under random thresholds;
 // then the paths that skip the table: fractional counts or days, counts
@@ -351,7 +351,10 @@ func TestDetectPELTMatchesReference(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(12, 1))
 	fired := 0
-	const R = 1000
+	R := 1000
+	if testing.Short() {
+		R = 200
+	}
 	for i := range R {
 		horizon, every := 365*(1+rng.IntN(10)), []int{7, 7, 30}[rng.IntN(3)]
 		if rng.IntN(4) == 0 {
@@ -443,5 +446,39 @@ func TestDetectFamilyMatchesReference(t *testing.T) {
 		r := defaultLego()
 		r.WindowDays = w
 		check(fmt.Sprintf("W = %v", w), s.days, s.comp, s.apps, s.k, r)
+	}
+}
+
+// TestDetectPELTConcurrent: goroutines that need logarithm tables of
+// different sizes (arrivals up to 3,000 and up to 300,000) share lnTable
+// and the scratch pool and still return the reference's verdicts; run
+// with -race it checks the table's publication. Deterministic.
+func TestDetectPELTConcurrent(t *testing.T) {
+	type job struct {
+		days, cum []float64
+		want      Detection
+	}
+	rng := rand.New(rand.NewPCG(12, 3))
+	var jobs []job
+	for i := range 16 {
+		days, cum := randomArrivals(rng, 730, 7, []float64{5, 500}[i%2], false)
+		d, ok := detectPELTReference(days, cum, defaultLego())
+		jobs = append(jobs, job{days, cum, Detection{d, ok}})
+	}
+	errs := make(chan string, len(jobs))
+	for _, j := range jobs {
+		go func() {
+			d, ok := DetectPELT(j.days, j.cum, defaultLego())
+			if got := (Detection{d, ok}); got != j.want {
+				errs <- fmt.Sprintf("%+v; reference %+v", got, j.want)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range jobs {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
