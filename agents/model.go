@@ -198,10 +198,7 @@ type Model struct {
 	pairCost  []float64
 	dropped   []bool
 	distinct  []int32
-	ciMasks   []uint64
-	ciMaskW   []float64
-	ciAcc     []float64
-	ciTouched []int32
+	ciScratch composabilityScratch
 	compAcc   []float64
 
 	// Actions, registered once with the engine.
