@@ -142,8 +142,15 @@ func (m *Model) adopters() int {
 // interop components, money or per-dimension scans). The fields it fills
 // are those Observe would.
 func (m *Model) ObserveCounts(o *Observation) {
-	o.Day = m.Now()
+	m.ObserveApps(o)
 	o.Composability = m.Composability()
+}
+
+// ObserveApps is ObserveCounts without the composability index: it fills
+// only o.Day and the app counters, in O(1), for a collector that reads the
+// index (Composability) only on the days it needs it.
+func (m *Model) ObserveApps(o *Observation) {
+	o.Day = m.Now()
 	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
 	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
 }

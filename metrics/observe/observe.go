@@ -49,27 +49,33 @@ type Collector struct {
 	prevBuilders, prevComposed int
 	// A summary collector (NewSummaryCollector) keeps only the detector's
 	// series, at indices detector, and every observable's value at the
-	// last of its samples, in final, reading the model in full only then.
+	// last of its samples, in final, reading the model in full only then;
+	// it computes the composability index only where the detector of rule
+	// reads it.
 	summary  bool
 	samples  int
 	detector [3]int
 	final    []float64
+	rule     scenarios.Lego
 }
 
-// NewSummaryCollector returns a collector that keeps only what a sweep, a
-// prior-predictive run or a calibration reads of a replication of spec on
-// model m: the Lego detector's inputs (composability_index, builders_cum and
-// composed_cum) at each of its samples, and every observable at the last
-// one, the samples-th. Its Final, Lego, LeftTruncated, Days and, for those
-// three observables, Series are those of NewCollector's collector; Values is
-// nil and Series nil for the other observables. Only the last sample reads
-// the whole model (agents.Model.Observe); the others read the detector's
-// inputs (agents.Model.ObserveCounts), which makes a replication's
-// observation a fraction of its cost, and its memory independent of the
-// number of observables.
+// NewSummaryCollector returns a collector that keeps only what a sweep reads
+// of a replication of spec on model m: the Lego moment and left-truncation
+// flag of spec's rule (spec.Lego), and every observable at the last sample,
+// the samples-th. Its Final, Lego, LeftTruncated and Days are those of
+// NewCollector's collector; Values is nil, and Series holds only the
+// detector's inputs: builders_cum and composed_cum as NewCollector's, and
+// composability_index where the detector reads it
+// (metrics.LegoReadsComposability) and at the last sample, NaN elsewhere;
+// Series is nil for the other observables. Only the last sample reads the
+// whole model (agents.Model.Observe); the others read the app counters
+// (agents.Model.ObserveApps) and, only where the detector needs it, the
+// composability index, which makes a replication's observation a small
+// fraction of its cost, and its memory independent of the number of
+// observables.
 func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs),
-		summary: true, samples: samples}
+		summary: true, samples: samples, rule: spec.Lego}
 	c.values = make([][]float64, len(c.names))
 	for i, name := range [...]string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
 		k := ObservableIndex(c.names, name)
@@ -122,11 +128,16 @@ func (c *Collector) Series(name string) []float64 {
 func (c *Collector) Sample() {
 	o := &c.obs
 	if c.summary && len(c.days)+1 < c.samples {
-		c.model.ObserveCounts(o)
+		c.model.ObserveApps(o)
 		c.days = append(c.days, o.Day)
-		c.values[c.detector[0]] = append(c.values[c.detector[0]], o.Composability)
-		c.values[c.detector[1]] = append(c.values[c.detector[1]], float64(o.BuildersCum))
-		c.values[c.detector[2]] = append(c.values[c.detector[2]], float64(o.ComposedCum))
+		apps := append(c.values[c.detector[1]], float64(o.BuildersCum))
+		composed := append(c.values[c.detector[2]], float64(o.ComposedCum))
+		c.values[c.detector[1]], c.values[c.detector[2]] = apps, composed
+		ci := math.NaN() // not read by the detector
+		if metrics.LegoReadsComposability(c.days, apps, composed, c.rule) {
+			ci = c.model.Composability()
+		}
+		c.values[c.detector[0]] = append(c.values[c.detector[0]], ci)
 		c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
 		return
 	}
@@ -172,15 +183,26 @@ func (c *Collector) Final() []float64 {
 	return out
 }
 
-// Lego runs the detector of rule on the collected series.
+// Lego runs the detector of rule on the collected series; a summary
+// collector's rule must be its spec's (it panics otherwise).
 func (c *Collector) Lego(rule scenarios.Lego) (day float64, reached bool) {
+	c.checkRule(rule)
 	return metrics.DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
 }
 
 // LeftTruncated reports whether the collected series were already composed
 // when the detector of rule first looks (see metrics.LeftTruncated).
 func (c *Collector) LeftTruncated(rule scenarios.Lego) bool {
+	c.checkRule(rule)
 	return metrics.LeftTruncated(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+}
+
+// checkRule panics when a summary collector is asked about a rule other
+// than the one whose reads of the composability index it kept.
+func (c *Collector) checkRule(rule scenarios.Lego) {
+	if c.summary && rule != c.rule {
+		panic("observe: a summary collector detects with its scenario's Lego rule only")
+	}
 }
 
 // GraphOf returns the interop graph of m as a metrics.Graph.
