@@ -34,11 +34,18 @@ func SampleDays(spec *scenarios.Spec) []float64 {
 // no random numbers (Mesa's DataCollector discipline): the caller advances
 // the model to each sample day and calls Sample.
 type Collector struct {
-	model  *agents.Model
-	names  []string
-	nDims  int
-	nHubs  int
-	days   []float64
+	model *agents.Model
+	names []string
+	nDims int
+	nHubs int
+	days  []float64
+	// A full collector keeps observable k's sample i at flat[k*stride+i]
+	// (n samples so far): one store per value, where a slice per
+	// observable cost an append (its header loaded and stored) per value.
+	// values holds the views Values and Series hand out.
+	flat   []float64
+	stride int
+	n      int
 	values [][]float64
 	obs    agents.Observation
 	// r is the reading the reporters see. It is a field, not a local of
@@ -92,11 +99,26 @@ func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Co
 func NewCollector(spec *scenarios.Spec, m *agents.Model, capacity int) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs)}
 	c.values = make([][]float64, len(c.names))
-	for k := range c.values {
-		c.values[k] = make([]float64, 0, capacity)
-	}
+	c.stride = max(capacity, 0)
+	c.flat = make([]float64, len(c.names)*c.stride)
 	c.days = make([]float64, 0, capacity)
 	return c
+}
+
+// column returns a full collector's series of observable k, capped at its
+// length.
+func (c *Collector) column(k int) []float64 {
+	return c.flat[k*c.stride : k*c.stride+c.n : k*c.stride+c.n]
+}
+
+// grow doubles a full collector's room for samples.
+func (c *Collector) grow() {
+	stride := max(2*c.stride, 8)
+	flat := make([]float64, len(c.names)*stride)
+	for k := range c.names {
+		copy(flat[k*stride:], c.column(k))
+	}
+	c.flat, c.stride = flat, stride
 }
 
 // Names returns the observable names, in order.
@@ -111,15 +133,22 @@ func (c *Collector) Values() [][]float64 {
 	if c.summary {
 		return nil
 	}
+	for k := range c.values {
+		c.values[k] = c.column(k)
+	}
 	return c.values
 }
 
 // Series returns the series of the observable called name, or nil.
 func (c *Collector) Series(name string) []float64 {
-	if k := ObservableIndex(c.names, name); k >= 0 {
+	k := ObservableIndex(c.names, name)
+	switch {
+	case k < 0:
+		return nil
+	case c.summary:
 		return c.values[k]
 	}
-	return nil
+	return c.column(k)
 }
 
 // Sample records every observable at the model's current time, reading each with its
@@ -145,6 +174,34 @@ func (c *Collector) Sample() {
 	c.days = append(c.days, o.Day)
 	c.r = reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
+	if c.summary {
+		c.sampleFinal()
+		return
+	}
+	if c.n == c.stride {
+		c.grow()
+	}
+	off := c.n
+	for i := range observables {
+		rep := &observables[i]
+		n := 1
+		switch rep.scope {
+		case perDimension:
+			n = c.nDims
+		case perHub:
+			n = c.nHubs
+		}
+		for j := range n {
+			c.flat[off] = rep.report(&c.r, j)
+			off += c.stride
+		}
+	}
+	c.n++
+}
+
+// sampleFinal records a summary collector's last sample: every observable
+// in final, and the detector's series.
+func (c *Collector) sampleFinal() {
 	k := 0
 	for i := range observables {
 		rep := &observables[i]
@@ -157,10 +214,8 @@ func (c *Collector) Sample() {
 		}
 		for j := range n {
 			v := rep.report(&c.r, j)
-			if c.summary {
-				c.final[k] = v
-			}
-			if !c.summary || c.values[k] != nil {
+			c.final[k] = v
+			if c.values[k] != nil {
 				c.values[k] = append(c.values[k], v)
 			}
 			k++
@@ -174,10 +229,10 @@ func (c *Collector) Final() []float64 {
 	if c.summary {
 		return slices.Clone(c.final)
 	}
-	out := make([]float64, len(c.values))
-	for k, s := range c.values {
-		if len(s) > 0 {
-			out[k] = s[len(s)-1]
+	out := make([]float64, len(c.names))
+	if c.n > 0 {
+		for k := range out {
+			out[k] = c.flat[k*c.stride+c.n-1]
 		}
 	}
 	return out
