@@ -180,7 +180,7 @@ func BenchmarkComposability(b *testing.B) {
 // give the bits of the float64 reference composabilityFloat, in every state
 // of random event sequences (replications of ciScenario and of deai-2025's
 // variants, read every day): with the pairs tested one by one, grouped, and
-// the two mixed as in use.
+// the two mixed as in use (and, trivially, through the fallback).
 func TestComposabilityBits(t *testing.T) {
 	deai, err := scenarios.Builtin("deai-2025")
 	if err != nil {
@@ -194,9 +194,12 @@ func TestComposabilityBits(t *testing.T) {
 		}
 		specs = append(specs, s)
 	}
-	defer func(d int) { ciDirectMax = d }(ciDirectMax)
-	for _, direct := range []int{0, 256, math.MaxInt} {
-		ciDirectMax = direct
+	defer func(d int, e int64) { ciDirectMax, ciExactMax = d, e }(ciDirectMax, ciExactMax)
+	for _, direct := range []int{0, 256, math.MaxInt, -1} {
+		ciDirectMax, ciExactMax = direct, 1<<26
+		if direct < 0 {
+			ciExactMax = 2 // every state takes the float64 fallback
+		}
 		interior := 0 // states with 0 < index < 1
 		for _, spec := range specs {
 			for r := range reps(1, 2) {

@@ -312,7 +312,8 @@ func (m *Model) Composability() float64 {
 
 // ciExactMax bounds the total weight of one side of a join pair for the
 // exact int64 sums of Composability: below it wa·wb < 2⁵² cannot overflow.
-const ciExactMax = 1 << 26
+// A variable so that a test can force the float64 fallback.
+var ciExactMax int64 = 1 << 26
 
 // ciDirectMax is the number of (slot on da, slot on db) pairs up to which
 // Composability tests each pair, rather than grouping protocols by hub set
