@@ -320,9 +320,9 @@ var ciExactMax int64 = 1 << 26
 // and standard: a variable so that a test can force either path.
 var ciDirectMax = 256
 
-// composabilityScratch is Composability's scratch space, reused by every call so that
-// an observation allocates nothing once warm. The f* fields are
-// composabilityFloat's.
+// composabilityScratch is Composability's scratch space, reused by every
+// call so that an observation allocates nothing once warm. The f* fields
+// are composabilityFloat's.
 type composabilityScratch struct {
 	slots   []ciSlot   // the live protocols serving each dimension, dimension by dimension
 	start   []int32    // dimension d's slots are slots[start[d]:start[d+1]]
