@@ -184,19 +184,24 @@ func (c *Collector) Sample() {
 	off := c.n
 	for i := range observables {
 		rep := &observables[i]
-		n := 1
-		switch rep.scope {
-		case perDimension:
-			n = c.nDims
-		case perHub:
-			n = c.nHubs
-		}
-		for j := range n {
+		for j := range c.width(rep) {
 			c.flat[off] = rep.report(&c.r, j)
 			off += c.stride
 		}
 	}
 	c.n++
+}
+
+// width returns how many observables rep stands for in this collector's
+// scenario.
+func (c *Collector) width(rep *reporter) int {
+	switch rep.scope {
+	case perDimension:
+		return c.nDims
+	case perHub:
+		return c.nHubs
+	}
+	return 1
 }
 
 // sampleFinal records a summary collector's last sample: every observable
@@ -205,14 +210,7 @@ func (c *Collector) sampleFinal() {
 	k := 0
 	for i := range observables {
 		rep := &observables[i]
-		n := 1
-		switch rep.scope {
-		case perDimension:
-			n = c.nDims
-		case perHub:
-			n = c.nHubs
-		}
-		for j := range n {
+		for j := range c.width(rep) {
 			v := rep.report(&c.r, j)
 			c.final[k] = v
 			if c.values[k] != nil {
