@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -87,6 +88,19 @@ const (
 func before(a, b *event) bool {
 	return a.t < b.t || (a.t == b.t && a.key < b.key)
 }
+
+// less is before as 0 or 1, computed without a branch. Times are never
+// negative (At refuses a time before Now, which starts at 0), so their IEEE
+// bits, with the sign of a -0 cleared, order as the times do, and (time
+// bits, key) compares as one 128-bit unsigned number: by the borrow of a
+// subtraction.
+func less(a, b *event) int {
+	_, borrow := bits.Sub64(a.key, b.key, 0)
+	_, borrow = bits.Sub64(math.Float64bits(a.t)&^signBit, math.Float64bits(b.t)&^signBit, borrow)
+	return int(borrow)
+}
+
+const signBit = 1 << 63
 
 func (ev *event) seq() uint64 { return ev.key >> seqShift & maxSeq }
 
@@ -348,6 +362,15 @@ func (e *Engine) up(i int) {
 	h[i] = x
 }
 
+// branchFree is the index below which pop picks the least of four children
+// without a branch. Which child is least is a coin toss, so a branch on it
+// is mispredicted often; but a branch lets the processor start loading the
+// next level before it knows, which wins where the heap no longer fits the
+// cache. The first 4096 entries (64 KiB) are the levels every pop touches,
+// which stay cached (measured on the hold model: 4096 beat 1024 and 16384
+// at 2,000, 4,000 and 100,000 events).
+const branchFree = 4096
+
 func (e *Engine) pop() {
 	n := len(e.heap) - 1
 	x := e.heap[n]
@@ -361,17 +384,23 @@ func (e *Engine) pop() {
 	i := 0
 	for {
 		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		end := c + 4
-		if end > n {
-			end = n
-		}
-		for j := c + 1; j < end; j++ {
-			if before(&h[j], &h[m]) {
-				m = j
+		var m int
+		if c < branchFree && c+3 < n {
+			// A tournament: the least of each pair, then of the two.
+			g := h[c : c+4 : c+4]
+			a := less(&g[1], &g[0])
+			b := 2 + less(&g[3], &g[2])
+			m = c + a + (b-a)*less(&g[b&3], &g[a&3])
+		} else {
+			if c >= n {
+				break
+			}
+			m = c
+			end := min(c+4, n)
+			for j := c + 1; j < end; j++ {
+				if before(&h[j], &h[m]) {
+					m = j
+				}
 			}
 		}
 		if !before(&h[m], &x) {

@@ -197,6 +197,14 @@ func TestMisusePanics(t *testing.T) {
 		{"negative delay", func(e *Engine) { e.After(-1, 0, noop, 0) }, "Engine.After: delay -1"},
 		{"nan delay", func(e *Engine) { e.After(math.NaN(), 0, noop, 0) }, "Engine.After: delay NaN"},
 		{"priority", func(e *Engine) { e.At(10, 1<<20, noop, 0) }, "Engine.At: priority 1048576 outside"},
+		{"priority above", func(e *Engine) { e.At(10, MaxPriority+1, noop, 0) }, "Engine.At: priority 8 outside [-8, 7]"},
+		{"priority below", func(e *Engine) { e.At(10, MinPriority-1, noop, 0) }, "Engine.At: priority -9 outside [-8, 7]"},
+		{"pending at renumbering", func(e *Engine) {
+			e.seqMax = 20
+			for range 20 {
+				e.At(10, 0, noop, 0)
+			}
+		}, "Engine.At: more than 10 pending events"},
 		{"nan until", func(e *Engine) { e.Run(context.Background(), math.NaN()) }, "Engine.Run: until is NaN"},
 	}
 	for _, c := range cases {
@@ -417,9 +425,12 @@ func (p *randomSchedule) step(now float64, at func(float64, int, int64) ID, canc
 // renumbered many times: the same events must run in the same order, at
 // the same times, with the same arguments, and At must return the same IDs.
 func TestOrderAgainstReference(t *testing.T) {
-	for trial := 0; trial < 40; trial++ {
+	for trial := 0; trial <= 40; trial++ {
 		seed := uint64(trial)
 		n := 1 + trial*7
+		if trial == 40 {
+			n = 3 * branchFree // pop's branching levels too
+		}
 		type rec struct {
 			t   float64
 			arg int64
