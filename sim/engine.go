@@ -129,11 +129,13 @@ type Engine struct {
 	processed uint64
 }
 
-// New returns an engine at time 0 with room for capacity pending events.
+// New returns an engine at time 0 with room for capacity pending events
+// (and as many spilled arguments).
 func New(capacity int) *Engine {
 	return &Engine{
 		seqMax:  maxSeq,
 		heap:    make([]event, 0, capacity),
+		spill:   make([]int64, 0, capacity),
 		free:    -1,
 		actions: make([]Action, 0, 16),
 	}
