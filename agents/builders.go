@@ -257,13 +257,11 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	list := m.providers[d]
 	n := len(list)
 	k := ch.ConsiderationSet
-	if k > n {
-		k = n
-	}
-	m.sel = m.sel[:0]
-	if k == n {
-		m.sel = append(m.sel, list...)
-	} else {
+	// With k ≥ n every provider is considered, in list order, and no draw
+	// is made: the list is read in place (the trace wants a copy).
+	sel := list
+	if k < n {
+		m.sel = m.sel[:0]
 		for j := n - k; j < n; j++ {
 			t := int32(m.rChoice.IntN(j + 1))
 			if indexOfPos(m.sel, t) >= 0 {
@@ -274,19 +272,33 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 		for i, pos := range m.sel {
 			m.sel[i] = list[pos]
 		}
+		sel = m.sel
+	} else if m.tr != nil {
+		m.sel = append(m.sel[:0], list...)
+	}
+	// The distinct protocols already chosen, once for every candidate.
+	if ch.CostWeight != 0 {
+		m.distinctPrev(prevDims, prev)
 	}
 	m.util = m.util[:0]
 	best := m.outsideUtil
-	for _, c := range m.sel {
-		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*m.prot[c].lnApps
+	for _, c := range sel {
+		pr := &m.prot[c]
+		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
 			if ch.YieldWeight != 0 {
-				u += ch.YieldWeight * m.pool(int(c)) / float64(m.prot[c].appsOn+1)
+				if pr.hasPool {
+					u += ch.YieldWeight * m.pool(int(c)) / float64(pr.appsOn+1)
+				} else {
+					// pool is exactly +0, so the term is w_y·0/(apps+1) =
+					// w_y·0: ±0 by the weight's sign, as computed.
+					u += m.yieldZero
+				}
 			}
 			if ch.CostWeight != 0 {
-				u -= ch.CostWeight * m.integrationCost(int(c), d, prevDims, prev)
+				u -= ch.CostWeight * m.costToPrev(int(c), d)
 			}
 		}
 		m.util = append(m.util, u)
@@ -310,7 +322,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	pick := int32(-1)
 	for i, w := range m.util {
 		if x < w {
-			pick = m.sel[i]
+			pick = sel[i]
 			break
 		}
 		x -= w
@@ -335,12 +347,29 @@ func expShift(beta, u, best float64) float64 {
 // integrationCost is the cost of joining candidate c (on dimension d) to
 // the distinct protocols already chosen.
 func (m *Model) integrationCost(c, d int, prevDims []int, prev []int32) float64 {
-	sum := 0.0
+	m.distinctPrev(prevDims, prev)
+	return m.costToPrev(c, d)
+}
+
+// distinctPrev lists the distinct protocols of prev, each with the
+// dimension of its first leg, in leg order, in m.prevP and m.prevD.
+func (m *Model) distinctPrev(prevDims []int, prev []int32) {
+	m.prevP, m.prevD = m.prevP[:0], m.prevD[:0]
 	for j, e := range prev {
 		if e < 0 || firstIndex(prev[:j], e) >= 0 {
 			continue
 		}
-		cost, _, _ := m.route(c, d, int(e), prevDims[j])
+		m.prevP = append(m.prevP, e)
+		m.prevD = append(m.prevD, prevDims[j])
+	}
+}
+
+// costToPrev is integrationCost over the list distinctPrev made: the
+// routes' costs summed in leg order, from 0.
+func (m *Model) costToPrev(c, d int) float64 {
+	sum := 0.0
+	for j, e := range m.prevP {
+		cost, _, _ := m.route(c, d, int(e), m.prevD[j])
 		sum += cost
 	}
 	return sum

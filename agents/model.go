@@ -68,6 +68,7 @@ type protocol struct {
 	lnApps    float64 // ln(1 + appsOn), cached
 	usage     int     // live app-provider links
 	members   uint64
+	hasPool   bool // pool can be nonzero: emissions and a builder share
 
 	// Emission accounting: value emitted (and offered to builders) up to
 	// emitT, integrated in closed form between price changes.
@@ -176,6 +177,7 @@ type Model struct {
 	linksDim              []int
 	outsideLinks          int
 	outsideUtil           float64
+	yieldZero             float64 // yield_weight·0: the yield term of a protocol without a pool
 
 	// Money, integrated lazily.
 	feesCum, outsideFeesCum, hubFeesCum float64
@@ -198,6 +200,8 @@ type Model struct {
 	pairCost  []float64
 	dropped   []bool
 	distinct  []int32
+	prevP     []int32 // distinct protocols already chosen by the app
+	prevD     []int   // the dimension of each one's first leg
 	ciMasks   []uint64
 	ciMaskW   []float64
 	ciAcc     []float64
@@ -473,6 +477,12 @@ func (m *Model) setupBuilders() error {
 	}
 	m.incentives = len(m.emitters) > 0 && m.spec.Choice.YieldWeight != 0
 	m.outsideUtil = m.spec.Choice.OutsideUtility
+	m.yieldZero = m.spec.Choice.YieldWeight * 0
+	for p := range m.prot {
+		tk := m.prot[p].token
+		// The negation of pool's test for an always-zero pool.
+		m.prot[p].hasPool = !(tk.EmissionPerDay == 0 || tk.BuilderShare == 0)
+	}
 	if len(m.spec.AppTypes) == 0 {
 		return fmt.Errorf("agents: app_types: none declared")
 	}
@@ -524,6 +534,8 @@ func (m *Model) setupBuilders() error {
 	m.util = make([]float64, 0, 65)
 	m.chosen = make([]int32, 0, L)
 	m.distinct = make([]int32, 0, L)
+	m.prevP = make([]int32, 0, L)
+	m.prevD = make([]int, 0, L)
 	m.dropped = make([]bool, 0, L)
 	np := L * (L - 1) / 2
 	m.pairA = make([]int32, 0, np)
