@@ -60,11 +60,17 @@ func (m *Model) arrivalBound() float64 {
 		return 0
 	}
 	n := float64(m.nBuilders)
-	c := 1.0
-	if !m.looseThinning {
-		c = math.Min(1, m.composedShareLive()+thinMargin)
+	// amp is 1 + max(η, 0)·c̄. With max(η, 0) = +0 it is 1 + 0·c̄ = 1 for
+	// any finite c̄, so c̄ is not computed.
+	amp := 1.0
+	if m.etaPos != 0 {
+		c := 1.0
+		if !m.looseThinning {
+			c = min(1, m.composedShareLive()+thinMargin) // as math.Min: both finite
+		}
+		amp = 1 + m.etaPos*c
 	}
-	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0)*c)*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	return (m.pDay + m.qDay*amp*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
 }
 
 // redrawArrival reschedules the pending candidate after an event that may
@@ -100,16 +106,28 @@ func (m *Model) boundExceeded() bool {
 	return m.arrivalRate() > m.arrBound
 }
 
+// arrivalRate is λ(t). With η = ±0 its amplification 1 + η·c is 1 for
+// any c, and c is not computed.
 func (m *Model) arrivalRate() float64 {
 	n := float64(m.nBuilders)
-	return (m.pDay + m.qDay*(1+m.eta*m.composedShareLive())*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	amp := 1.0
+	if m.eta != 0 {
+		amp = 1 + m.eta*m.composedShareLive()
+	}
+	return (m.pDay + m.qDay*amp*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
 }
 
 // incentiveFactor is x(t) = 1 + yield_weight·Σ pool / (live apps + 1).
 func (m *Model) incentiveFactor() float64 {
-	if !m.incentives || m.spec.Choice.YieldWeight == 0 {
+	if !m.incentives { // which implies yield_weight ≠ 0
 		return 1
 	}
+	return m.incentiveSum()
+}
+
+// incentiveSum is incentiveFactor with incentives on, kept apart so that
+// incentiveFactor inlines.
+func (m *Model) incentiveSum() float64 {
 	sum := 0.0
 	for _, p := range m.emitters {
 		if m.isLive(int(p)) {
@@ -132,7 +150,10 @@ func (m *Model) onArrival(gen int64) {
 		return // superseded by a redraw
 	}
 	u := m.rArr.Float64()
-	if u*m.arrBound <= m.arrivalRate() {
+	// With η = 0 and no incentives λ(t) is the bound's very expression on
+	// the same N (only an arrival changes N), so u·λ̄ ≤ λ̄ = λ for u < 1
+	// and the candidate is accepted without computing λ.
+	if (m.eta == 0 && !m.incentives) || u*m.arrBound <= m.arrivalRate() {
 		m.nBuilders++
 		m.buildApp()
 	}
@@ -142,6 +163,9 @@ func (m *Model) onArrival(gen int64) {
 // drawType draws an app type by weight.
 func (m *Model) drawType() int {
 	u := m.rArr.Float64() * m.typeCum[len(m.typeCum)-1]
+	if len(m.typeCum) == 1 {
+		return 0 // the draw is made all the same: it is on the arrivals stream
+	}
 	i := sort.SearchFloat64s(m.typeCum, u)
 	if i >= len(m.typeCum) {
 		i = len(m.typeCum) - 1

@@ -154,6 +154,7 @@ type Model struct {
 
 	// Builders and apps.
 	pDay, qDay, eta, mPot float64
+	etaPos                float64 // max(η, 0), the bound's amplification
 	arrBound              float64 // thinning bound of the pending candidate
 	looseThinning         bool    // test switch: the bound with c̄ = 1 of before issue 15
 	arrGen                uint32  // generation of the pending candidate
@@ -469,6 +470,7 @@ func (m *Model) setupBuilders() error {
 	m.pDay = b.PPerYear / daysPerYear
 	m.qDay = b.QPerYear / daysPerYear
 	m.eta = b.Amplification
+	m.etaPos = math.Max(m.eta, 0)
 	m.lifeMean = b.AppLifetimeDays
 	for p := range m.prot {
 		if tk := m.prot[p].token; tk.EmissionPerDay > 0 && tk.BuilderShare > 0 && tk.PriceKUSD > 0 {
