@@ -87,10 +87,17 @@ func (m *Model) redrawArrival() {
 
 // appsChanged redraws the pending candidate after an app's death changed
 // the composed share c(t) and, with builder incentives, x(t), when the
-// pending bound no longer holds.
-func (m *Model) appsChanged() {
-	if (m.incentives || (m.eta > 0 && !m.looseThinning)) && m.boundExceeded() {
-		m.scheduleArrival()
+// pending bound no longer holds. cFell says the death did not raise c: the
+// app was composed ((C−1)/(A−1) ≤ C/A, and correctly rounded division keeps
+// the order) or no live app is (c stays 0). Without incentives λ then did
+// not rise either (each of its operations is monotone in c, with
+// nonnegative factors), and λ ≤ λ̄ held after the previous event (every
+// event that raises N or c checks or redraws), so the check is skipped.
+func (m *Model) appsChanged(cFell bool) {
+	if m.incentives || (m.eta > 0 && !m.looseThinning && (!cFell || m.checkDeaths)) {
+		if m.boundExceeded() {
+			m.scheduleArrival()
+		}
 	}
 }
 
@@ -243,7 +250,9 @@ func (m *Model) buildApp() {
 					}
 				}
 			}
-			m.traceIntegration(a, b, prob, ok)
+			if m.tr != nil {
+				m.traceIntegration(a, b, prob, ok)
+			}
 		case routeHub:
 			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
 			m.hubs[m.pairHub[k]].routes++
@@ -448,7 +457,9 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	if a.fullStack {
 		m.fullStackLive++
 	}
-	m.traceApp(slot, outcome, stackCost)
+	if m.tr != nil {
+		m.traceApp(slot, outcome, stackCost)
+	}
 	if m.lifeMean > 0 {
 		life := m.rLife.ExpFloat64() * m.lifeMean
 		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
@@ -530,8 +541,10 @@ func (m *Model) endApp(slot int32) {
 	}
 	a.alive = false
 	m.free = append(m.free, slot)
-	m.trace1("app_end", int(slot))
-	m.appsChanged()
+	if m.tr != nil {
+		m.trace1("app_end", int(slot))
+	}
+	m.appsChanged(a.composed || m.composedLive == 0)
 }
 
 // flushFees integrates fees paid since the last change of the link counts.

@@ -157,6 +157,7 @@ type Model struct {
 	etaPos                float64 // max(η, 0), the bound's amplification
 	arrBound              float64 // thinning bound of the pending candidate
 	looseThinning         bool    // test switch: the bound with c̄ = 1 of before issue 15
+	checkDeaths           bool    // test switch: check the bound after every death
 	arrGen                uint32  // generation of the pending candidate
 	incentives            bool    // some protocol offers builders incentives
 	emitters              []int32 // protocols with a builder incentive pool
