@@ -208,7 +208,7 @@ func (m *Model) buildApp() {
 			if e < 0 || e == c || firstIndex(m.chosen[:j], e) >= 0 {
 				continue
 			}
-			cost, kind, h := m.route(int(c), needs[i], int(e), needs[j])
+			cost, kind, h := m.routeCached(int(c), needs[i], int(e), needs[j])
 			m.pairA = append(m.pairA, c)
 			m.pairB = append(m.pairB, e)
 			m.pairKind = append(m.pairKind, kind)
@@ -402,7 +402,7 @@ func (m *Model) distinctPrev(prevDims []int, prev []int32) {
 func (m *Model) costToPrev(c, d int) float64 {
 	sum := 0.0
 	for j, e := range m.prevP {
-		cost, _, _ := m.route(c, d, int(e), m.prevD[j])
+		cost, _, _ := m.routeCached(c, d, int(e), m.prevD[j])
 		sum += cost
 	}
 	return sum

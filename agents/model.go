@@ -137,7 +137,12 @@ type Model struct {
 	settleCost      []float64
 
 	// Bridges: the set, and a list for observers.
-	bridges    map[uint64]struct{}
+	bridges map[uint64]struct{}
+
+	// Routes cached by (protocol, dimension) pair, valid in routeEpoch;
+	// nil when the scenario has too many slots.
+	routeCache []routeEntry
+	routeEpoch uint32
 	bridgeList [][2]int32
 
 	// Interop graph union-find over P protocols + nStd standards + H hubs.
@@ -260,6 +265,7 @@ func New(spec *scenarios.Spec, seed uint64, index int, opt Options) (*Model, err
 	if err := m.setupShocks(stream); err != nil {
 		return nil, err
 	}
+	m.setupRoutes()
 	m.eng = sim.New(1024)
 	m.bindActions()
 	m.schedule()
