@@ -377,13 +377,6 @@ func expShift(beta, u, best float64) float64 {
 	return math.Exp(beta * (u - best))
 }
 
-// integrationCost is the cost of joining candidate c (on dimension d) to
-// the distinct protocols already chosen.
-func (m *Model) integrationCost(c, d int, prevDims []int, prev []int32) float64 {
-	m.distinctPrev(prevDims, prev)
-	return m.costToPrev(c, d)
-}
-
 // distinctPrev lists the distinct protocols of prev, each with the
 // dimension of its first leg, in leg order, in m.prevP and m.prevD.
 func (m *Model) distinctPrev(prevDims []int, prev []int32) {
@@ -397,7 +390,8 @@ func (m *Model) distinctPrev(prevDims []int, prev []int32) {
 	}
 }
 
-// costToPrev is integrationCost over the list distinctPrev made: the
+// costToPrev is the cost of joining candidate c (on dimension d) to the
+// distinct protocols already chosen, as distinctPrev listed them: the
 // routes' costs summed in leg order, from 0.
 func (m *Model) costToPrev(c, d int) float64 {
 	sum := 0.0
