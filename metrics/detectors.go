@@ -3,7 +3,9 @@ package metrics
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/legolab/legolab/scenarios"
 )
@@ -62,16 +64,11 @@ type Detection struct {
 // DetectorFamily returns the members of the family for the scenario's
 // lego rule, in the documented order.
 func DetectorFamily(rule scenarios.Lego) []Detector {
-	fam := make([]Detector, 0, 29)
-	for a, ma := range WindowMultipliers {
-		for b, mb := range WindowMultipliers {
-			for c, mc := range WindowMultipliers {
-				r := rule
-				r.Rule = "window"
-				r.GrowthMin = math.Max(1, rule.GrowthMin*ma)
-				r.ComposabilityMin = math.Min(1, rule.ComposabilityMin*mb)
-				r.ComposedShareMin = math.Min(1, rule.ComposedShareMin*mc)
-				fam = append(fam, Detector{Kind: "window", Rule: r,
+	fam := make([]Detector, 0, familySize)
+	for a := range WindowMultipliers {
+		for b := range WindowMultipliers {
+			for c := range WindowMultipliers {
+				fam = append(fam, Detector{Kind: "window", Rule: windowRule(rule, a, b, c),
 					Name: fmt.Sprintf("window G×%s c*×%s s*×%s", windowMultiplierNames[a], windowMultiplierNames[b], windowMultiplierNames[c])})
 			}
 		}
@@ -85,6 +82,39 @@ func DetectorFamily(rule scenarios.Lego) []Detector {
 	return fam
 }
 
+// The family's size and its members' places: the window grid, then the
+// logistic and PELT rules.
+const (
+	windowMembers = len(WindowMultipliers) * len(WindowMultipliers) * len(WindowMultipliers)
+	logisticIndex = windowMembers
+	peltIndex     = windowMembers + 1
+	familySize    = windowMembers + 2
+)
+
+// windowRule is the window member with multipliers WindowMultipliers[a],
+// [b] and [c] on G, c* and s*.
+func windowRule(rule scenarios.Lego, a, b, c int) scenarios.Lego {
+	r := rule
+	r.Rule = "window"
+	r.GrowthMin = math.Max(1, rule.GrowthMin*WindowMultipliers[a])
+	r.ComposabilityMin = math.Min(1, rule.ComposabilityMin*WindowMultipliers[b])
+	r.ComposedShareMin = math.Min(1, rule.ComposedShareMin*WindowMultipliers[c])
+	return r
+}
+
+// windowed is what the window rule compares on one sample day t: the
+// composability index, the composed apps n(t−W, t] and all apps N(t−W, t],
+// and the composed apps n(t−2W, t−W] of the window before.
+type windowed struct{ t, comp, cur, apps, prev float64 }
+
+// familyScratch is DetectFamily's working memory, reused through
+// familyScratchPool.
+type familyScratch struct {
+	ws, pass []windowed
+}
+
+var familyScratchPool = sync.Pool{New: func() any { return new(familyScratch) }}
+
 // DetectFamily evaluates every member of DetectorFamily(rule) on one run's
 // series (as for DetectLego) in one pass: the windowed counts the window
 // rule compares are computed once per sample day and shared by the 27
@@ -97,8 +127,7 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 		panic(fmt.Sprintf("metrics: DetectFamily: series lengths differ (days %d, composability %d, apps %d, composed %d)",
 			n, len(composability), len(appsCum), len(composedCum)))
 	}
-	fam := DetectorFamily(rule)
-	out := make([]Detection, len(fam))
+	out := make([]Detection, familySize)
 	if n == 0 {
 		return out
 	}
@@ -110,12 +139,13 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 	if W <= 0 || math.IsNaN(W) {
 		return out
 	}
+	sc := familyScratchPool.Get().(*familyScratch)
+	defer familyScratchPool.Put(sc)
 	// The window rule's quantities per sample day, from the first day it
 	// looks at (see DetectLego).
 	// The days looked back to, t − W and t − 2W, only increase, so two
 	// cursors replace interpolate's binary searches.
-	type windowed struct{ t, comp, cur, apps, prev float64 }
-	ws := make([]windowed, 0, n)
+	ws := sc.ws[:0]
 	var back, back2 interpCursor
 	for i, t := range days {
 		if t < days[0]+2*W-1e-9 {
@@ -125,25 +155,51 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 		ws = append(ws, windowed{t: t, comp: composability[i], cur: composedCum[i] - cw,
 			apps: appsCum[i] - aw, prev: cw - back2.at(days, composedCum, t-2*W)})
 	}
-	for k, d := range fam {
-		switch d.Kind {
-		case "window":
-			r := d.Rule
-			for _, w := range ws {
-				if w.comp >= r.ComposabilityMin && w.apps > 0 && w.cur/w.apps >= r.ComposedShareMin &&
-					w.cur >= r.MinComposedPerWindow && w.cur >= r.GrowthMin*w.prev {
-					out[k] = Detection{Day: w.t, Reached: true}
-					break
-				}
+	sc.ws = ws
+	// The members' thresholds, and the loosest of each.
+	var rules [windowMembers]scenarios.Lego
+	for a := range WindowMultipliers {
+		for b := range WindowMultipliers {
+			for c := range WindowMultipliers {
+				rules[(a*len(WindowMultipliers)+b)*len(WindowMultipliers)+c] = windowRule(rule, a, b, c)
 			}
-		case "logistic":
-			day, ok := DetectLego(days, composability, appsCum, composedCum, d.Rule)
-			out[k] = Detection{Day: day, Reached: ok}
-		case "pelt":
-			day, ok := DetectPELT(days, composedCum, d.Rule)
-			out[k] = Detection{Day: day, Reached: ok}
 		}
 	}
+	minG, minC, minS := rules[0].GrowthMin, rules[0].ComposabilityMin, rules[0].ComposedShareMin
+	for _, r := range rules[1:] {
+		minG, minC, minS = math.Min(minG, r.GrowthMin), math.Min(minC, r.ComposabilityMin), math.Min(minS, r.ComposedShareMin)
+	}
+	// The days on which the loosest thresholds pass, in order: a day on
+	// which a member passes is one of them (c* ≥ minC, s* ≥ minS, and
+	// G·prev ≥ minG·prev when prev ≥ 0; a negative prev is let through),
+	// so each member's first passing day is its first passing one here.
+	pass := sc.pass[:0]
+	for _, w := range ws {
+		if w.comp >= minC && w.apps > 0 && w.cur/w.apps >= minS && w.cur >= rule.MinComposedPerWindow &&
+			(w.prev < 0 || w.cur >= minG*w.prev) {
+			pass = append(pass, w)
+		}
+	}
+	sc.pass = pass
+	for k, r := range rules {
+		for _, w := range pass {
+			if w.comp >= r.ComposabilityMin && w.apps > 0 && w.cur/w.apps >= r.ComposedShareMin &&
+				w.cur >= r.MinComposedPerWindow && w.cur >= r.GrowthMin*w.prev {
+				out[k] = Detection{Day: w.t, Reached: true}
+				break
+			}
+		}
+	}
+	// The logistic rule's look-back days t − W only increase too.
+	lr := rule
+	lr.Rule = "logistic"
+	var cur interpCursor
+	day, ok := detectLogistic(days, composedCum, lr, func(s []float64, t float64) float64 { return cur.at(days, s, t) })
+	out[logisticIndex] = Detection{Day: day, Reached: ok}
+	pr := rule
+	pr.Rule = "pelt"
+	day, ok = DetectPELT(days, composedCum, pr)
+	out[peltIndex] = Detection{Day: day, Reached: ok}
 	return out
 }
 
@@ -192,57 +248,31 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 	if m < 2 {
 		return horizon, false
 	}
+	sc := peltScratchPool.Get().(*peltScratch)
+	defer peltScratchPool.Put(sc)
+	sc.grow(m + 1)
 	// Prefix sums of arrivals and exposure.
-	cs := make([]float64, m+1)
-	ce := make([]float64, m+1)
+	cs, ce := sc.cs[:m+1], sc.ce[:m+1]
+	cs[0], ce[0] = 0, 0
 	for i := range m {
 		cs[i+1] = cs[i] + math.Max(0, composedCum[i+1]-composedCum[i])
 		ce[i+1] = ce[i] + math.Max(0, days[i+1]-days[i])
 	}
-	cost := func(s, t int) float64 { // intervals s..t−1
-		S, E := cs[t]-cs[s], ce[t]-ce[s]
-		if S <= 0 || E <= 0 {
-			return 0
-		}
-		return -2 * (S*math.Log(S/E) - S)
+	// Without arrivals every segment's rate is 0 whatever the segmentation,
+	// and a change needs a rate > 0: none qualifies (a third of a
+	// prior-predictive run's series, where a variant never composes).
+	if cs[m] == 0 {
+		return horizon, false
 	}
-	beta := 2 * math.Log(float64(m))
-	F := make([]float64, m+1)
-	last := make([]int, m+1)
-	F[0] = -beta
-	cand, next := make([]int, 1, m+1), make([]int, 0, m+1) // cand[0] = 0
-	vals := make([]float64, 0, m+1)                        // F[s] + C(s, t) per candidate
-	for t := 1; t <= m; t++ {
-		best, arg := math.Inf(1), -1
-		vals = vals[:0]
-		for _, s := range cand { // increasing s: ties go to the earliest
-			v := F[s] + cost(s, t)
-			vals = append(vals, v)
-			if v+beta < best {
-				best, arg = v+beta, s
-			}
-		}
-		F[t], last[t] = best, arg
-		next = next[:0]
-		for c, s := range cand {
-			// PELT pruning (Killick et al. 2012, Theorem 3.1, K = 0 for a
-			// log-likelihood cost): a dropped s can never again be the
-			// last change. Within a stretch of constant rate nothing is
-			// pruned, so a run with few changes costs O(m²) cost
-			// evaluations (1–3 ms for ten years sampled weekly, BenchmarkDetectFamily).
-			if vals[c] <= F[t] {
-				next = append(next, s)
-			}
-		}
-		cand, next = append(next, t), cand
-	}
+	last := sc.segment(m)
 	// Segment starts in time order.
-	var starts []int
+	starts := sc.starts[:0]
 	for t := m; t > 0; t = last[t] {
 		starts = append(starts, last[t])
 	}
-	sort.Ints(starts)
+	slices.Reverse(starts) // last[t] < t: the walk visits them in decreasing order
 	bounds := append(starts, m)
+	sc.starts = bounds
 	rate := func(k int) float64 {
 		s, t := bounds[k], bounds[k+1]
 		if E := ce[t] - ce[s]; E > 0 {
@@ -268,6 +298,219 @@ func DetectPELT(days, composedCum []float64, rule scenarios.Lego) (day float64, 
 		}
 	}
 	return horizon, false
+}
+
+// peltCost is PELT's segment cost, the Poisson deviance −2·(S·log(S/E) − S)
+// of S arrivals in E days at their maximum-likelihood rate (0 for an empty
+// segment). Both ways of segmenting below call it, so they share its bits.
+func peltCost(S, E float64) float64 {
+	if S <= 0 || E <= 0 {
+		return 0
+	}
+	return -2 * (S*math.Log(S/E) - S)
+}
+
+// peltScratch is DetectPELT's working memory, reused through
+// peltScratchPool so that a replication's detector family allocates none.
+type peltScratch struct {
+	cs, ce, F  []float64 // prefix sums of arrivals and exposure; optimal cost
+	last       []int     // last[t]: the last change of the optimal segmentation of 0..t
+	cand, next []int     // PELT's candidates for the last change
+	vals       []float64 // F[s] + C(s, t) per candidate, or its estimate
+	starts     []int     // the optimal segmentation's starts, then m
+}
+
+var peltScratchPool = sync.Pool{New: func() any { return new(peltScratch) }}
+
+// grow makes every slice hold at least n elements.
+func (sc *peltScratch) grow(n int) {
+	if cap(sc.cs) >= n {
+		return
+	}
+	sc.cs, sc.ce, sc.F = make([]float64, n), make([]float64, n), make([]float64, n)
+	sc.last, sc.cand, sc.next = make([]int, n), make([]int, 0, n), make([]int, 0, n)
+	sc.vals, sc.starts = make([]float64, n), make([]int, 0, n+1)
+}
+
+// segment runs PELT on the prefix sums sc.cs, sc.ce of m intervals and
+// returns last, from which the optimal segmentation is read back. It takes
+// the bounded path when every prefix sum is a whole number the logarithm
+// table covers (a replication's counts and days always are) and the
+// exact one otherwise; both give the same last (and the same F) bit for bit.
+func (sc *peltScratch) segment(m int) []int {
+	cs, ce := sc.cs[:m+1], sc.ce[:m+1]
+	if cs[m] <= lnIntMax && ce[m] <= lnIntMax && wholeNumbers(cs) && wholeNumbers(ce) {
+		return sc.segmentBounded(m, lnInts(int(max(cs[m], ce[m]))))
+	}
+	return sc.segmentExact(m)
+}
+
+// wholeNumbers reports whether every x is a whole number (not NaN or ±Inf).
+func wholeNumbers(xs []float64) bool {
+	for _, x := range xs {
+		if x != math.Trunc(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// segmentExact is PELT as Killick et al. (2012) state it: F[t] the least
+// penalised cost of the intervals 0..t−1, the candidate s minimising
+// F[s] + C(s, t) + β its last change (ties to the earliest), and the
+// pruning that drops s once F[s] + C(s, t) > F[t].
+func (sc *peltScratch) segmentExact(m int) []int {
+	cs, ce, F, last := sc.cs[:m+1], sc.ce[:m+1], sc.F[:m+1], sc.last[:m+1]
+	vals := sc.vals[:m+1]
+	beta := 2 * math.Log(float64(m))
+	F[0], last[0] = -beta, 0
+	cand, next := append(sc.cand[:0], 0), sc.next[:0]
+	for t := 1; t <= m; t++ {
+		best, arg := math.Inf(1), -1
+		for c, s := range cand { // increasing s: ties go to the earliest
+			v := F[s] + peltCost(cs[t]-cs[s], ce[t]-ce[s])
+			vals[c] = v
+			if v+beta < best {
+				best, arg = v+beta, s
+			}
+		}
+		F[t], last[t] = best, arg
+		next = next[:0]
+		for c, s := range cand {
+			// PELT pruning (Killick et al. 2012, Theorem 3.1, K = 0 for a
+			// log-likelihood cost): a dropped s can never again be the
+			// last change. Within a stretch of constant rate nothing is
+			// pruned, so a run with few changes costs O(m²) cost
+			// evaluations.
+			if vals[c] <= F[t] {
+				next = append(next, s)
+			}
+		}
+		cand, next = append(next, t), cand
+	}
+	sc.cand, sc.next = cand, next
+	return last
+}
+
+// segmentBounded computes exactly what segmentExact computes with few
+// logarithms. Its argument: each step of PELT only compares the values
+// v = F[s] + C(s, t) of its candidates, with one another (the least, on
+// v + β) and with F[t] (the pruning), and a kept candidate lies within β
+// of the least (v ≤ F[t] = min v + β), but candidates are rarely within a
+// rounding error of each other. So each v is first estimated, a ≈ v, from
+// a table of ln k for whole k, ln(S/E) ≈ ln S − ln E (no division, no
+// logarithm), with |a − v| ≤ δ; only the candidates that the estimates
+// cannot place are computed exactly, by the same peltCost: the least and
+// any within δ-and-rounding of it, and the rare one within δ of F[t] when
+// it is pruned. Every comparison comes out as segmentExact's, so F and
+// last are the same bits.
+//
+// The bound: with u = 2⁻⁵³, math.Log within 1 ulp, S, E ≥ 1 whole and
+// Λ = 1 + ln S + ln E, both the exact v (S/E rounded, its logarithm, four
+// more roundings) and the estimate a (two tabled logarithms, their
+// difference, four roundings) are within 40u·(S·Λ + |F[s]|) of the real
+// F[s] − 2·(S·ln(S/E) − S). A step bounds that for all its candidates at
+// once, S ≤ cs[t], E ≤ ce[t], |F[s]| ≤ max |F|, and takes δ = 2⁻⁴⁰·(…):
+// over 100 times the error, and over 2¹⁰ ulps of any a, which absorbs the
+// rounding of a ± δ. A candidate whose a exceeds the least a by more than
+// 2δ + 2⁻⁴⁰·(|least a| + β + δ) has v greater than the least v by more
+// than 2⁻⁵¹·|least v + β|, so its v + β rounds strictly above the least
+// one's: it can neither be nor tie the least.
+func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
+	const rel = 0x1p-40
+	cs, ce, F, last := sc.cs[:m+1], sc.ce[:m+1], sc.F[:m+1], sc.last[:m+1]
+	A := sc.vals[:m+1] // a per candidate, in cand's order
+	beta := 2 * math.Log(float64(m))
+	F[0], last[0] = -beta, 0
+	cand := append(sc.cand[:0], 0)
+	maxF := beta // max |F[s]| over s < t
+	var pSt, pEt, pF, dropAbove, checkAbove float64
+	for t := 1; t <= m; t++ {
+		St, Et := cs[t], ce[t]
+		d := rel * (St*(1+ln[int(St)]+ln[int(Et)]) + maxF)
+		amin, second, imin := math.Inf(1), math.Inf(1), 0
+		n, j := len(cand), 0
+		for c := range n {
+			s := cand[c]
+			// The previous step's pruning, as segmentExact's: keep s iff
+			// its v ≤ F[t−1] (dropAbove and checkAbove are F[t−1] ± δ).
+			// The newest candidate, t − 1, is not pruned at its own step.
+			if a := A[c]; c < n-1 && a > checkAbove && (a > dropAbove || F[s]+peltCost(pSt-cs[s], pEt-ce[s]) > pF) {
+				continue
+			}
+			S, E, f := St-cs[s], Et-ce[s], F[s]
+			a := f // C = 0: exact
+			if S > 0 && E > 0 {
+				a = f - 2*(S*(ln[int(S)]-ln[int(E)])-S)
+			}
+			A[j], cand[j] = a, s
+			if a < second {
+				if a < amin {
+					amin, second, imin = a, amin, j
+				} else {
+					second = a
+				}
+			}
+			j++
+		}
+		cand = cand[:j]
+		// The least v + β, ties to the earliest (cand is increasing),
+		// among the candidates that can reach it: usually the one with
+		// the least a alone.
+		reach := amin + 2*d + rel*(math.Abs(amin)+beta+d)
+		best, arg := math.Inf(1), -1
+		if second > reach {
+			s := cand[imin]
+			best, arg = F[s]+peltCost(St-cs[s], Et-ce[s])+beta, s
+		} else {
+			for c, s := range cand {
+				if A[c] <= reach {
+					if v := F[s] + peltCost(St-cs[s], Et-ce[s]); v+beta < best {
+						best, arg = v+beta, s
+					}
+				}
+			}
+		}
+		F[t], last[t] = best, arg
+		if math.Abs(best) > maxF {
+			maxF = math.Abs(best)
+		}
+		cand = append(cand, t)
+		pSt, pEt, pF, dropAbove, checkAbove = St, Et, best, best+d, best-d
+	}
+	sc.cand = cand
+	return last
+}
+
+// lnIntMax is the largest whole number lnInts tabulates: a series with
+// more arrivals or days than this takes segmentExact.
+const lnIntMax = 1<<20 - 1
+
+// lnTable holds ln k for k = 1, ..., len − 1, and 0 for k = 0 (which
+// segmentBounded reads only as a bound's ln cs[t] or ln ce[t] when that is 0),
+// grown on demand and shared by every goroutine: a table once published is
+// never written, and one built by a racing goroutine has the same values.
+var lnTable atomic.Pointer[[]float64]
+
+// lnInts returns a table of ln k (math.Log) for whole k ≤ at least n.
+func lnInts(n int) []float64 {
+	for {
+		p := lnTable.Load()
+		if p != nil && len(*p) > n {
+			return *p
+		}
+		size := 1 << 12
+		for size <= n {
+			size *= 2
+		}
+		t := make([]float64, size)
+		for k := 1; k < size; k++ {
+			t[k] = math.Log(float64(k))
+		}
+		if lnTable.CompareAndSwap(p, &t) {
+			return t
+		}
+	}
 }
 
 // interpCursor is interpolate for days t that never decrease from one call

@@ -391,10 +391,31 @@ func TestDetectPELTExact(t *testing.T) {
 	}
 }
 
-// BenchmarkDetectFamily times the whole family on one run's series, ten
-// years sampled weekly (522 samples), against the scenario's own rule alone.
+// BenchmarkDetectFamily times the whole family on one run's series:
+// "deai-2025" on the 32 real deai-2025 series of
+// testdata/deai-2025-series.txt.gz (523 weekly samples over ten years, a
+// third without composed apps, as in a prior-predictive run), one series
+// per op in turn, and "deai-2025-reference" the former implementation on
+// the same series; "family" on a planted step (ten years sampled weekly,
+// 522 samples, two long regimes: PELT's worst case, nothing pruned within
+// a regime), against the scenario's own window rule alone ("window").
 func BenchmarkDetectFamily(b *testing.B) {
 	rule := defaultLego()
+	ss := deaiSeries(b)
+	b.Run("deai-2025", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			s := ss[i%len(ss)]
+			DetectFamily(s.days, s.comp, s.apps, s.k, rule)
+		}
+	})
+	b.Run("deai-2025-reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			s := ss[i%len(ss)]
+			detectFamilyReference(s.days, s.comp, s.apps, s.k, rule)
+		}
+	})
 	days, c, a, k := plantedStep(rand.New(rand.NewPCG(3, 9)))
 	b.Run("family", func(b *testing.B) {
 		b.ReportAllocs()
