@@ -60,11 +60,17 @@ func (m *Model) arrivalBound() float64 {
 		return 0
 	}
 	n := float64(m.nBuilders)
-	c := 1.0
-	if !m.looseThinning {
-		c = math.Min(1, m.composedShareLive()+thinMargin)
+	// amp is 1 + max(η, 0)·c̄. With max(η, 0) = +0 it is 1 + 0·c̄ = 1 for
+	// any finite c̄, so c̄ is not computed.
+	amp := 1.0
+	if m.etaPos != 0 {
+		c := 1.0
+		if !m.looseThinning {
+			c = min(1, m.composedShareLive()+thinMargin) // as math.Min: both finite
+		}
+		amp = 1 + m.etaPos*c
 	}
-	return (m.pDay + m.qDay*(1+math.Max(m.eta, 0)*c)*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	return (m.pDay + m.qDay*amp*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
 }
 
 // redrawArrival reschedules the pending candidate after an event that may
@@ -81,10 +87,17 @@ func (m *Model) redrawArrival() {
 
 // appsChanged redraws the pending candidate after an app's death changed
 // the composed share c(t) and, with builder incentives, x(t), when the
-// pending bound no longer holds.
-func (m *Model) appsChanged() {
-	if (m.incentives || (m.eta > 0 && !m.looseThinning)) && m.boundExceeded() {
-		m.scheduleArrival()
+// pending bound no longer holds. cFell says the death did not raise c: the
+// app was composed ((C−1)/(A−1) ≤ C/A, and correctly rounded division keeps
+// the order) or no live app is (c stays 0). Without incentives λ then did
+// not rise either (each of its operations is monotone in c, with
+// nonnegative factors), and λ ≤ λ̄ held after the previous event (every
+// event that raises N or c checks or redraws), so the check is skipped.
+func (m *Model) appsChanged(cFell bool) {
+	if m.incentives || (m.eta > 0 && !m.looseThinning && (!cFell || m.checkDeaths)) {
+		if m.boundExceeded() {
+			m.scheduleArrival()
+		}
 	}
 }
 
@@ -100,16 +113,28 @@ func (m *Model) boundExceeded() bool {
 	return m.arrivalRate() > m.arrBound
 }
 
+// arrivalRate is λ(t). With η = ±0 its amplification 1 + η·c is 1 for
+// any c, and c is not computed.
 func (m *Model) arrivalRate() float64 {
 	n := float64(m.nBuilders)
-	return (m.pDay + m.qDay*(1+m.eta*m.composedShareLive())*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
+	amp := 1.0
+	if m.eta != 0 {
+		amp = 1 + m.eta*m.composedShareLive()
+	}
+	return (m.pDay + m.qDay*amp*n/m.mPot) * (m.mPot - n) * m.incentiveFactor()
 }
 
 // incentiveFactor is x(t) = 1 + yield_weight·Σ pool / (live apps + 1).
 func (m *Model) incentiveFactor() float64 {
-	if !m.incentives || m.spec.Choice.YieldWeight == 0 {
+	if !m.incentives { // which implies yield_weight ≠ 0
 		return 1
 	}
+	return m.incentiveSum()
+}
+
+// incentiveSum is incentiveFactor with incentives on, kept apart so that
+// incentiveFactor inlines.
+func (m *Model) incentiveSum() float64 {
 	sum := 0.0
 	for _, p := range m.emitters {
 		if m.isLive(int(p)) {
@@ -132,7 +157,10 @@ func (m *Model) onArrival(gen int64) {
 		return // superseded by a redraw
 	}
 	u := m.rArr.Float64()
-	if u*m.arrBound <= m.arrivalRate() {
+	// With η = 0 and no incentives λ(t) is the bound's very expression on
+	// the same N (only an arrival changes N), so u·λ̄ ≤ λ̄ = λ for u < 1
+	// and the candidate is accepted without computing λ.
+	if (m.eta == 0 && !m.incentives) || u*m.arrBound <= m.arrivalRate() {
 		m.nBuilders++
 		m.buildApp()
 	}
@@ -142,6 +170,9 @@ func (m *Model) onArrival(gen int64) {
 // drawType draws an app type by weight.
 func (m *Model) drawType() int {
 	u := m.rArr.Float64() * m.typeCum[len(m.typeCum)-1]
+	if len(m.typeCum) == 1 {
+		return 0 // the draw is made all the same: it is on the arrivals stream
+	}
 	i := sort.SearchFloat64s(m.typeCum, u)
 	if i >= len(m.typeCum) {
 		i = len(m.typeCum) - 1
@@ -177,7 +208,7 @@ func (m *Model) buildApp() {
 			if e < 0 || e == c || firstIndex(m.chosen[:j], e) >= 0 {
 				continue
 			}
-			cost, kind, h := m.route(int(c), needs[i], int(e), needs[j])
+			cost, kind, h := m.routeCached(int(c), needs[i], int(e), needs[j])
 			m.pairA = append(m.pairA, c)
 			m.pairB = append(m.pairB, e)
 			m.pairKind = append(m.pairKind, kind)
@@ -219,7 +250,9 @@ func (m *Model) buildApp() {
 					}
 				}
 			}
-			m.traceIntegration(a, b, prob, ok)
+			if m.tr != nil {
+				m.traceIntegration(a, b, prob, ok)
+			}
 		case routeHub:
 			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
 			m.hubs[m.pairHub[k]].routes++
@@ -257,13 +290,11 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	list := m.providers[d]
 	n := len(list)
 	k := ch.ConsiderationSet
-	if k > n {
-		k = n
-	}
-	m.sel = m.sel[:0]
-	if k == n {
-		m.sel = append(m.sel, list...)
-	} else {
+	// With k ≥ n every provider is considered, in list order, and no draw
+	// is made: the list is read in place (the trace wants a copy).
+	sel := list
+	if k < n {
+		m.sel = m.sel[:0]
 		for j := n - k; j < n; j++ {
 			t := int32(m.rChoice.IntN(j + 1))
 			if indexOfPos(m.sel, t) >= 0 {
@@ -274,19 +305,33 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 		for i, pos := range m.sel {
 			m.sel[i] = list[pos]
 		}
+		sel = m.sel
+	} else if m.tr != nil {
+		m.sel = append(m.sel[:0], list...)
+	}
+	// The distinct protocols already chosen, once for every candidate.
+	if ch.CostWeight != 0 {
+		m.distinctPrev(prevDims, prev)
 	}
 	m.util = m.util[:0]
 	best := m.outsideUtil
-	for _, c := range m.sel {
-		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*m.prot[c].lnApps
+	for _, c := range sel {
+		pr := &m.prot[c]
+		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
 			if ch.YieldWeight != 0 {
-				u += ch.YieldWeight * m.pool(int(c)) / float64(m.prot[c].appsOn+1)
+				if pr.hasPool {
+					u += ch.YieldWeight * m.pool(int(c)) / float64(pr.appsOn+1)
+				} else {
+					// pool is exactly +0, so the term is w_y·0/(apps+1) =
+					// w_y·0: ±0 by the weight's sign, as computed.
+					u += m.yieldZero
+				}
 			}
 			if ch.CostWeight != 0 {
-				u -= ch.CostWeight * m.integrationCost(int(c), d, prevDims, prev)
+				u -= ch.CostWeight * m.costToPrev(int(c), d)
 			}
 		}
 		m.util = append(m.util, u)
@@ -310,7 +355,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	pick := int32(-1)
 	for i, w := range m.util {
 		if x < w {
-			pick = m.sel[i]
+			pick = sel[i]
 			break
 		}
 		x -= w
@@ -332,15 +377,26 @@ func expShift(beta, u, best float64) float64 {
 	return math.Exp(beta * (u - best))
 }
 
-// integrationCost is the cost of joining candidate c (on dimension d) to
-// the distinct protocols already chosen.
-func (m *Model) integrationCost(c, d int, prevDims []int, prev []int32) float64 {
-	sum := 0.0
+// distinctPrev lists the distinct protocols of prev, each with the
+// dimension of its first leg, in leg order, in m.prevP and m.prevD.
+func (m *Model) distinctPrev(prevDims []int, prev []int32) {
+	m.prevP, m.prevD = m.prevP[:0], m.prevD[:0]
 	for j, e := range prev {
 		if e < 0 || firstIndex(prev[:j], e) >= 0 {
 			continue
 		}
-		cost, _, _ := m.route(c, d, int(e), prevDims[j])
+		m.prevP = append(m.prevP, e)
+		m.prevD = append(m.prevD, prevDims[j])
+	}
+}
+
+// costToPrev is the cost of joining candidate c (on dimension d) to the
+// distinct protocols already chosen, as distinctPrev listed them: the
+// routes' costs summed in leg order, from 0.
+func (m *Model) costToPrev(c, d int) float64 {
+	sum := 0.0
+	for j, e := range m.prevP {
+		cost, _, _ := m.routeCached(c, d, int(e), m.prevD[j])
 		sum += cost
 	}
 	return sum
@@ -395,7 +451,9 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	if a.fullStack {
 		m.fullStackLive++
 	}
-	m.traceApp(slot, outcome, stackCost)
+	if m.tr != nil {
+		m.traceApp(slot, outcome, stackCost)
+	}
 	if m.lifeMean > 0 {
 		life := m.rLife.ExpFloat64() * m.lifeMean
 		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
@@ -477,8 +535,10 @@ func (m *Model) endApp(slot int32) {
 	}
 	a.alive = false
 	m.free = append(m.free, slot)
-	m.trace1("app_end", int(slot))
-	m.appsChanged()
+	if m.tr != nil {
+		m.trace1("app_end", int(slot))
+	}
+	m.appsChanged(a.composed || m.composedLive == 0)
 }
 
 // flushFees integrates fees paid since the last change of the link counts.

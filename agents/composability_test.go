@@ -3,6 +3,8 @@ package agents
 import (
 	"math"
 	"testing"
+
+	"github.com/legolab/legolab/scenarios"
 )
 
 // bruteComposability is the composability index by its definition, over
@@ -51,12 +53,11 @@ func bruteComposability(m *Model) float64 {
 	return num / den
 }
 
-// TestComposabilityExact compares the grouped O(P·K + B) composability
-// index with the O(P²) definition on states with shared standards, two hubs
-// (one too expensive to count, one covering only some mechanisms),
-// bridges, exits and standard switches.
-func TestComposabilityExact(t *testing.T) {
-	spec := parse(t, `
+// ciScenario has shared standards, two hubs (one too expensive to count,
+// one covering only some mechanisms), bridges, exits and standard switches,
+// and 42 protocols, enough that a join pair can have more slot pairs than
+// ciDirectMax.
+const ciScenario = `
 name = "ci"
 horizon_days = 1500
 dimensions = ["data", "model", "compute"]
@@ -112,7 +113,14 @@ needs = ["data", "model", "compute"]
 [[app_types]]
 name = "double-compute"
 needs = ["compute", "compute"]
-`)
+`
+
+// TestComposabilityExact compares the grouped O(P·K + B) composability
+// index with the O(P²) definition on states with shared standards, two hubs
+// (one too expensive to count, one covering only some mechanisms),
+// bridges, exits and standard switches.
+func TestComposabilityExact(t *testing.T) {
+	spec := parse(t, ciScenario)
 	for r := range reps(2, 4) {
 		m := newModel(t, spec, r)
 		for day := 0.0; day <= spec.HorizonDays; day += 100 {
@@ -124,6 +132,93 @@ needs = ["compute", "compute"]
 		}
 		if len(m.bridgeList) == 0 || m.hubs[0].members == 0 || m.exploits == 0 {
 			t.Errorf("replication %d: state not rich enough (bridges %d, hub members %d, exploits %d)", r, len(m.bridgeList), m.hubs[0].members, m.exploits)
+		}
+	}
+}
+
+// BenchmarkComposability times the composability index on deai-2025's
+// variants (the both variant has the hub and the offered standard) at a
+// few days of one replication each, the index every sample reads.
+func BenchmarkComposability(b *testing.B) {
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var models []*Model
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, day := range []float64{400, 1200, 3000} {
+			m := newModel(b, s, 0)
+			run(b, m, day)
+			models = append(models, m)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		ci   func(*Model) float64
+	}{
+		{"exact", (*Model).Composability},
+		{"float", (*Model).composabilityFloat}, // the reference, for comparison
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			sink := 0.0
+			for b.Loop() {
+				sink += c.ci(models[i%len(models)])
+				i++
+			}
+			_ = sink
+		})
+	}
+}
+
+// TestComposabilityBits checks that the exact integer sums of Composability
+// give the bits of the float64 reference composabilityFloat, in every state
+// of random event sequences (replications of ciScenario and of deai-2025's
+// variants, read every day): with the pairs tested one by one, grouped, and
+// the two mixed as in use (and, trivially, through the fallback).
+func TestComposabilityBits(t *testing.T) {
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := []*scenarios.Spec{parse(t, ciScenario)}
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	defer func(d int, e int64) { ciDirectMax, ciExactMax = d, e }(ciDirectMax, ciExactMax)
+	for _, direct := range []int{0, 256, math.MaxInt, -1} {
+		ciDirectMax, ciExactMax = direct, 1<<26
+		if direct < 0 {
+			ciExactMax = 2 // every state takes the float64 fallback
+		}
+		interior := 0 // states with 0 < index < 1
+		for _, spec := range specs {
+			for r := range reps(1, 2) {
+				m := newModel(t, spec, r)
+				for day := 0.0; day <= min(spec.HorizonDays, 1500); day++ {
+					run(t, m, day)
+					got, want := m.Composability(), m.composabilityFloat()
+					if math.Float64bits(got) != math.Float64bits(want) {
+						t.Fatalf("%s replication %d day %g, direct up to %d pairs: composability %v; the float64 sums give %v",
+							spec.Name, r, day, direct, got, want)
+					}
+					if got > 0 && got < 1 {
+						interior++
+					}
+				}
+			}
+		}
+		if interior < 1000 {
+			t.Errorf("direct up to %d pairs: only %d states with an interior index: the test checks little", direct, interior)
 		}
 	}
 }

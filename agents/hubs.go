@@ -77,6 +77,7 @@ func (m *Model) onHubLaunch(arg int64) {
 	hb := &m.hubs[h]
 	m.launched |= 1 << h
 	m.liveHubs |= 1 << h
+	m.routesChanged()
 	m.traceHub("hub_launch", h, -1)
 	if hb.review > 0 {
 		m.eng.After(hb.r.ExpFloat64()*hb.review/float64(m.nProt), prioHub, m.actHubReview, arg)
@@ -141,6 +142,7 @@ func (m *Model) joinHub(p, h int) {
 	hb := &m.hubs[h]
 	pr := &m.prot[p]
 	pr.members |= 1 << h
+	m.routesChanged()
 	hb.members++
 	hb.usage += pr.usage
 	hb.incentivesPaid += hb.incentive
@@ -154,6 +156,7 @@ func (m *Model) leaveHub(p, h int) {
 		return
 	}
 	pr.members &^= 1 << h
+	m.routesChanged()
 	hb.members--
 	hb.usage -= pr.usage
 	m.ufDirty = true
@@ -181,6 +184,7 @@ func (m *Model) exploit(h int) {
 	}
 	if hb.recovery > 0 {
 		m.liveHubs &^= 1 << h
+		m.routesChanged()
 		m.eng.At(until, prioHub, m.actHubResume, int64(h))
 	}
 	for p := range m.nProt {
@@ -197,6 +201,7 @@ func (m *Model) onHubResume(arg int64) {
 	h := int(arg)
 	if m.Now() >= m.hubs[h].suspendedTill && m.launched&(1<<h) != 0 {
 		m.liveHubs |= 1 << h
+		m.routesChanged()
 		m.traceHub("hub_resume", h, -1)
 	}
 }

@@ -68,6 +68,7 @@ type protocol struct {
 	lnApps    float64 // ln(1 + appsOn), cached
 	usage     int     // live app-provider links
 	members   uint64
+	hasPool   bool // pool can be nonzero: emissions and a builder share
 
 	// Emission accounting: value emitted (and offered to builders) up to
 	// emitT, integrated in closed form between price changes.
@@ -136,7 +137,12 @@ type Model struct {
 	settleCost      []float64
 
 	// Bridges: the set, and a list for observers.
-	bridges    map[uint64]struct{}
+	bridges map[uint64]struct{}
+
+	// Routes cached by (protocol, dimension) pair, valid in routeEpoch;
+	// nil when the scenario has too many slots.
+	routeCache []routeEntry
+	routeEpoch uint32
 	bridgeList [][2]int32
 
 	// Interop graph union-find over P protocols + nStd standards + H hubs.
@@ -153,8 +159,10 @@ type Model struct {
 
 	// Builders and apps.
 	pDay, qDay, eta, mPot float64
+	etaPos                float64 // max(η, 0), the bound's amplification
 	arrBound              float64 // thinning bound of the pending candidate
 	looseThinning         bool    // test switch: the bound with c̄ = 1 of before issue 15
+	checkDeaths           bool    // test switch: check the bound after every death
 	arrGen                uint32  // generation of the pending candidate
 	incentives            bool    // some protocol offers builders incentives
 	emitters              []int32 // protocols with a builder incentive pool
@@ -176,6 +184,7 @@ type Model struct {
 	linksDim              []int
 	outsideLinks          int
 	outsideUtil           float64
+	yieldZero             float64 // yield_weight·0: the yield term of a protocol without a pool
 
 	// Money, integrated lazily.
 	feesCum, outsideFeesCum, hubFeesCum float64
@@ -198,10 +207,9 @@ type Model struct {
 	pairCost  []float64
 	dropped   []bool
 	distinct  []int32
-	ciMasks   []uint64
-	ciMaskW   []float64
-	ciAcc     []float64
-	ciTouched []int32
+	ciScratch composabilityScratch
+	prevP     []int32 // distinct protocols already chosen by the app
+	prevD     []int   // the dimension of each one's first leg
 	compAcc   []float64
 
 	// Actions, registered once with the engine.
@@ -254,6 +262,7 @@ func New(spec *scenarios.Spec, seed uint64, index int, opt Options) (*Model, err
 	if err := m.setupShocks(stream); err != nil {
 		return nil, err
 	}
+	m.setupRoutes()
 	m.eng = sim.New(1024)
 	m.bindActions()
 	m.schedule()
@@ -465,6 +474,7 @@ func (m *Model) setupBuilders() error {
 	m.pDay = b.PPerYear / daysPerYear
 	m.qDay = b.QPerYear / daysPerYear
 	m.eta = b.Amplification
+	m.etaPos = math.Max(m.eta, 0)
 	m.lifeMean = b.AppLifetimeDays
 	for p := range m.prot {
 		if tk := m.prot[p].token; tk.EmissionPerDay > 0 && tk.BuilderShare > 0 && tk.PriceKUSD > 0 {
@@ -473,6 +483,12 @@ func (m *Model) setupBuilders() error {
 	}
 	m.incentives = len(m.emitters) > 0 && m.spec.Choice.YieldWeight != 0
 	m.outsideUtil = m.spec.Choice.OutsideUtility
+	m.yieldZero = m.spec.Choice.YieldWeight * 0
+	for p := range m.prot {
+		tk := m.prot[p].token
+		// The negation of pool's test for an always-zero pool.
+		m.prot[p].hasPool = !(tk.EmissionPerDay == 0 || tk.BuilderShare == 0)
+	}
 	if len(m.spec.AppTypes) == 0 {
 		return fmt.Errorf("agents: app_types: none declared")
 	}
@@ -524,6 +540,8 @@ func (m *Model) setupBuilders() error {
 	m.util = make([]float64, 0, 65)
 	m.chosen = make([]int32, 0, L)
 	m.distinct = make([]int32, 0, L)
+	m.prevP = make([]int32, 0, L)
+	m.prevD = make([]int, 0, L)
 	m.dropped = make([]bool, 0, L)
 	np := L * (L - 1) / 2
 	m.pairA = make([]int32, 0, np)

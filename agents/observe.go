@@ -142,8 +142,15 @@ func (m *Model) adopters() int {
 // interop components, money or per-dimension scans). The fields it fills
 // are those Observe would.
 func (m *Model) ObserveCounts(o *Observation) {
-	o.Day = m.Now()
+	m.ObserveApps(o)
 	o.Composability = m.Composability()
+}
+
+// ObserveApps is ObserveCounts without the composability index: it fills
+// only o.Day and the app counters, in O(1), for a collector that reads the
+// index (Composability) only on the days it needs it.
+func (m *Model) ObserveApps(o *Observation) {
+	o.Day = m.Now()
 	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
 	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
 }
@@ -205,7 +212,248 @@ func (m *Model) liveStandards(d int) int {
 // hub sets and no bridge; disjoint-hub pairs are summed by grouping
 // protocols by hub set (K distinct sets) and by (standard, hub set), and
 // bridge pairs are then subtracted one by one.
+//
+// Every weight is an integer (1 + a link count), so every term and partial
+// sum of the index is an integer; Composability sums them exactly in int64
+// (pairs one by one when few, grouped as above when many) and divides once.
+// While every partial sum stays below 2⁵³ that is what the float64 sums of
+// composabilityFloat (the grouped algorithm in float64, as it was first
+// written) hold too, in whatever order they are added, so the index has the
+// same bits; past 2⁵³ (a bound checked on the way) Composability returns
+// composabilityFloat's.
 func (m *Model) Composability() float64 {
+	cmax := m.spec.Lego.ComposeCostMax
+	in := &m.spec.Integration
+	useStd := in.SameStandardCost <= cmax
+	useBridge := in.BridgeCost <= cmax
+	var cheapHubs uint64
+	for h := range m.hubs {
+		if m.hubs[h].fee <= cmax {
+			cheapHubs |= 1 << h
+		}
+	}
+	s := &m.ciScratch
+	s.bridges = s.bridges[:0]
+	if useBridge {
+		for _, br := range m.bridgeList {
+			if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+				s.bridges = append(s.bridges, br)
+			}
+		}
+	}
+	// The slots of each dimension, in the order of m.live.
+	s.slots = s.slots[:0]
+	s.start = s.start[:0]
+	for d := range m.nDim {
+		s.start = append(s.start, int32(len(s.slots)))
+		s.slots = m.ciSide(s.slots, d, cheapHubs)
+	}
+	s.start = append(s.start, int32(len(s.slots)))
+	var num, den, bound int64
+	for _, jp := range m.joinPairs {
+		da, db := jp[0], jp[1]
+		a := s.slots[s.start[da]:s.start[da+1]]
+		if len(a) == 0 {
+			continue
+		}
+		b := s.slots[s.start[db]:s.start[db+1]]
+		var wa, wb int64
+		for _, x := range a {
+			wa += x.w
+		}
+		for _, y := range b {
+			wb += y.w
+		}
+		// The exactness guard: every partial sum below is at most the
+		// running sum of wa·wb over the join pairs.
+		if wa >= ciExactMax || wb >= ciExactMax {
+			return m.composabilityFloat()
+		}
+		if bound += wa * wb; bound >= 1<<53 {
+			return m.composabilityFloat()
+		}
+		var wself, bad int64
+		if len(a)*len(b) <= ciDirectMax {
+			for _, x := range a {
+				for _, y := range b {
+					switch {
+					case x.p == y.p:
+						wself += x.w * y.w
+					case useStd && x.std == y.std, x.mask&y.mask != 0:
+					default:
+						bad += x.w * y.w
+					}
+				}
+			}
+		} else {
+			wself, bad = s.grouped(a, b, useStd)
+		}
+		for _, br := range s.bridges {
+			x, y := int(br[0]), int(br[1])
+			bad -= m.ciBadPair(x, da, y, db, useStd, cheapHubs)
+			bad -= m.ciBadPair(y, da, x, db, useStd, cheapHubs)
+		}
+		total := wa*wb - wself
+		if total <= 0 {
+			continue
+		}
+		num += total - bad
+		den += total
+	}
+	if den <= 0 {
+		return 0
+	}
+	ci := float64(num) / float64(den)
+	if ci < 0 {
+		ci = 0 // never, with exact sums; composabilityFloat's guard
+	}
+	return ci
+}
+
+// ciExactMax bounds the total weight of one side of a join pair for the
+// exact int64 sums of Composability: below it wa·wb < 2⁵² cannot overflow.
+// A variable so that a test can force the float64 fallback.
+var ciExactMax int64 = 1 << 26
+
+// ciDirectMax is the number of (slot on da, slot on db) pairs up to which
+// Composability tests each pair, rather than grouping protocols by hub set
+// and standard: a variable so that a test can force either path.
+var ciDirectMax = 256
+
+// composabilityScratch is Composability's scratch space, reused by every
+// call so that an observation allocates nothing once warm. The f* fields
+// are composabilityFloat's.
+type composabilityScratch struct {
+	slots   []ciSlot   // the live protocols serving each dimension, dimension by dimension
+	start   []int32    // dimension d's slots are slots[start[d]:start[d+1]]
+	bridges [][2]int32 // bridges between live protocols
+	masks   []uint64   // grouped: distinct hub sets on da
+	maskW   []int64    // grouped: their total weight
+	acc     []int64    // grouped: weight by (standard, hub set) on da
+	touched []int32    // grouped: the acc cells to clear
+
+	fMasks   []uint64
+	fMaskW   []float64
+	fAcc     []float64
+	fTouched []int32
+}
+
+// ciSlot is a live protocol serving one dimension of a join pair: its
+// standard there, its cheap usable hubs and its weight 1 + links there.
+type ciSlot struct {
+	p    int32
+	std  int32
+	mask uint64
+	w    int64
+}
+
+// ciSide appends to s the live protocols serving d, in the order of m.live.
+func (m *Model) ciSide(s []ciSlot, d int, cheapHubs uint64) []ciSlot {
+	for _, p32 := range m.live {
+		p := int(p32)
+		if m.prot[p].serves&(1<<d) == 0 {
+			continue
+		}
+		s = append(s, ciSlot{p: p32, std: m.std[p*m.nDim+d], mask: m.usableHubs(p) & cheapHubs, w: 1 + int64(m.usageDim[p*m.nDim+d])})
+	}
+	return s
+}
+
+// grouped returns the self-pair weight and the weight of pairs with no
+// cheap route but a possible bridge (different standards, or standards not
+// counted, and disjoint cheap hub sets) between the slots a and b, in
+// O((|a| + |b|)·K) for K distinct hub sets on a: the algorithm of
+// composabilityFloat, in int64.
+func (s *composabilityScratch) grouped(a, b []ciSlot, useStd bool) (wself, bad int64) {
+	s.masks, s.maskW = s.masks[:0], s.maskW[:0]
+	for _, x := range a {
+		i := indexU64(s.masks, x.mask)
+		if i < 0 {
+			i = len(s.masks)
+			s.masks = append(s.masks, x.mask)
+			s.maskW = append(s.maskW, 0)
+		}
+		s.maskW[i] += x.w
+	}
+	K := len(s.masks)
+	nStd := 0
+	if useStd {
+		for _, x := range a {
+			nStd = max(nStd, int(x.std)+1)
+		}
+		for _, y := range b {
+			nStd = max(nStd, int(y.std)+1)
+		}
+	}
+	if need := nStd * K; cap(s.acc) < need {
+		s.acc = make([]int64, need)
+	}
+	acc := s.acc[:nStd*K]
+	s.touched = s.touched[:0]
+	if useStd {
+		for _, x := range a {
+			j := int(x.std)*K + indexU64(s.masks, x.mask)
+			if acc[j] == 0 {
+				s.touched = append(s.touched, int32(j))
+			}
+			acc[j] += x.w
+		}
+	}
+	var disjoint, sameStd int64
+	for _, y := range b {
+		for i, mk := range s.masks {
+			if mk&y.mask != 0 {
+				continue
+			}
+			disjoint += y.w * s.maskW[i]
+			if useStd {
+				sameStd += y.w * acc[int(y.std)*K+i]
+			}
+		}
+	}
+	// The pairs (p, p) of a protocol serving both dimensions: in wself,
+	// and out of disjoint and sameStd, where they are when p has no cheap
+	// usable hub (and, for sameStd, speaks one standard on both).
+	for _, x := range a {
+		for _, y := range b {
+			if x.p != y.p {
+				continue
+			}
+			wself += x.w * y.w
+			if x.mask == 0 {
+				disjoint -= x.w * y.w
+				if useStd && x.std == y.std {
+					sameStd -= x.w * y.w
+				}
+			}
+			break
+		}
+	}
+	for _, j := range s.touched {
+		acc[j] = 0
+	}
+	return wself, disjoint - sameStd
+}
+
+// ciBadPair is badPair in int64: w_x·w_y when x serves da and y serves db
+// and the pair has no cheap route other than their bridge, else 0.
+func (m *Model) ciBadPair(x, da, y, db int, useStd bool, cheapHubs uint64) int64 {
+	if m.prot[x].serves&(1<<da) == 0 || m.prot[y].serves&(1<<db) == 0 {
+		return 0
+	}
+	if useStd && m.std[x*m.nDim+da] == m.std[y*m.nDim+db] {
+		return 0
+	}
+	if m.usableHubs(x)&m.usableHubs(y)&cheapHubs != 0 {
+		return 0
+	}
+	return (1 + int64(m.usageDim[x*m.nDim+da])) * (1 + int64(m.usageDim[y*m.nDim+db]))
+}
+
+// composabilityFloat is the composability index summed in float64 by the
+// grouped algorithm: Composability's reference, and its fallback when the
+// sums could leave the integers float64 holds exactly.
+func (m *Model) composabilityFloat() float64 {
 	cmax := m.spec.Lego.ComposeCostMax
 	in := &m.spec.Integration
 	useStd := in.SameStandardCost <= cmax
@@ -222,8 +470,8 @@ func (m *Model) Composability() float64 {
 	for _, jp := range m.joinPairs {
 		da, db := jp[0], jp[1]
 		// Pass 1: hub-set groups and (standard, hub set) groups on da.
-		m.ciMasks = m.ciMasks[:0]
-		m.ciMaskW = m.ciMaskW[:0]
+		m.ciScratch.fMasks = m.ciScratch.fMasks[:0]
+		m.ciScratch.fMaskW = m.ciScratch.fMaskW[:0]
 		wa, wself := 0.0, 0.0
 		for _, p32 := range m.live {
 			p := int(p32)
@@ -233,32 +481,32 @@ func (m *Model) Composability() float64 {
 			w := 1 + float64(m.usageDim[p*m.nDim+da])
 			wa += w
 			mk := mask(p)
-			i := indexU64(m.ciMasks, mk)
+			i := indexU64(m.ciScratch.fMasks, mk)
 			if i < 0 {
-				i = len(m.ciMasks)
-				m.ciMasks = append(m.ciMasks, mk)
-				m.ciMaskW = append(m.ciMaskW, 0)
+				i = len(m.ciScratch.fMasks)
+				m.ciScratch.fMasks = append(m.ciScratch.fMasks, mk)
+				m.ciScratch.fMaskW = append(m.ciScratch.fMaskW, 0)
 			}
-			m.ciMaskW[i] += w
+			m.ciScratch.fMaskW[i] += w
 		}
 		if wa == 0 {
 			continue
 		}
-		K := len(m.ciMasks)
-		if need := nStd * K; cap(m.ciAcc) < need {
-			m.ciAcc = make([]float64, need)
+		K := len(m.ciScratch.fMasks)
+		if need := nStd * K; cap(m.ciScratch.fAcc) < need {
+			m.ciScratch.fAcc = make([]float64, need)
 		}
-		acc := m.ciAcc[:nStd*K]
-		m.ciTouched = m.ciTouched[:0]
+		acc := m.ciScratch.fAcc[:nStd*K]
+		m.ciScratch.fTouched = m.ciScratch.fTouched[:0]
 		if useStd {
 			for _, p32 := range m.live {
 				p := int(p32)
 				if m.prot[p].serves&(1<<da) == 0 {
 					continue
 				}
-				j := int(m.std[p*m.nDim+da])*K + indexU64(m.ciMasks, mask(p))
+				j := int(m.std[p*m.nDim+da])*K + indexU64(m.ciScratch.fMasks, mask(p))
 				if acc[j] == 0 {
-					m.ciTouched = append(m.ciTouched, int32(j))
+					m.ciScratch.fTouched = append(m.ciScratch.fTouched, int32(j))
 				}
 				acc[j] += 1 + float64(m.usageDim[p*m.nDim+da])
 			}
@@ -274,11 +522,11 @@ func (m *Model) Composability() float64 {
 			wb += w
 			mk := mask(p)
 			s := int(m.std[p*m.nDim+db])
-			for i, x := range m.ciMasks {
+			for i, x := range m.ciScratch.fMasks {
 				if x&mk != 0 {
 					continue
 				}
-				disjoint += w * m.ciMaskW[i]
+				disjoint += w * m.ciScratch.fMaskW[i]
 				if useStd {
 					sameStd += w * acc[s*K+i]
 				}
@@ -297,7 +545,7 @@ func (m *Model) Composability() float64 {
 				}
 			}
 		}
-		for _, j := range m.ciTouched {
+		for _, j := range m.ciScratch.fTouched {
 			acc[j] = 0
 		}
 		bad := disjoint - sameStd

@@ -54,6 +54,48 @@ func (m *Model) route(a, da, b, db int) (float64, int8, int8) {
 	return best, kind, hub
 }
 
+// maxRouteSlots bounds the protocol×dimension slots for which routes are
+// cached: the cache holds one entry per ordered pair of slots, 16 bytes
+// each (48 slots: 36 KB).
+const maxRouteSlots = 48
+
+// routeEntry is a cached route and the epoch it was computed in.
+type routeEntry struct {
+	epoch uint32
+	kind  int8
+	hub   int8
+	cost  float64
+}
+
+// setupRoutes allocates the route cache when the scenario is small enough.
+func (m *Model) setupRoutes() {
+	m.routeEpoch = 1 // a zero entry is stale
+	if s := m.nProt * m.nDim; s <= maxRouteSlots {
+		m.routeCache = make([]routeEntry, s*s)
+	}
+}
+
+// routeCached is route, remembered until the next event that can change a
+// route: a standard switch, a bridge, a hub's launch, suspension or
+// resumption, a hub join or departure (routesChanged). route reads nothing
+// else that changes during a run (verification and settlement mechanisms,
+// cost matrices, integration costs and hub fees are fixed), so a current
+// entry holds the very values route would return.
+func (m *Model) routeCached(a, da, b, db int) (float64, int8, int8) {
+	if m.routeCache == nil {
+		return m.route(a, da, b, db)
+	}
+	e := &m.routeCache[(a*m.nDim+da)*m.nProt*m.nDim+b*m.nDim+db]
+	if e.epoch != m.routeEpoch {
+		cost, kind, hub := m.route(a, da, b, db)
+		*e = routeEntry{epoch: m.routeEpoch, kind: kind, hub: hub, cost: cost}
+	}
+	return e.cost, e.kind, e.hub
+}
+
+// routesChanged makes every cached route stale.
+func (m *Model) routesChanged() { m.routeEpoch++ }
+
 // usableHubs is the set of hubs through which p can route now: p is a
 // member, the hub is launched and not suspended, and it covers p's
 // verification mechanism.
@@ -80,6 +122,7 @@ func (m *Model) addBridge(a, b int) {
 		return
 	}
 	m.bridges[k] = struct{}{}
+	m.routesChanged()
 	m.bridgeList = append(m.bridgeList, [2]int32{int32(a), int32(b)})
 	m.ufUnion(a, b)
 }

@@ -196,6 +196,7 @@ func (m *Model) switchStd(p, d int, s int32) {
 		m.adoptionChanged(int(o), +1)
 	}
 	m.std[p*m.nDim+d] = s
+	m.routesChanged()
 	// Leaving a standard others still speak may split a component.
 	if m.speakersAll(old) > 0 {
 		m.ufDirty = true

@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -127,6 +128,88 @@ func TestKS2(t *testing.T) {
 	for _, c := range cases {
 		if got := ks2(c.a, c.b); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("ks2(%v, %v) = %g; want %g", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// smallComposed is a market small enough for one death to move the composed
+// share by more than the thinning margin: 40 builders, 20-day apps, half of
+// them composed of two protocols that share a standard, η = 5.
+const smallComposed = `
+name = "small-composed"
+horizon_days = 730
+dimensions = ["x", "y"]
+[builders]
+market_potential = 40
+p_per_year = 2
+q_per_year = 4
+composability_amplification = 5
+app_lifetime_days = 20
+[choice]
+outside_utility = -5
+[[protocols]]
+name = "A"
+serves = { x = 0.8 }
+standards = { x = "s" }
+[[protocols]]
+name = "B"
+serves = { y = 0.8 }
+standards = { y = "s" }
+[[app_types]]
+name = "pair"
+needs = ["x", "y"]
+[[app_types]]
+name = "single"
+needs = ["x"]
+`
+
+// TestDeathCheckSkip checks that skipping the thinning check after a death
+// that cannot have raised the composed share (appsChanged) changes nothing:
+// each run's trace (every arrival, choice, integration and death, with its
+// time) is byte-identical to the run that checks the bound after every
+// death. The scenarios compose apps under η > 0 without builder incentives
+// (deai-2025's variants, small-composed), where the skip acts, and with
+// them (defi-2017), where it must not. small-composed redraws after deaths
+// often enough that skipping the check after every death changes its trace.
+func TestDeathCheckSkip(t *testing.T) {
+	cases := []struct{ scenario, variant string }{
+		{"deai-2025", "siloed"}, {"deai-2025", "hub"}, {"deai-2025", "both"},
+		{"defi-2017", ""}, {"subnets-128", "both"}, {"small-composed", ""},
+	}
+	for _, c := range cases {
+		var spec *scenarios.Spec
+		if c.scenario == "small-composed" {
+			spec = parse(t, smallComposed)
+		} else {
+			base, err := scenarios.Builtin(c.scenario)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec = base
+			if c.variant != "" {
+				if spec, err = base.Variant(c.variant); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for r := range reps(1, 3) {
+			var traces [2]bytes.Buffer
+			var gens [2]uint32
+			for k, check := range []bool{false, true} {
+				m, err := New(spec, 1, r, Options{Trace: &traces[k]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.checkDeaths = check
+				run(t, m, spec.HorizonDays)
+				gens[k] = m.arrGen
+			}
+			if !bytes.Equal(traces[0].Bytes(), traces[1].Bytes()) {
+				t.Errorf("%s/%s replication %d: the trace with the skip differs from the one checking every death", c.scenario, c.variant, r)
+			}
+			if gens[0] != gens[1] {
+				t.Errorf("%s/%s replication %d: %d candidates drawn with the skip; %d checking every death", c.scenario, c.variant, r, gens[0], gens[1])
+			}
 		}
 	}
 }

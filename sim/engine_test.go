@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -196,6 +197,14 @@ func TestMisusePanics(t *testing.T) {
 		{"negative delay", func(e *Engine) { e.After(-1, 0, noop, 0) }, "Engine.After: delay -1"},
 		{"nan delay", func(e *Engine) { e.After(math.NaN(), 0, noop, 0) }, "Engine.After: delay NaN"},
 		{"priority", func(e *Engine) { e.At(10, 1<<20, noop, 0) }, "Engine.At: priority 1048576 outside"},
+		{"priority above", func(e *Engine) { e.At(10, MaxPriority+1, noop, 0) }, "Engine.At: priority 8 outside [-8, 7]"},
+		{"priority below", func(e *Engine) { e.At(10, MinPriority-1, noop, 0) }, "Engine.At: priority -9 outside [-8, 7]"},
+		{"pending at renumbering", func(e *Engine) {
+			e.seqMax = 20
+			for range 20 {
+				e.At(10, 0, noop, 0)
+			}
+		}, "Engine.At: more than 10 pending events"},
 		{"nan until", func(e *Engine) { e.Run(context.Background(), math.NaN()) }, "Engine.Run: until is NaN"},
 	}
 	for _, c := range cases {
@@ -322,5 +331,161 @@ func TestActions(t *testing.T) {
 	want := "[2:3 2:0 0:1 1:2]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("got %v; want %s", got, want)
+	}
+}
+
+// refQueue is the reference event set: a plain list, the least (time,
+// priority, insertion) entry found by a linear scan.
+type refQueue struct {
+	now     float64
+	lastID  ID
+	pending []refEvent
+}
+
+type refEvent struct {
+	t    float64
+	prio int
+	id   ID
+	arg  int64
+}
+
+func (q *refQueue) at(t float64, prio int, arg int64) ID {
+	q.lastID++
+	q.pending = append(q.pending, refEvent{t, prio, q.lastID, arg})
+	return q.lastID
+}
+
+func (q *refQueue) cancel(id ID) {
+	for i, ev := range q.pending {
+		if ev.id == id {
+			q.pending = append(q.pending[:i], q.pending[i+1:]...)
+			return
+		}
+	}
+}
+
+// next removes and returns the least pending event.
+func (q *refQueue) next() refEvent {
+	m := 0
+	for i, ev := range q.pending {
+		b := q.pending[m]
+		if ev.t < b.t || ev.t == b.t && (ev.prio < b.prio || ev.prio == b.prio && ev.id < b.id) {
+			m = i
+		}
+	}
+	ev := q.pending[m]
+	q.pending = append(q.pending[:m], q.pending[m+1:]...)
+	q.now = ev.t
+	return ev
+}
+
+// randomSchedule drives a random program on a scheduler: n events at
+// first, and each event run schedules up to two more (with delays from a
+// set of three, so that times tie often; with priorities in the whole
+// range; with arguments inline and spilled, negative and extreme) and
+// sometimes cancels an earlier event, ran or not. It stops after limit
+// events have run. at and cancel schedule and cancel; now is the clock.
+type randomSchedule struct {
+	rng   *rand.Rand
+	ids   []ID
+	limit int
+	ran   int
+}
+
+var extremeArgs = []int64{0, 1, payMask, payMask + 1, -1, math.MinInt64, math.MaxInt64, 7 | 3<<32}
+
+func (p *randomSchedule) arg() int64 {
+	if p.rng.IntN(4) == 0 {
+		return extremeArgs[p.rng.IntN(len(extremeArgs))]
+	}
+	return p.rng.Int64N(3*payMask) - payMask // a third negative, a third spilled
+}
+
+func (p *randomSchedule) prio() int { return MinPriority + p.rng.IntN(MaxPriority-MinPriority+1) }
+
+func (p *randomSchedule) delay() float64 { return []float64{0, 0.5, 1}[p.rng.IntN(3)] }
+
+// step is what every event does: schedule and cancel with at and cancel.
+func (p *randomSchedule) step(now float64, at func(float64, int, int64) ID, cancel func(ID)) {
+	p.ran++
+	if p.ran >= p.limit {
+		return
+	}
+	for k := p.rng.IntN(3); k > 0; k-- { // one on average: the set neither dies out nor grows fast
+		p.ids = append(p.ids, at(now+p.delay(), p.prio(), p.arg()))
+	}
+	if p.rng.IntN(8) == 0 && len(p.ids) > 0 {
+		cancel(p.ids[p.rng.IntN(len(p.ids))])
+	}
+}
+
+// TestOrderAgainstReference checks the engine against refQueue on random
+// programs, with ties in time and priority, events scheduled and cancelled
+// while running, and (with a low renumbering threshold) sequence numbers
+// renumbered many times: the same events must run in the same order, at
+// the same times, with the same arguments, and At must return the same IDs.
+func TestOrderAgainstReference(t *testing.T) {
+	for trial := 0; trial <= 40; trial++ {
+		seed := uint64(trial)
+		n := 1 + trial*7
+		if trial == 40 {
+			n = 3 * branchFree // pop's branching levels too
+		}
+		type rec struct {
+			t   float64
+			arg int64
+		}
+		run := func(useEngine bool, seqMax uint64) ([]rec, []ID) {
+			p := &randomSchedule{rng: NewStream(seed, 0, StreamID("program")), limit: 3000}
+			var got []rec
+			if useEngine {
+				e := New(0)
+				if seqMax > 0 {
+					e.seqMax = seqMax
+				}
+				var act ActionID
+				at := func(t float64, prio int, arg int64) ID { return e.At(t, prio, act, arg) }
+				act = e.Register(func(arg int64) {
+					got = append(got, rec{e.Now(), arg})
+					p.step(e.Now(), at, e.Cancel)
+				})
+				for i := 0; i < n; i++ {
+					p.ids = append(p.ids, at(float64(p.rng.IntN(5)), p.prio(), p.arg()))
+				}
+				e.Run(context.Background(), math.Inf(1))
+				if seqMax > 0 && uint64(len(p.ids)) > seqMax && e.ids == nil {
+					t.Errorf("trial %d: seqMax %d: never renumbered", trial, seqMax)
+				}
+				if e.Pending() != 0 {
+					t.Errorf("trial %d: %d events pending after the run", trial, e.Pending())
+				}
+				return got, p.ids
+			}
+			q := &refQueue{}
+			for i := 0; i < n; i++ {
+				p.ids = append(p.ids, q.at(float64(p.rng.IntN(5)), p.prio(), p.arg()))
+			}
+			for len(q.pending) > 0 {
+				ev := q.next()
+				got = append(got, rec{ev.t, ev.arg})
+				p.step(q.now, q.at, q.cancel)
+			}
+			return got, p.ids
+		}
+		want, wantIDs := run(false, 0)
+		for _, seqMax := range []uint64{0, 2*uint64(n) + 400} {
+			got, gotIDs := run(true, seqMax)
+			if fmt.Sprint(gotIDs) != fmt.Sprint(wantIDs) {
+				t.Fatalf("trial %d, seqMax %d: IDs differ from the reference", trial, seqMax)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("trial %d, seqMax %d: %d events ran; want %d", trial, seqMax, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("trial %d, seqMax %d: event %d: got %+v; want %+v", trial, seqMax, i, got[i], want[i])
+				}
+			}
+		}
 	}
 }

@@ -34,11 +34,18 @@ func SampleDays(spec *scenarios.Spec) []float64 {
 // no random numbers (Mesa's DataCollector discipline): the caller advances
 // the model to each sample day and calls Sample.
 type Collector struct {
-	model  *agents.Model
-	names  []string
-	nDims  int
-	nHubs  int
-	days   []float64
+	model *agents.Model
+	names []string
+	nDims int
+	nHubs int
+	days  []float64
+	// A full collector keeps observable k's sample i at flat[k*stride+i]
+	// (n samples so far): one store per value, where a slice per
+	// observable cost an append (its header loaded and stored) per value.
+	// values holds the views Values and Series hand out.
+	flat   []float64
+	stride int
+	n      int
 	values [][]float64
 	obs    agents.Observation
 	// r is the reading the reporters see. It is a field, not a local of
@@ -49,27 +56,33 @@ type Collector struct {
 	prevBuilders, prevComposed int
 	// A summary collector (NewSummaryCollector) keeps only the detector's
 	// series, at indices detector, and every observable's value at the
-	// last of its samples, in final, reading the model in full only then.
+	// last of its samples, in final, reading the model in full only then;
+	// it computes the composability index only where the detector of rule
+	// reads it.
 	summary  bool
 	samples  int
 	detector [3]int
 	final    []float64
+	rule     scenarios.Lego
 }
 
-// NewSummaryCollector returns a collector that keeps only what a sweep, a
-// prior-predictive run or a calibration reads of a replication of spec on
-// model m: the Lego detector's inputs (composability_index, builders_cum and
-// composed_cum) at each of its samples, and every observable at the last
-// one, the samples-th. Its Final, Lego, LeftTruncated, Days and, for those
-// three observables, Series are those of NewCollector's collector; Values is
-// nil and Series nil for the other observables. Only the last sample reads
-// the whole model (agents.Model.Observe); the others read the detector's
-// inputs (agents.Model.ObserveCounts), which makes a replication's
-// observation a fraction of its cost, and its memory independent of the
-// number of observables.
+// NewSummaryCollector returns a collector that keeps only what a sweep reads
+// of a replication of spec on model m: the Lego moment and left-truncation
+// flag of spec's rule (spec.Lego), and every observable at the last sample,
+// the samples-th. Its Final, Lego, LeftTruncated and Days are those of
+// NewCollector's collector; Values is nil, and Series holds only the
+// detector's inputs: builders_cum and composed_cum as NewCollector's, and
+// composability_index where the detector reads it
+// (metrics.LegoReadsComposability) and at the last sample, NaN elsewhere;
+// Series is nil for the other observables. Only the last sample reads the
+// whole model (agents.Model.Observe); the others read the app counters
+// (agents.Model.ObserveApps) and, only where the detector needs it, the
+// composability index, which makes a replication's observation a small
+// fraction of its cost, and its memory independent of the number of
+// observables.
 func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs),
-		summary: true, samples: samples}
+		summary: true, samples: samples, rule: spec.Lego}
 	c.values = make([][]float64, len(c.names))
 	for i, name := range [...]string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
 		k := ObservableIndex(c.names, name)
@@ -86,11 +99,26 @@ func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Co
 func NewCollector(spec *scenarios.Spec, m *agents.Model, capacity int) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs)}
 	c.values = make([][]float64, len(c.names))
-	for k := range c.values {
-		c.values[k] = make([]float64, 0, capacity)
-	}
+	c.stride = max(capacity, 0)
+	c.flat = make([]float64, len(c.names)*c.stride)
 	c.days = make([]float64, 0, capacity)
 	return c
+}
+
+// column returns a full collector's series of observable k, capped at its
+// length.
+func (c *Collector) column(k int) []float64 {
+	return c.flat[k*c.stride : k*c.stride+c.n : k*c.stride+c.n]
+}
+
+// grow doubles a full collector's room for samples.
+func (c *Collector) grow() {
+	stride := max(2*c.stride, 8)
+	flat := make([]float64, len(c.names)*stride)
+	for k := range c.names {
+		copy(flat[k*stride:], c.column(k))
+	}
+	c.flat, c.stride = flat, stride
 }
 
 // Names returns the observable names, in order.
@@ -105,15 +133,22 @@ func (c *Collector) Values() [][]float64 {
 	if c.summary {
 		return nil
 	}
+	for k := range c.values {
+		c.values[k] = c.column(k)
+	}
 	return c.values
 }
 
 // Series returns the series of the observable called name, or nil.
 func (c *Collector) Series(name string) []float64 {
-	if k := ObservableIndex(c.names, name); k >= 0 {
+	k := ObservableIndex(c.names, name)
+	switch {
+	case k < 0:
+		return nil
+	case c.summary:
 		return c.values[k]
 	}
-	return nil
+	return c.column(k)
 }
 
 // Sample records every observable at the model's current time, reading each with its
@@ -122,11 +157,16 @@ func (c *Collector) Series(name string) []float64 {
 func (c *Collector) Sample() {
 	o := &c.obs
 	if c.summary && len(c.days)+1 < c.samples {
-		c.model.ObserveCounts(o)
+		c.model.ObserveApps(o)
 		c.days = append(c.days, o.Day)
-		c.values[c.detector[0]] = append(c.values[c.detector[0]], o.Composability)
-		c.values[c.detector[1]] = append(c.values[c.detector[1]], float64(o.BuildersCum))
-		c.values[c.detector[2]] = append(c.values[c.detector[2]], float64(o.ComposedCum))
+		apps := append(c.values[c.detector[1]], float64(o.BuildersCum))
+		composed := append(c.values[c.detector[2]], float64(o.ComposedCum))
+		c.values[c.detector[1]], c.values[c.detector[2]] = apps, composed
+		ci := math.NaN() // not read by the detector
+		if metrics.LegoReadsComposability(c.days, apps, composed, c.rule) {
+			ci = c.model.Composability()
+		}
+		c.values[c.detector[0]] = append(c.values[c.detector[0]], ci)
 		c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
 		return
 	}
@@ -134,22 +174,46 @@ func (c *Collector) Sample() {
 	c.days = append(c.days, o.Day)
 	c.r = reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum
+	if c.summary {
+		c.sampleFinal()
+		return
+	}
+	if c.n == c.stride {
+		c.grow()
+	}
+	off := c.n
+	for i := range observables {
+		rep := &observables[i]
+		for j := range c.width(rep) {
+			c.flat[off] = rep.report(&c.r, j)
+			off += c.stride
+		}
+	}
+	c.n++
+}
+
+// width returns how many observables rep stands for in this collector's
+// scenario.
+func (c *Collector) width(rep *reporter) int {
+	switch rep.scope {
+	case perDimension:
+		return c.nDims
+	case perHub:
+		return c.nHubs
+	}
+	return 1
+}
+
+// sampleFinal records a summary collector's last sample: every observable
+// in final, and the detector's series.
+func (c *Collector) sampleFinal() {
 	k := 0
 	for i := range observables {
 		rep := &observables[i]
-		n := 1
-		switch rep.scope {
-		case perDimension:
-			n = c.nDims
-		case perHub:
-			n = c.nHubs
-		}
-		for j := range n {
+		for j := range c.width(rep) {
 			v := rep.report(&c.r, j)
-			if c.summary {
-				c.final[k] = v
-			}
-			if !c.summary || c.values[k] != nil {
+			c.final[k] = v
+			if c.values[k] != nil {
 				c.values[k] = append(c.values[k], v)
 			}
 			k++
@@ -163,24 +227,35 @@ func (c *Collector) Final() []float64 {
 	if c.summary {
 		return slices.Clone(c.final)
 	}
-	out := make([]float64, len(c.values))
-	for k, s := range c.values {
-		if len(s) > 0 {
-			out[k] = s[len(s)-1]
+	out := make([]float64, len(c.names))
+	if c.n > 0 {
+		for k := range out {
+			out[k] = c.flat[k*c.stride+c.n-1]
 		}
 	}
 	return out
 }
 
-// Lego runs the detector of rule on the collected series.
+// Lego runs the detector of rule on the collected series; a summary
+// collector's rule must be its spec's (it panics otherwise).
 func (c *Collector) Lego(rule scenarios.Lego) (day float64, reached bool) {
+	c.checkRule(rule)
 	return metrics.DetectLego(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
 }
 
 // LeftTruncated reports whether the collected series were already composed
 // when the detector of rule first looks (see metrics.LeftTruncated).
 func (c *Collector) LeftTruncated(rule scenarios.Lego) bool {
+	c.checkRule(rule)
 	return metrics.LeftTruncated(c.days, c.Series(ObsComposability), c.Series(ObsBuildersCum), c.Series(ObsComposedCum), rule)
+}
+
+// checkRule panics when a summary collector is asked about a rule other
+// than the one whose reads of the composability index it kept.
+func (c *Collector) checkRule(rule scenarios.Lego) {
+	if c.summary && rule != c.rule {
+		panic("observe: a summary collector detects with its scenario's Lego rule only")
+	}
 }
 
 // GraphOf returns the interop graph of m as a metrics.Graph.

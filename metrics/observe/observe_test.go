@@ -2,6 +2,8 @@ package observe
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -251,4 +253,74 @@ func TestAnalogObservables(t *testing.T) {
 	if maxAdopters == 0 {
 		t.Errorf("nobody adopted big's standard by day 730: the test checks nothing")
 	}
+}
+
+// TestSummaryCollector checks the summary collector against the full one on
+// the same replications, with both detector rules: the same days, final
+// values, Lego moment and left-truncation flag, the same count series, and
+// the same composability index wherever it computed one (NaN elsewhere,
+// which must be most samples: that is the saving).
+func TestSummaryCollector(t *testing.T) {
+	spec, err := scenarios.Parse("observe.toml", []byte(observeScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logistic := spec.Clone()
+	logistic.Lego.Rule = "logistic"
+	computed, samples := 0, 0
+	for _, s := range []*scenarios.Spec{spec, logistic} {
+		for r := range 3 {
+			days := SampleDays(s)
+			collect := func(summary bool) *Collector {
+				m, err := agents.New(s, 9, r, agents.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := NewCollector(s, m, len(days))
+				if summary {
+					c = NewSummaryCollector(s, m, len(days))
+				}
+				for _, d := range days {
+					if err := m.RunUntil(context.Background(), d); err != nil {
+						t.Fatal(err)
+					}
+					c.Sample()
+				}
+				return c
+			}
+			full, lean := collect(false), collect(true)
+			name := fmt.Sprintf("rule %q rep %d", s.Lego.Rule, r)
+			if !reflect.DeepEqual(lean.Days(), full.Days()) || !reflect.DeepEqual(lean.Final(), full.Final()) {
+				t.Errorf("%s: summary days or final values differ from the full collector's", name)
+			}
+			d1, ok1 := lean.Lego(s.Lego)
+			d2, ok2 := full.Lego(s.Lego)
+			if d1 != d2 || ok1 != ok2 || lean.LeftTruncated(s.Lego) != full.LeftTruncated(s.Lego) {
+				t.Errorf("%s: summary Lego %v %v (left-truncated %v); full %v %v (%v)", name, d1, ok1, lean.LeftTruncated(s.Lego), d2, ok2, full.LeftTruncated(s.Lego))
+			}
+			for _, n := range []string{ObsBuildersCum, ObsComposedCum} {
+				if !reflect.DeepEqual(lean.Series(n), full.Series(n)) {
+					t.Errorf("%s: summary %s series differs", name, n)
+				}
+			}
+			want := full.Series(ObsComposability)
+			for i, x := range lean.Series(ObsComposability) {
+				samples++
+				if math.IsNaN(x) {
+					continue
+				}
+				computed++
+				if x != want[i] {
+					t.Errorf("%s: summary composability at day %g = %v; full %v", name, days[i], x, want[i])
+				}
+			}
+			if lean.Values() != nil || lean.Series(ObsEmissions) != nil {
+				t.Errorf("%s: summary collector keeps series it should not", name)
+			}
+		}
+	}
+	if computed == 0 || computed > samples/4 {
+		t.Errorf("summary collectors computed the index at %d of %d samples", computed, samples)
+	}
+	t.Logf("summary collectors computed the index at %d of %d samples", computed, samples)
 }

@@ -19,12 +19,14 @@ var countsOnly = []string{ObsComposability, ObsComposedShareNew, ObsComposedShar
 // and keeps nothing between reads but the counters composed_share_new
 // needs. Like Collector it reads the model through agents.Model.Observe
 // (or ObserveCounts, when every observable it reads is one of the
-// detector's counts) and never writes to it, schedules nothing and draws
+// detector's counts, and ObserveApps when none of them is the
+// composability index) and never writes to it, schedules nothing and draws
 // no random numbers.
 type PointCollector struct {
 	model *agents.Model
 	rows  []pointRow
 	full  bool
+	index bool // some row reads the composability index
 	obs   agents.Observation
 	r     reading
 	// Cumulative counts at the previous read, for composed_share_new.
@@ -52,6 +54,9 @@ func NewPointCollector(spec *scenarios.Spec, m *agents.Model, names []string) (*
 		c.rows[k] = row
 		if !slices.Contains(countsOnly, name) {
 			c.full = true
+		}
+		if name == ObsComposability {
+			c.index = true
 		}
 	}
 	return c, nil
@@ -87,10 +92,13 @@ func findObservable(spec *scenarios.Spec, name string) (pointRow, bool) {
 // out and returns it.
 func (c *PointCollector) Read(out []float64) []float64 {
 	o := &c.obs
-	if c.full {
+	switch {
+	case c.full:
 		c.model.Observe(o)
-	} else {
+	case c.index:
 		c.model.ObserveCounts(o)
+	default:
+		c.model.ObserveApps(o) // the app counters alone: no index to compute
 	}
 	c.r = reading{Observation: o, newApps: o.BuildersCum - c.prevBuilders, newComposed: o.ComposedCum - c.prevComposed}
 	c.prevBuilders, c.prevComposed = o.BuildersCum, o.ComposedCum

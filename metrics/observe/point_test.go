@@ -11,7 +11,8 @@ import (
 // TestPointCollectorAgrees checks the lean collector against the full one
 // on the same replication: at every sample day, each observable it reads
 // (a per-model, a per-dimension and a per-hub one, and every counts-only
-// one with its cheaper observation) equals the full collector's series.
+// one with its cheaper observation, with and without the composability
+// index) equals the full collector's series.
 // composed_share_new is relative to the previous read, so the lean reads
 // happen at the same days.
 func TestPointCollectorAgrees(t *testing.T) {
@@ -32,7 +33,7 @@ func TestPointCollectorAgrees(t *testing.T) {
 		}
 		col.Sample()
 	}
-	for _, pick := range [][]string{names, countsOnly, {"hub_members_h2", "builders_cum", "hhi_data", "builders_cum"}} {
+	for _, pick := range [][]string{names, countsOnly, countsOnly[1:], {"hub_members_h2", "builders_cum", "hhi_data", "builders_cum"}} {
 		m, err := agents.New(spec, 3, 0, agents.Options{})
 		if err != nil {
 			t.Fatal(err)
