@@ -51,21 +51,7 @@ func BenchmarkEnsemble(b *testing.B) {
 // runs.csv, and writing the outputs — with a replication function that
 // hands back copies of eight precomputed deai-2025 replications in turn.
 func BenchmarkEnsembleOverhead(b *testing.B) {
-	spec, err := scenarios.Open(scenarios.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var protos [8]*metrics.Replication
-	for i := range protos {
-		if protos[i], err = Replicate(context.Background(), spec, "base", i, 1, ReplicateOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	canned := func(_ context.Context, _ *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
-		r := *protos[index%len(protos)]
-		r.Variant, r.Index, r.Seed = variant, index, seed
-		return &r, nil
-	}
+	spec, canned := cannedReplications(b)
 	for _, runs := range []int{200, 2000} {
 		b.Run(fmt.Sprintf("runs=%d", runs), func(b *testing.B) {
 			root := b.TempDir()
@@ -99,21 +85,7 @@ func BenchmarkEnsembleOverhead(b *testing.B) {
 // one PNG), so the time is mostly the data files and every file's commit
 // (fsync, rename, fsync of its folder).
 func BenchmarkEnsembleOutputs(b *testing.B) {
-	spec, err := scenarios.Open(scenarios.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var protos [8]*metrics.Replication
-	for i := range protos {
-		if protos[i], err = Replicate(context.Background(), spec, "base", i, 1, ReplicateOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	canned := func(_ context.Context, _ *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
-		r := *protos[index%len(protos)]
-		r.Variant, r.Index, r.Seed = variant, index, seed
-		return &r, nil
-	}
+	spec, canned := cannedReplications(b)
 	files := []reports.File{{Name: "report.html", Data: make([]byte, 1_100_000)}, {Name: "report.md", Data: make([]byte, 29_000)}}
 	for i := range 15 {
 		files = append(files, reports.File{Name: fmt.Sprintf("plots/chart-%d.svg", i), Data: make([]byte, 100_000)})
@@ -132,5 +104,27 @@ func BenchmarkEnsembleOutputs(b *testing.B) {
 		if _, err := e.Run(context.Background(), &DirSink{Dir: filepath.Join(root, fmt.Sprint(i))}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// cannedReplications returns the default scenario and a replication
+// function that hands back copies of eight precomputed deai-2025
+// replications in turn, so that a benchmark times the ensemble alone.
+func cannedReplications(b *testing.B) (*scenarios.Spec, func(context.Context, *scenarios.Spec, string, int, uint64, io.Writer, bool) (*metrics.Replication, error)) {
+	b.Helper()
+	spec, err := scenarios.Open(scenarios.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var protos [8]*metrics.Replication
+	for i := range protos {
+		if protos[i], err = Replicate(context.Background(), spec, "base", i, 1, ReplicateOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return spec, func(_ context.Context, _ *scenarios.Spec, variant string, index int, seed uint64, _ io.Writer, _ bool) (*metrics.Replication, error) {
+		r := *protos[index%len(protos)]
+		r.Variant, r.Index, r.Seed = variant, index, seed
+		return &r, nil
 	}
 }
