@@ -434,34 +434,7 @@ func (c *checker) checkPosteriors() {
 	c.addAll(ps)
 	vp := path{}.key("variants")
 	vd := names(len(s.Variants), func(i int) string { return s.Variants[i].Name })
-	type world struct {
-		name    string
-		spec    *Spec
-		targets map[string]string
-		vi      int
-	}
-	var worlds []world
-	if len(s.Variants) == 0 {
-		worlds = append(worlds, world{spec: s, vi: -1})
-	}
-	for i := range s.Variants {
-		v := &s.Variants[i]
-		if v.Name == "" || vd[i] == "" {
-			continue
-		}
-		clone := s.Clone()
-		st := setter{spec: clone}
-		targets := st.applyEntries(v, "", vp.elem(i, vd[i]).key("set").idx)
-		if len(st.d.probs) > 0 {
-			continue // checkVariants reports it
-		}
-		for t, idx := range targets {
-			if strings.HasPrefix(t, "posteriors") {
-				c.bad(path{disp: joinKey("variants", v.Name) + ".set", idx: idx}, "changes %s: a variant cannot change the posteriors", t)
-			}
-		}
-		worlds = append(worlds, world{name: v.Name, spec: clone, targets: targets, vi: i})
-	}
+	worlds := c.variantWorlds("posteriors", "a variant cannot change the posteriors")
 	for _, w := range worlds {
 		list := base
 		if w.vi >= 0 {

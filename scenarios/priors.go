@@ -594,6 +594,40 @@ type world struct {
 	known map[string]bool
 }
 
+// variantWorlds returns the worlds a run draws θ in: the base (vi -1) when
+// the scenario has no variants, else each well-named variant applied to a
+// clone of the base, with the keys its set table changes. A variant whose
+// set fails is left out (checkVariants reports it); one whose set changes a
+// key under section is reported with why.
+func (c *checker) variantWorlds(section, why string) []world {
+	s := c.s
+	if len(s.Variants) == 0 {
+		return []world{{spec: s, vi: -1}}
+	}
+	var worlds []world
+	vp := path{}.key("variants")
+	vd := names(len(s.Variants), func(i int) string { return s.Variants[i].Name })
+	for i := range s.Variants {
+		v := &s.Variants[i]
+		if v.Name == "" || vd[i] == "" {
+			continue
+		}
+		clone := s.Clone()
+		st := setter{spec: clone}
+		targets := st.applyEntries(v, "", vp.elem(i, vd[i]).key("set").idx)
+		if len(st.d.probs) > 0 {
+			continue // checkVariants reports it
+		}
+		for _, t := range sortedKeys(targets) {
+			if strings.HasPrefix(t, section) {
+				c.bad(path{disp: joinKey("variants", v.Name) + ".set", idx: targets[t]}, "changes %s: %s", t, why)
+			}
+		}
+		worlds = append(worlds, world{name: v.Name, vi: i, spec: clone, targets: targets})
+	}
+	return worlds
+}
+
 // checkPriors checks the base's and the variants' priors in every
 // scenario they apply to.
 func (c *checker) checkPriors() {
@@ -613,32 +647,9 @@ func (c *checker) checkPriors() {
 	if len(s.Priors) == 0 && !slices.ContainsFunc(s.Variants, func(v Variant) bool { return len(v.Priors) > 0 }) {
 		return
 	}
-	// The worlds a run draws θ in: the base without variants, else each
-	// variant.
-	var worlds []world
-	if len(s.Variants) == 0 {
-		worlds = append(worlds, world{name: "", spec: s})
-	}
+	worlds := c.variantWorlds("priors", "a variant replaces a prior with [[variants.priors]], not through set")
 	vp := path{}.key("variants")
 	vd := names(len(s.Variants), func(i int) string { return s.Variants[i].Name })
-	for i := range s.Variants {
-		v := &s.Variants[i]
-		if v.Name == "" || vd[i] == "" {
-			continue
-		}
-		clone := s.Clone()
-		st := setter{spec: clone}
-		targets := st.applyEntries(v, "", vp.elem(i, vd[i]).key("set").idx)
-		if len(st.d.probs) > 0 {
-			continue // checkVariants reports it
-		}
-		for t, idx := range targets {
-			if strings.HasPrefix(t, "priors") {
-				c.bad(path{disp: joinKey("variants", v.Name) + ".set", idx: idx}, "changes %s: a variant replaces a prior with [[variants.priors]], not through set", t)
-			}
-		}
-		worlds = append(worlds, world{name: v.Name, vi: i, spec: clone, targets: targets})
-	}
 	// Probe problems, each once with the variants it holds in.
 	type hit struct {
 		at       path
