@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/legolab/legolab/scenarios"
 )
 
 // BenchmarkCalibrateSimulate times one lean simulation of
@@ -43,22 +45,7 @@ func BenchmarkCalibrateSimulate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, summary := range []bool{false, true} {
-		name := "replicate"
-		if summary {
-			name = "replicate-summary"
-		}
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := Replicate(ctx, spec, "base", i, 1, ReplicateOptions{Summary: summary}); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
-	}
+	benchReplicateModes(b, ctx, spec, "base")
 }
 
 // deaiCalibration fits one prior of deai-2025's hub variant to yearly
@@ -136,6 +123,12 @@ func BenchmarkCalibrateSimulateDeai(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchReplicateModes(b, ctx, spec, "hub")
+}
+
+// benchReplicateModes times Replicate on one variant of spec as a full
+// replication ("replicate") and as a summary one ("replicate-summary").
+func benchReplicateModes(b *testing.B, ctx context.Context, spec *scenarios.Spec, variant string) {
 	for _, summary := range []bool{false, true} {
 		name := "replicate"
 		if summary {
@@ -145,7 +138,7 @@ func BenchmarkCalibrateSimulateDeai(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if _, err := Replicate(ctx, spec, "hub", i, 1, ReplicateOptions{Summary: summary}); err != nil {
+				if _, err := Replicate(ctx, spec, variant, i, 1, ReplicateOptions{Summary: summary}); err != nil {
 					b.Fatal(err)
 				}
 				i++
