@@ -1,13 +1,9 @@
 package scenarios
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"math"
 	"math/big"
 	"os"
@@ -19,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/invopop/jsonschema"
+	"github.com/legolab/legolab/internal/schematest"
 )
 
 var update = flag.Bool("update", false, "rewrite scenario.schema.json and the reference in docs/scenarios.md")
@@ -30,82 +27,20 @@ const (
 	endRef     = "<!-- END REFERENCE -->"
 )
 
-// specComments returns the doc comments of spec.go's types ("Type") and
-// fields ("Type.Field"), one paragraph each, with a field's leading Go
-// name replaced by its TOML key.
-func specComments(t testing.TB) map[string]string {
-	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "spec.go", nil, parser.ParseComments)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.TYPE {
-			continue
-		}
-		for _, sp := range g.Specs {
-			ts := sp.(*ast.TypeSpec)
-			doc := ts.Doc
-			if doc == nil {
-				doc = g.Doc
-			}
-			out[ts.Name.Name] = paragraph(doc.Text())
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok {
-				continue
-			}
-			for _, fl := range st.Fields.List {
-				for _, n := range fl.Names {
-					text := paragraph(fl.Doc.Text())
-					key := ""
-					if fl.Tag != nil {
-						tag, _ := strconv.Unquote(fl.Tag.Value)
-						key, _, _ = strings.Cut(reflect.StructTag(tag).Get("toml"), ",")
-					}
-					if rest, ok := strings.CutPrefix(text, n.Name+" "); ok && key != "" {
-						text = "`" + key + "` " + rest
-					}
-					out[ts.Name.Name+"."+n.Name] = text
-				}
-			}
-		}
-	}
-	return out
-}
-
-func paragraph(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // generateSchema reflects the JSON Schema of the scenario format from the
 // Go types: keys from the toml tags, descriptions from spec.go's comments,
 // defaults from the default tags, ranges and enums from the jsonschema
 // tags.
 func generateSchema(t testing.TB) []byte {
 	t.Helper()
-	comments := specComments(t)
-	r := &jsonschema.Reflector{
-		FieldNameTag:               "toml",
-		RequiredFromJSONSchemaTags: true,
-		LookupComment: func(typ reflect.Type, field string) string {
-			if typ.PkgPath() != reflect.TypeFor[Spec]().PkgPath() {
-				return ""
-			}
-			if field == "" {
-				return comments[typ.Name()]
-			}
-			return comments[typ.Name()+"."+field]
-		},
-		Mapper: func(typ reflect.Type) *jsonschema.Schema {
-			if typ == timeType {
-				// TOML local dates: start = 2025-07-01.
-				return &jsonschema.Schema{Type: "string", Format: "date"}
-			}
-			return nil
-		},
+	comments := schematest.Comments(t, "spec.go")
+	r := schematest.Reflector(reflect.TypeFor[Spec](), comments)
+	r.Mapper = func(typ reflect.Type) *jsonschema.Schema {
+		if typ == timeType {
+			// TOML local dates: start = 2025-07-01.
+			return &jsonschema.Schema{Type: "string", Format: "date"}
+		}
+		return nil
 	}
 	s := r.Reflect(&Spec{})
 	s.ID = "https://github.com/legolab/legolab/scenarios/scenario.schema.json"
@@ -147,14 +82,7 @@ func generateSchema(t testing.TB) []byte {
 		{Type: "integer", Minimum: json.Number("0"), Maximum: json.Number(strconv.FormatInt(math.MaxInt64, 10))},
 		{Type: "string", Pattern: "^0*(" + decimalAtMost(strconv.FormatUint(math.MaxUint64, 10)) + ")$"},
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return schematest.Encode(t, s)
 }
 
 // specTypes lists the struct types of the scenario format, Spec first, in
@@ -191,18 +119,9 @@ func defaultValue(t reflect.Type, tag string) any {
 
 func TestSchema(t *testing.T) {
 	got := generateSchema(t)
+	schematest.Golden(t, got, schemaFile, "./scenarios", *update)
 	if *update {
-		if err := os.WriteFile(schemaFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
 		return
-	}
-	want, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatalf("%v (run go test ./scenarios -run TestSchema -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run go test ./scenarios -run TestSchema -update", schemaFile)
 	}
 	// The schema is valid JSON naming every top-level key.
 	var doc struct {
@@ -229,7 +148,7 @@ func TestSchema(t *testing.T) {
 // format has a comment, and the comment says its default (or that it is
 // required).
 func TestFieldsDocumented(t *testing.T) {
-	comments := specComments(t)
+	comments := schematest.Comments(t, "spec.go")
 	for _, typ := range specTypes() {
 		for _, f := range fieldsOf(typ) {
 			name := typ.Name() + "." + typ.Field(f.index).Name
@@ -247,7 +166,7 @@ func TestFieldsDocumented(t *testing.T) {
 
 // reference renders the field reference of docs/scenarios.md.
 func reference(t testing.TB) string {
-	comments := specComments(t)
+	comments := schematest.Comments(t, "spec.go")
 	var b strings.Builder
 	tables := []struct {
 		header string
