@@ -54,6 +54,6 @@ func generateSchema(t testing.TB) []byte {
 // checks that it names every key a calibration file may set.
 func TestSchema(t *testing.T) {
 	got := generateSchema(t)
-	schematest.Golden(t, got, schemaFile, "./calibrations", *update)
+	schematest.Golden(t, got, schemaFile, "go test ./calibrations -run TestSchema -update", *update)
 	schematest.NamesKeys(t, got, schemaFile, reflect.TypeFor[File](), reflect.TypeFor[ABC](), reflect.TypeFor[Series](), reflect.TypeFor[Point]())
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legolab/legolab/internal/schematest"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 )
@@ -505,15 +506,7 @@ func TestWriteCalibration(t *testing.T) {
 func TestCalibrationSchema(t *testing.T) {
 	const file = "calibration-summary.schema.json"
 	got := summarySchema(t, "https://github.com/legolab/legolab/reports/"+file, "legolab calibration summary.json", &metrics.Calibration{})
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else if want, err := os.ReadFile(file); err != nil {
-		t.Fatalf("%v (run go test ./reports -run TestCalibrationSchema -update)", err)
-	} else if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run go test ./reports -run TestCalibrationSchema -update", file)
-	}
+	schematest.Golden(t, got, file, "go test ./reports -run TestCalibrationSchema -update", *update)
 	var schema struct {
 		Defs map[string]struct {
 			Properties map[string]json.RawMessage `json:"properties"`

@@ -3,12 +3,12 @@ package reports_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/invopop/jsonschema"
+	"github.com/legolab/legolab/internal/schematest"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/reports/reportstest"
@@ -41,14 +41,7 @@ func summarySchema(t *testing.T, id, title string, v any) []byte {
 			p.Minimum, p.Maximum = json.Number("0"), json.Number("18446744073709551615")
 		}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return schematest.Encode(t, s)
 }
 
 // TestSummarySchemas keeps the shipped schemas in step with the types and
@@ -58,19 +51,7 @@ func summarySchema(t *testing.T, id, title string, v any) []byte {
 func TestSummarySchemas(t *testing.T) {
 	for _, c := range summarySchemas {
 		got := summarySchema(t, c.id, c.title, c.v)
-		if *update {
-			if err := os.WriteFile(c.file, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(c.file)
-		if err != nil {
-			t.Fatalf("%v (run go test ./reports -run TestSummarySchemas -update)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s is stale: run go test ./reports -run TestSummarySchemas -update", c.file)
-		}
+		schematest.Golden(t, got, c.file, "go test ./reports -run TestSummarySchemas -update", *update)
 	}
 	// A summary.json as written, against the run schema, one level deep
 	// into each object type.

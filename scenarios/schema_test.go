@@ -119,7 +119,7 @@ func defaultValue(t reflect.Type, tag string) any {
 
 func TestSchema(t *testing.T) {
 	got := generateSchema(t)
-	schematest.Golden(t, got, schemaFile, "./scenarios", *update)
+	schematest.Golden(t, got, schemaFile, "go test ./scenarios -run TestSchema -update", *update)
 	if *update {
 		return
 	}

@@ -59,7 +59,7 @@ func generateSchema(t testing.TB) []byte {
 // Parse requires.
 func TestSchema(t *testing.T) {
 	got := generateSchema(t)
-	schematest.Golden(t, got, schemaFile, "./sweeps", *update)
+	schematest.Golden(t, got, schemaFile, "go test ./sweeps -run TestSchema -update", *update)
 	schematest.NamesKeys(t, got, schemaFile, reflect.TypeFor[File](), reflect.TypeFor[Param](), reflect.TypeFor[scenarios.Expect]())
 	// Each required key: a sweep file without it is refused.
 	full := "name = \"s\"\nscenario = \"deai-2025\"\ndesign = \"grid\"\n[[params]]\nkey = \"builders.bass_q\"\nmin = 0.1\nmax = 0.5\nlevels = 3\n"

@@ -126,8 +126,9 @@ func Encode(t testing.TB, s *jsonschema.Schema) []byte {
 }
 
 // Golden compares got with the file at path, or rewrites the file when
-// update is set. pkg names the package for the hint (e.g. "./sweeps").
-func Golden(t testing.TB, got []byte, path, pkg string, update bool) {
+// update is set. rerun is the command that rewrites it, for the message
+// (e.g. "go test ./sweeps -run TestSchema -update").
+func Golden(t testing.TB, got []byte, path, rerun string, update bool) {
 	t.Helper()
 	if update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -137,10 +138,10 @@ func Golden(t testing.TB, got []byte, path, pkg string, update bool) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test %s -run TestSchema -update)", err, pkg)
+		t.Fatalf("%v (run %s)", err, rerun)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run go test %s -run TestSchema -update", path, pkg)
+		t.Errorf("%s is stale: run %s", path, rerun)
 	}
 }
 
