@@ -73,6 +73,22 @@ func TargetOf(o Observation, t Transform, discrepancy float64) Target {
 	return Target{Name: o.Series + "@" + o.Date.Format("2006-01-02"), Value: o.Value, Kind: o.Kind, Transform: t, Discrepancy: discrepancy}
 }
 
+// Synthetic returns the target that a synthetic history whose true summary
+// is x gives under t's observation model, for simulation-based
+// calibration: t with Value x and kind point, except that a lower bound
+// or a cap stays censored at its observed level c when x ≥ c (type-I
+// censoring at a known level: the synthetic source says "c or more" exactly
+// where the real one could have). An approx value becomes a point, which
+// enters the distance alike (its larger discrepancy is t's). A NaN x (no
+// summary) gives a NaN point.
+func (t Target) Synthetic(x float64) Target {
+	if (t.Kind == LowerBound || t.Kind == Capped) && x >= t.Value {
+		return t
+	}
+	t.Value, t.Kind = x, Point
+	return t
+}
+
 // Validate reports every problem of the targets at once, each with its index.
 func validateTargets(ts []Target) error {
 	var errs []error

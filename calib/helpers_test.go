@@ -8,4 +8,5 @@ var (
 	mathLog1p = math.Log1p
 	mathExp   = math.Exp
 	mathHypot = math.Hypot
+	mathNaN   = math.NaN
 )

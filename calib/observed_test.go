@@ -120,3 +120,45 @@ func TestDistanceKinds(t *testing.T) {
 		t.Errorf("scales %v; want %v", d2.Scales, want)
 	}
 }
+
+// TestSyntheticTargets: an SBC history's targets censor as the observed
+// ones do, at the observed level, and are points otherwise.
+func TestSyntheticTargets(t *testing.T) {
+	nan := mathNaN()
+	cases := []struct {
+		name     string
+		obs      Target
+		x        float64
+		value    float64
+		kind     Kind
+		censored bool
+	}{
+		{"point", Target{Value: 10, Kind: Point}, 13, 13, Point, false},
+		{"approx", Target{Value: 10, Kind: Approx}, 7, 7, Point, false},
+		{"lower bound reached", Target{Value: 100, Kind: LowerBound}, 250, 100, LowerBound, true},
+		{"lower bound at the level", Target{Value: 100, Kind: LowerBound}, 100, 100, LowerBound, true},
+		{"lower bound not reached", Target{Value: 100, Kind: LowerBound}, 60, 60, Point, false},
+		{"cap reached", Target{Value: 32, Kind: Capped}, 40, 32, Capped, true},
+		{"cap not reached", Target{Value: 32, Kind: Capped}, 20, 20, Point, false},
+	}
+	for _, c := range cases {
+		c.obs.Name, c.obs.Transform, c.obs.Discrepancy = c.name, Log1p, 0.2
+		got := c.obs.Synthetic(c.x)
+		if got.Value != c.value || got.Kind != c.kind || got.Name != c.name || got.Transform != Log1p || got.Discrepancy != 0.2 {
+			t.Errorf("%s: Synthetic(%v) = %+v; want value %v, kind %s, the rest kept", c.name, c.x, got, c.value, c.kind)
+		}
+		// A censored synthetic target is as close to every simulated value
+		// at or above its level as the true summary is: zero.
+		if c.censored {
+			d := &Distance{Targets: []Target{got}, Scales: []float64{1}}
+			if dist := d.Of([]float64{c.x}); dist != 0 {
+				t.Errorf("%s: the true summary is at distance %v from its censored target; want 0", c.name, dist)
+			}
+		}
+	}
+	for _, k := range kinds {
+		if got := (Target{Value: 5, Kind: k}).Synthetic(nan); got.Kind != Point || got.Value == got.Value {
+			t.Errorf("%s: Synthetic(NaN) = %+v; want a NaN point", k, got)
+		}
+	}
+}

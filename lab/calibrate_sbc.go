@@ -36,9 +36,10 @@ type SBCResult struct {
 // draws θ from the calibration's prior, simulates the lean replication at
 // the file's fitted points (its seed from calib's history stream), and is
 // calibrated with the file's ABC settings, one history per worker (Jobs
-// at a time). A synthetic value is exact, so every synthetic target is a
-// point whatever the observed kind, with the series' transform and
-// discrepancy. It writes sbc.csv (the rank of each true parameter among
+// at a time). The synthetic targets keep the series' transform and
+// discrepancy and the observed censoring (calib.Target.Synthetic): a point
+// at the simulated value, or, for a lower bound or a cap the simulated
+// value reaches, the same censored target as observed. It writes sbc.csv (the rank of each true parameter among
 // the posterior draws, one row per history) and sbc.json (the whole
 // result: rank histograms, χ² and Holm verdicts, coverage) into dir,
 // replaced at once like a calibration folder (kind calibration). progress,
@@ -50,8 +51,7 @@ func (c *Calibration) SBC(ctx context.Context, dir string, histories int, progre
 	targetsOf := func(x []float64) []calib.Target {
 		ts := make([]calib.Target, len(c.targets))
 		for k, t := range c.targets {
-			t.Value, t.Kind = x[k], calib.Point
-			ts[k] = t
+			ts[k] = t.Synthetic(x[k])
 		}
 		return ts
 	}
