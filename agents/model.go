@@ -297,7 +297,7 @@ func (m *Model) Spec() *scenarios.Spec { return m.spec }
 
 func (m *Model) bindActions() {
 	m.actArrival = m.eng.Register(m.onArrival)
-	m.actDeath = m.eng.Register(m.onDeath)
+	m.actDeath = m.eng.RegisterFar(m.onDeath) // many, far ahead: the far heap
 	m.actLaunch = m.eng.Register(m.onLaunch)
 	m.actOutageEnd = m.eng.Register(m.onOutageEnd)
 	m.actStdReview = m.eng.Register(m.onStdReview)
