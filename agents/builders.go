@@ -173,11 +173,25 @@ func (m *Model) drawType() int {
 	if len(m.typeCum) == 1 {
 		return 0 // the draw is made all the same: it is on the arrivals stream
 	}
-	i := sort.SearchFloat64s(m.typeCum, u)
-	if i >= len(m.typeCum) {
-		i = len(m.typeCum) - 1
+	return cumIndex(m.typeCum, u)
+}
+
+// cumIndex returns the first index i of the cumulative weights cum (not
+// decreasing) with cum[i] > u, or the last index if none: by a linear scan
+// for a few types, a binary search for many.
+func cumIndex(cum []float64, u float64) int {
+	if len(cum) <= 8 {
+		i := 0
+		for i < len(cum)-1 && cum[i] <= u {
+			i++
+		}
+		return i
 	}
-	for m.typeCum[i] <= u && i < len(m.typeCum)-1 {
+	i := sort.SearchFloat64s(cum, u)
+	if i >= len(cum) {
+		i = len(cum) - 1
+	}
+	for cum[i] <= u && i < len(cum)-1 {
 		i++
 	}
 	return i
@@ -393,10 +407,26 @@ func (m *Model) distinctPrev(prevDims []int, prev []int32) {
 // costToPrev is the cost of joining candidate c (on dimension d) to the
 // distinct protocols already chosen, as distinctPrev listed them: the
 // routes' costs summed in leg order, from 0.
+//
+// It reads current route cache entries itself (routeCached does not
+// inline), from the row of c's slot.
 func (m *Model) costToPrev(c, d int) float64 {
 	sum := 0.0
+	if m.routeCache == nil {
+		for j, e := range m.prevP {
+			cost, _, _ := m.route(c, d, int(e), m.prevD[j])
+			sum += cost
+		}
+		return sum
+	}
+	row := (c*m.nDim + d) * m.nProt * m.nDim
 	for j, e := range m.prevP {
-		cost, _, _ := m.routeCached(c, d, int(e), m.prevD[j])
+		var cost float64
+		if r := &m.routeCache[row+int(e)*m.nDim+m.prevD[j]]; r.epoch == m.routeEpoch {
+			cost = r.cost
+		} else {
+			cost, _, _ = m.routeFill(c, d, int(e), m.prevD[j])
+		}
 		sum += cost
 	}
 	return sum
