@@ -113,10 +113,9 @@ type Engine struct {
 	seq    uint64 // the last sequence number given
 	seqMax uint64 // the sequence number that triggers renumber: maxSeq, lower in tests
 	// near and far are 4-ary min-heaps: far holds the events of the
-	// actions registered with RegisterFar (isFar), near all others.
+	// actions registered with RegisterFar, near all others.
 	near, far []event
-	actions   []Action
-	isFar     []bool // by action
+	actions   []registered
 	// spill holds the arguments that do not fit an event key; a free
 	// entry holds the index of the next free one (free is the first, or
 	// -1).
@@ -141,8 +140,7 @@ func New(capacity int) *Engine {
 		far:     make([]event, 0, capacity),
 		spill:   make([]int64, 0, capacity),
 		free:    -1,
-		actions: make([]Action, 0, 16),
-		isFar:   make([]bool, 0, 16),
+		actions: make([]registered, 0, 16),
 	}
 }
 
@@ -175,9 +173,14 @@ func (e *Engine) register(fn Action, far bool, name string) ActionID {
 	if len(e.actions) == 1<<actBits {
 		panic(fmt.Sprintf("sim: Engine.%s: more than %d actions", name, 1<<actBits))
 	}
-	e.actions = append(e.actions, fn)
-	e.isFar = append(e.isFar, far)
+	e.actions = append(e.actions, registered{fn, far})
 	return ActionID(len(e.actions) - 1)
+}
+
+// registered is an action and the heap of its events.
+type registered struct {
+	fn  Action
+	far bool
 }
 
 // At schedules action a with argument arg at absolute time t with the given
@@ -191,6 +194,11 @@ func (e *Engine) At(t float64, priority int, a ActionID, arg int64) ID {
 	if t < e.now {
 		panic(fmt.Sprintf("sim: Engine.At: time %g is before now (%g)", t, e.now))
 	}
+	return e.schedule(t, priority, a, arg)
+}
+
+// schedule is At for a time t known to be a number, not before Now.
+func (e *Engine) schedule(t float64, priority int, a ActionID, arg int64) ID {
 	if int(a) >= len(e.actions) {
 		panic(fmt.Sprintf("sim: Engine.At: action %d not registered", a))
 	}
@@ -208,7 +216,7 @@ func (e *Engine) At(t float64, priority int, a ActionID, arg int64) ID {
 	} else {
 		key |= spillBit | e.spillArg(arg)
 	}
-	if e.isFar[a] {
+	if e.actions[a].far {
 		e.far = append(e.far, event{t: t, key: key})
 		up(e.far)
 	} else {
@@ -224,7 +232,8 @@ func (e *Engine) After(delay float64, priority int, a ActionID, arg int64) ID {
 	if math.IsNaN(delay) || delay < 0 {
 		panic(fmt.Sprintf("sim: Engine.After: delay %g is negative or NaN", delay))
 	}
-	return e.At(e.now+delay, priority, a, arg)
+	// now + delay is a number (delay is finite or +Inf), not before now.
+	return e.schedule(e.now+delay, priority, a, arg)
 }
 
 // Cancel cancels a scheduled event. Cancelling an event that already ran or
@@ -349,7 +358,7 @@ func (e *Engine) fire(far bool) bool {
 	}
 	e.now = ev.t
 	e.processed++
-	e.actions[ev.action()](arg)
+	e.actions[ev.action()].fn(arg)
 	return true
 }
 
