@@ -455,23 +455,8 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	a.alive = true
 	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+len(m.chosen)]
 	copy(legs, m.chosen)
-	needs := m.types[t].needs
-	m.distinct = m.distinct[:0]
-	var covered uint64
-	for i, p := range legs {
-		if p < 0 {
-			m.outsideLinks++
-			continue
-		}
-		d := needs[i]
-		covered |= 1 << d
-		m.linkChanged(int(p), d, +1)
-		if firstIndex(m.distinct, p) < 0 {
-			m.distinct = append(m.distinct, p)
-			m.appsOnChanged(int(p), +1)
-		}
-	}
-	a.composed = len(m.distinct) >= 2
+	covered, distinct := m.linksChanged(legs, m.types[t].needs, +1)
+	a.composed = distinct >= 2
 	a.fullStack = covered == (uint64(1)<<m.nDim)-1 || (m.nDim == 64 && covered == ^uint64(0))
 	m.appsLive++
 	if a.composed {
@@ -488,14 +473,6 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 		life := m.rLife.ExpFloat64() * m.lifeMean
 		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
 	}
-}
-
-// appsOnChanged updates the number of live apps using p and its cached
-// ln(1 + apps), the network term of the choice utility.
-func (m *Model) appsOnChanged(p, delta int) {
-	pr := &m.prot[p]
-	pr.appsOn += delta
-	pr.lnApps = ln1p(pr.appsOn)
 }
 
 // ln1pTable holds math.Log1p(n) for small n, built with math.Log1p itself
@@ -516,18 +493,42 @@ func ln1p(n int) float64 {
 	return math.Log1p(float64(n))
 }
 
-// linkChanged updates the usage counters of one app-provider link.
-func (m *Model) linkChanged(p, d int, delta int32) {
-	m.usageDim[p*m.nDim+d] += delta
-	m.prot[p].usage += int(delta)
-	m.linksDim[d] += int(delta)
-	m.protoLinks += int(delta)
-	if s := m.std[p*m.nDim+d]; s >= 0 {
-		m.stdUsage[int(s)*m.nDim+d] += delta
+// linksChanged updates, by delta (+1 or -1), the usage counters of the
+// links of an app's legs (legs[i] the provider of dimension needs[i], -1
+// for the outside option), and the live apps of its distinct protocols
+// with their cached ln(1 + apps), the network term of the choice utility.
+// It returns the mask of dimensions the app's protocols cover and the
+// number of its distinct protocols.
+func (m *Model) linksChanged(legs []int32, needs []int, delta int32) (covered uint64, distinct int) {
+	nDim := m.nDim
+	links := 0
+	for i, p := range legs {
+		if p < 0 {
+			continue
+		}
+		links++
+		d := needs[i]
+		covered |= 1 << d
+		pd := int(p)*nDim + d
+		m.usageDim[pd] += delta
+		pr := &m.prot[p]
+		pr.usage += int(delta)
+		m.linksDim[d] += int(delta)
+		if s := m.std[pd]; s >= 0 {
+			m.stdUsage[int(s)*nDim+d] += delta
+		}
+		for mask := pr.members; mask != 0; mask &= mask - 1 {
+			m.hubs[trailingZeros(mask)].usage += int(delta)
+		}
+		if firstIndex(legs[:i], p) < 0 {
+			distinct++
+			pr.appsOn += int(delta)
+			pr.lnApps = ln1p(pr.appsOn)
+		}
 	}
-	for mask := m.prot[p].members; mask != 0; mask &= mask - 1 {
-		m.hubs[trailingZeros(mask)].usage += int(delta)
-	}
+	m.protoLinks += links * int(delta)
+	m.outsideLinks += (len(legs) - links) * int(delta)
+	return covered, distinct
 }
 
 func (m *Model) onDeath(arg int64) {
@@ -544,18 +545,8 @@ func (m *Model) onDeath(arg int64) {
 func (m *Model) endApp(slot int32) {
 	m.flushFees()
 	a := &m.apps[slot]
-	needs := m.types[a.typ].needs
 	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+int(a.nLegs)]
-	for i, p := range legs {
-		if p < 0 {
-			m.outsideLinks--
-			continue
-		}
-		m.linkChanged(int(p), needs[i], -1)
-		if firstIndex(legs[:i], p) < 0 {
-			m.appsOnChanged(int(p), -1)
-		}
-	}
+	m.linksChanged(legs, m.types[a.typ].needs, -1)
 	m.appsLive--
 	if a.composed {
 		m.composedLive--

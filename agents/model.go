@@ -206,7 +206,6 @@ type Model struct {
 	pairHub   []int8
 	pairCost  []float64
 	dropped   []bool
-	distinct  []int32
 	ciScratch composabilityScratch
 	prevP     []int32 // distinct protocols already chosen by the app
 	prevD     []int   // the dimension of each one's first leg
@@ -539,7 +538,6 @@ func (m *Model) setupBuilders() error {
 	m.sel = make([]int32, 0, 64)
 	m.util = make([]float64, 0, 65)
 	m.chosen = make([]int32, 0, L)
-	m.distinct = make([]int32, 0, L)
 	m.prevP = make([]int32, 0, L)
 	m.prevD = make([]int, 0, L)
 	m.dropped = make([]bool, 0, L)
