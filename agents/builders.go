@@ -471,7 +471,7 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	}
 	if m.lifeMean > 0 {
 		life := m.rLife.ExpFloat64() * m.lifeMean
-		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
+		m.eng.After(life, prioDeath, m.actDeath, deathArg(slot, a.gen))
 	}
 }
 
@@ -531,9 +531,28 @@ func (m *Model) linksChanged(legs []int32, needs []int, delta int32) (covered ui
 	return covered, distinct
 }
 
+// deathArg packs an app's slot and generation into the argument of its
+// death event: in 24 bits, which the engine keeps in the event itself,
+// while both fit in 12; else as slot | gen<<32, at least 2^32 as a uint64
+// since the generation is at least 1, which the engine keeps in a side
+// table.
+func deathArg(slot int32, gen uint32) int64 {
+	if slot < 1<<12 && gen < 1<<12 {
+		return int64(gen)<<12 | int64(slot)
+	}
+	return int64(slot) | int64(gen)<<32
+}
+
+// deathSlot unpacks the argument of deathArg.
+func deathSlot(arg int64) (slot int32, gen uint32) {
+	if uint64(arg) < 1<<32 {
+		return int32(arg & (1<<12 - 1)), uint32(arg >> 12)
+	}
+	return int32(arg & 0xFFFFFFFF), uint32(arg >> 32)
+}
+
 func (m *Model) onDeath(arg int64) {
-	slot := int32(arg & 0xFFFFFFFF)
-	gen := uint32(arg >> 32)
+	slot, gen := deathSlot(arg)
 	a := &m.apps[slot]
 	if !a.alive || a.gen != gen {
 		return

@@ -49,3 +49,21 @@ func TestCumIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestDeathArg checks that deathSlot unpacks what deathArg packs, on both
+// sides of the compact encoding's limits.
+func TestDeathArg(t *testing.T) {
+	slots := []int32{0, 1, 1<<12 - 1, 1 << 12, 1<<24 - 1, 1 << 24, math.MaxInt32}
+	gens := []uint32{1, 2, 1<<12 - 1, 1 << 12, 1 << 20, math.MaxUint32}
+	for _, s := range slots {
+		for _, g := range gens {
+			arg := deathArg(s, g)
+			if gs, gg := deathSlot(arg); gs != s || gg != g {
+				t.Errorf("deathSlot(deathArg(%d, %d)) = %d, %d", s, g, gs, gg)
+			}
+			if compact := s < 1<<12 && g < 1<<12; compact != (uint64(arg) < 1<<24) {
+				t.Errorf("deathArg(%d, %d) = %#x: compact %v", s, g, arg, compact)
+			}
+		}
+	}
+}

@@ -274,14 +274,11 @@ func (e *Engine) Run(ctx context.Context, until float64) error {
 			default:
 			}
 		}
-		far, ok := e.next()
-		if !ok {
+		h := e.next()
+		if h == nil || (*h)[0].t > until {
 			break
 		}
-		if e.top(far).t > until {
-			break
-		}
-		if !e.fire(far) {
+		if !e.fire(h) {
 			continue
 		}
 		if e.stopped {
@@ -298,53 +295,38 @@ func (e *Engine) Run(ctx context.Context, until float64) error {
 // false when no event is left.
 func (e *Engine) Step() bool {
 	for {
-		far, ok := e.next()
-		if !ok {
+		h := e.next()
+		if h == nil {
 			return false
 		}
-		if e.fire(far) {
+		if e.fire(h) {
 			return true
 		}
 	}
 }
 
-// next reports which heap holds the next event, far or near, and false
+// next returns the heap whose root is the next event, far or near, or nil
 // when both are empty.
-func (e *Engine) next() (far, ok bool) {
-	if len(e.far) == 0 {
-		return false, len(e.near) > 0
+func (e *Engine) next() *[]event {
+	if len(e.far) > 0 && (len(e.near) == 0 || before(&e.far[0], &e.near[0])) {
+		return &e.far
 	}
-	return len(e.near) == 0 || before(&e.far[0], &e.near[0]), true
+	if len(e.near) > 0 {
+		return &e.near
+	}
+	return nil
 }
 
-// top returns the root of the far or the near heap, which must not be
-// empty.
-func (e *Engine) top(far bool) *event {
-	if far {
-		return &e.far[0]
-	}
-	return &e.near[0]
-}
-
-// fire pops the root of the far or the near heap, the next event, and runs
-// it, unless it was cancelled. It reports whether an event ran.
-func (e *Engine) fire(far bool) bool {
-	var ev event
-	if far {
-		ev = e.far[0]
-		// Reslicing the field in place stores only its length: no write
-		// barrier while the collector runs (the pointer is unchanged).
-		n := len(e.far) - 1
-		x := e.far[n]
-		e.far = e.far[:n]
-		down(e.far, x)
-	} else {
-		ev = e.near[0]
-		n := len(e.near) - 1
-		x := e.near[n]
-		e.near = e.near[:n]
-		down(e.near, x)
-	}
+// fire pops the root of heap h (&e.near or &e.far), the next event, and
+// runs it, unless it was cancelled. It reports whether an event ran.
+func (e *Engine) fire(h *[]event) bool {
+	ev := (*h)[0]
+	n := len(*h) - 1
+	x := (*h)[n]
+	// Reslicing the field in place stores only its length: no write
+	// barrier while the collector runs (the pointer is unchanged).
+	*h = (*h)[:n]
+	down(*h, x)
 	arg := int64(ev.key & payMask)
 	if ev.key&spillBit != 0 {
 		arg = e.unspill(arg)
