@@ -211,7 +211,7 @@ func (m *Model) buildApp() {
 	}
 	// Plan the integrations between distinct protocols, each pair by the
 	// cheapest route, in leg order.
-	m.pairA, m.pairB, m.pairKind, m.pairHub, m.pairCost = m.pairA[:0], m.pairB[:0], m.pairKind[:0], m.pairHub[:0], m.pairCost[:0]
+	pairs := m.pairs[:0]
 	total := 0.0
 	for i, c := range m.chosen {
 		if c < 0 || firstIndex(m.chosen[:i], c) >= 0 {
@@ -223,14 +223,11 @@ func (m *Model) buildApp() {
 				continue
 			}
 			cost, kind, h := m.routeCached(int(c), needs[i], int(e), needs[j])
-			m.pairA = append(m.pairA, c)
-			m.pairB = append(m.pairB, e)
-			m.pairKind = append(m.pairKind, kind)
-			m.pairHub = append(m.pairHub, h)
-			m.pairCost = append(m.pairCost, cost)
+			pairs = append(pairs, plannedPair{a: c, b: e, kind: kind, hub: h, cost: cost})
 			total += cost
 		}
 	}
+	m.pairs = pairs
 	outcome := "built"
 	if total > m.spec.Integration.MaxStackCost {
 		// No affordable stack: the builder goes to the outside option.
@@ -243,15 +240,16 @@ func (m *Model) buildApp() {
 	// probability (1 − f)·√(o_a·o_b); on failure the builder drops the
 	// later-chosen protocol for the outside option; on success it leaves a
 	// bilateral bridge.
-	for k := range m.pairA {
+	for k := range pairs {
 		if outcome != "built" {
 			break // the planned routes stay for the trace; none is built
 		}
-		a, b := m.pairA[k], m.pairB[k]
+		pp := &pairs[k]
+		a, b := pp.a, pp.b
 		if firstIndex(m.chosen, a) < 0 || firstIndex(m.chosen, b) < 0 {
 			continue // one side was dropped by an earlier failure
 		}
-		switch m.pairKind[k] {
+		switch pp.kind {
 		case routeBespoke:
 			prob := (1 - m.spec.Integration.BespokeFailureProb) * math.Sqrt(m.prot[a].open*m.prot[b].open)
 			ok := m.rChoice.Float64() < prob
@@ -268,11 +266,20 @@ func (m *Model) buildApp() {
 				m.traceIntegration(a, b, prob, ok)
 			}
 		case routeHub:
-			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
-			m.hubs[m.pairHub[k]].routes++
+			m.hubFeesCum += m.hubs[pp.hub].fee
+			m.hubs[pp.hub].routes++
 		}
 	}
 	m.startApp(t, outcome, total)
+}
+
+// plannedPair is an integration buildApp plans: protocols a and b (a
+// chosen after b) joined by a route of the kind, through the hub for a
+// hub route, at the cost.
+type plannedPair struct {
+	a, b      int32
+	kind, hub int8
+	cost      float64
 }
 
 // firstIndex returns the index of v in s, or -1.
@@ -453,11 +460,13 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	a.typ = int32(t)
 	a.nLegs = uint8(len(m.chosen))
 	a.alive = true
-	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+len(m.chosen)]
-	copy(legs, m.chosen)
+	legs := m.legs[int(slot)*m.legsPerApp:][:len(m.chosen)]
+	for i, p := range m.chosen {
+		legs[i] = p // a few legs: a loop beats a call of memmove
+	}
 	covered, distinct := m.linksChanged(legs, m.types[t].needs, +1)
 	a.composed = distinct >= 2
-	a.fullStack = covered == (uint64(1)<<m.nDim)-1 || (m.nDim == 64 && covered == ^uint64(0))
+	a.fullStack = covered == m.allDims
 	m.appsLive++
 	if a.composed {
 		m.composedLive++

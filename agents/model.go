@@ -101,11 +101,13 @@ type app struct {
 // Model is one replication of a scenario on a sim.Engine. It is not safe
 // for concurrent use; replications run in parallel each own a Model.
 type Model struct {
-	spec  *scenarios.Spec
-	eng   *sim.Engine
-	nDim  int // dimensions
-	nHub  int // hubs
-	nProt int // protocols, declared and generated
+	spec *scenarios.Spec
+	eng  *sim.Engine
+	nDim int // dimensions
+	// allDims is the mask of every dimension (all ones for 64).
+	allDims uint64
+	nHub    int // hubs
+	nProt   int // protocols, declared and generated
 
 	rArr, rChoice, rLife, rStd *rand.Rand
 
@@ -200,11 +202,7 @@ type Model struct {
 	sel       []int32
 	util      []float64
 	chosen    []int32
-	pairA     []int32
-	pairB     []int32
-	pairKind  []int8
-	pairHub   []int8
-	pairCost  []float64
+	pairs     []plannedPair
 	dropped   []bool
 	ciScratch composabilityScratch
 	prevP     []int32 // distinct protocols already chosen by the app
@@ -349,6 +347,7 @@ func (m *Model) setupDimensions() error {
 	if m.nDim > MaxDimensions {
 		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.nDim, MaxDimensions)
 	}
+	m.allDims = uint64(1)<<m.nDim - 1 // 1<<64 is 0 in Go: all ones for 64
 	return nil
 }
 
@@ -542,11 +541,7 @@ func (m *Model) setupBuilders() error {
 	m.prevD = make([]int, 0, L)
 	m.dropped = make([]bool, 0, L)
 	np := L * (L - 1) / 2
-	m.pairA = make([]int32, 0, np)
-	m.pairB = make([]int32, 0, np)
-	m.pairKind = make([]int8, 0, np)
-	m.pairHub = make([]int8, 0, np)
-	m.pairCost = make([]float64, 0, np)
+	m.pairs = make([]plannedPair, 0, np)
 	return nil
 }
 
