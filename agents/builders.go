@@ -367,14 +367,15 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	// option's weight is e^0 = 1 exactly, so its exponential is skipped.
 	beta := ch.Beta
 	sum := expShift(beta, m.outsideUtil, best)
-	for i, u := range m.util {
+	util := m.util // a local: the loops' stores cannot then force reloads
+	for i, u := range util {
 		w := expShift(beta, u, best)
-		m.util[i] = w
+		util[i] = w
 		sum += w
 	}
 	x := m.rChoice.Float64() * sum
 	pick := int32(-1)
-	for i, w := range m.util {
+	for i, w := range util {
 		if x < w {
 			pick = sel[i]
 			break
