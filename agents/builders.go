@@ -352,7 +352,11 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 				}
 			}
 			if ch.CostWeight != 0 {
-				u -= ch.CostWeight * m.costToPrev(int(c), d)
+				cost := 0.0 // costToPrev's sum of no route (first legs)
+				if len(m.prevP) > 0 {
+					cost = m.costToPrev(int(c), d)
+				}
+				u -= ch.CostWeight * cost
 			}
 		}
 		m.util = append(m.util, u)
