@@ -353,7 +353,14 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 			}
 			if ch.CostWeight != 0 {
 				cost := 0.0 // costToPrev's sum of no route (first legs)
-				if len(m.prevP) > 0 {
+				if len(m.prevP) == 1 && m.routeCache != nil {
+					// costToPrev of one route, current in the cache.
+					if r := &m.routeCache[(int(c)*m.nDim+d)*m.nProt*m.nDim+int(m.prevP[0])*m.nDim+m.prevD[0]]; r.epoch == m.routeEpoch {
+						cost += r.cost
+					} else {
+						cost = m.costToPrev(int(c), d)
+					}
+				} else if len(m.prevP) > 0 {
 					cost = m.costToPrev(int(c), d)
 				}
 				u -= ch.CostWeight * cost
