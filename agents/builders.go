@@ -529,7 +529,7 @@ func (m *Model) linksChanged(legs []int32, needs []int, delta int32) (covered ui
 		}
 		links++
 		d := needs[i]
-		covered |= 1 << d
+		covered |= 1 << (uint(d) & 63) // d < MaxDimensions = 64
 		pd := int(p)*nDim + d
 		m.usageDim[pd] += delta
 		pr := &m.prot[p]
