@@ -338,7 +338,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	best := m.outsideUtil
 	for _, c := range sel {
 		pr := &m.prot[c]
-		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
+		u := m.qualityTerm[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.

@@ -112,11 +112,14 @@ type Model struct {
 	rArr, rChoice, rLife, rStd *rand.Rand
 
 	// Protocols: per-protocol structs and flat P×D arrays.
-	prot     []protocol
-	quality  []float64 // P*D, 0 where not served
-	std      []int32   // P*D current standard, -1 where not served
-	usageDim []int32   // P*D live links
-	listPos  []int32   // P*D position in providers[d], -1 when absent
+	prot    []protocol
+	quality []float64 // P*D, 0 where not served
+	// qualityTerm is quality_weight·quality, the choice utility's quality
+	// term, P*D (quality and weight are fixed during a run).
+	qualityTerm []float64
+	std         []int32 // P*D current standard, -1 where not served
+	usageDim    []int32 // P*D live links
+	listPos     []int32 // P*D position in providers[d], -1 when absent
 	// providers[d] lists the protocols a builder can choose on dimension d:
 	// launched, not exited, not in an outage.
 	providers [][]int32
@@ -481,6 +484,10 @@ func (m *Model) setupBuilders() error {
 	}
 	m.incentives = len(m.emitters) > 0 && m.spec.Choice.YieldWeight != 0
 	m.outsideUtil = m.spec.Choice.OutsideUtility
+	m.qualityTerm = make([]float64, len(m.quality))
+	for i, q := range m.quality {
+		m.qualityTerm[i] = m.spec.Choice.QualityWeight * q
+	}
 	m.yieldZero = m.spec.Choice.YieldWeight * 0
 	for p := range m.prot {
 		tk := m.prot[p].token
