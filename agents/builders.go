@@ -173,11 +173,25 @@ func (m *Model) drawType() int {
 	if len(m.typeCum) == 1 {
 		return 0 // the draw is made all the same: it is on the arrivals stream
 	}
-	i := sort.SearchFloat64s(m.typeCum, u)
-	if i >= len(m.typeCum) {
-		i = len(m.typeCum) - 1
+	return cumIndex(m.typeCum, u)
+}
+
+// cumIndex returns the first index i of the cumulative weights cum (not
+// decreasing) with cum[i] > u, or the last index if none: by a linear scan
+// for a few types, a binary search for many.
+func cumIndex(cum []float64, u float64) int {
+	if len(cum) <= 8 {
+		i := 0
+		for i < len(cum)-1 && cum[i] <= u {
+			i++
+		}
+		return i
 	}
-	for m.typeCum[i] <= u && i < len(m.typeCum)-1 {
+	i := sort.SearchFloat64s(cum, u)
+	if i >= len(cum) {
+		i = len(cum) - 1
+	}
+	for cum[i] <= u && i < len(cum)-1 {
 		i++
 	}
 	return i
@@ -197,7 +211,7 @@ func (m *Model) buildApp() {
 	}
 	// Plan the integrations between distinct protocols, each pair by the
 	// cheapest route, in leg order.
-	m.pairA, m.pairB, m.pairKind, m.pairHub, m.pairCost = m.pairA[:0], m.pairB[:0], m.pairKind[:0], m.pairHub[:0], m.pairCost[:0]
+	pairs := m.pairs[:0]
 	total := 0.0
 	for i, c := range m.chosen {
 		if c < 0 || firstIndex(m.chosen[:i], c) >= 0 {
@@ -209,14 +223,11 @@ func (m *Model) buildApp() {
 				continue
 			}
 			cost, kind, h := m.routeCached(int(c), needs[i], int(e), needs[j])
-			m.pairA = append(m.pairA, c)
-			m.pairB = append(m.pairB, e)
-			m.pairKind = append(m.pairKind, kind)
-			m.pairHub = append(m.pairHub, h)
-			m.pairCost = append(m.pairCost, cost)
+			pairs = append(pairs, plannedPair{a: c, b: e, kind: kind, hub: h, cost: cost})
 			total += cost
 		}
 	}
+	m.pairs = pairs
 	outcome := "built"
 	if total > m.spec.Integration.MaxStackCost {
 		// No affordable stack: the builder goes to the outside option.
@@ -229,15 +240,16 @@ func (m *Model) buildApp() {
 	// probability (1 − f)·√(o_a·o_b); on failure the builder drops the
 	// later-chosen protocol for the outside option; on success it leaves a
 	// bilateral bridge.
-	for k := range m.pairA {
+	for k := range pairs {
 		if outcome != "built" {
 			break // the planned routes stay for the trace; none is built
 		}
-		a, b := m.pairA[k], m.pairB[k]
+		pp := &pairs[k]
+		a, b := pp.a, pp.b
 		if firstIndex(m.chosen, a) < 0 || firstIndex(m.chosen, b) < 0 {
 			continue // one side was dropped by an earlier failure
 		}
-		switch m.pairKind[k] {
+		switch pp.kind {
 		case routeBespoke:
 			prob := (1 - m.spec.Integration.BespokeFailureProb) * math.Sqrt(m.prot[a].open*m.prot[b].open)
 			ok := m.rChoice.Float64() < prob
@@ -254,11 +266,20 @@ func (m *Model) buildApp() {
 				m.traceIntegration(a, b, prob, ok)
 			}
 		case routeHub:
-			m.hubFeesCum += m.hubs[m.pairHub[k]].fee
-			m.hubs[m.pairHub[k]].routes++
+			m.hubFeesCum += m.hubs[pp.hub].fee
+			m.hubs[pp.hub].routes++
 		}
 	}
 	m.startApp(t, outcome, total)
+}
+
+// plannedPair is an integration buildApp plans: protocols a and b (a
+// chosen after b) joined by a route of the kind, through the hub for a
+// hub route, at the cost.
+type plannedPair struct {
+	a, b      int32
+	kind, hub int8
+	cost      float64
 }
 
 // firstIndex returns the index of v in s, or -1.
@@ -317,7 +338,7 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	best := m.outsideUtil
 	for _, c := range sel {
 		pr := &m.prot[c]
-		u := ch.QualityWeight*m.quality[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
+		u := m.qualityTerm[int(c)*m.nDim+d] + ch.NetworkWeight*pr.lnApps
 		if firstIndex(prev, c) < 0 {
 			// A protocol this app already uses adds no integration cost
 			// and no second share of its incentive pool.
@@ -331,7 +352,18 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 				}
 			}
 			if ch.CostWeight != 0 {
-				u -= ch.CostWeight * m.costToPrev(int(c), d)
+				cost := 0.0 // costToPrev's sum of no route (first legs)
+				if len(m.prevP) == 1 && m.routeCache != nil {
+					// costToPrev of one route, current in the cache.
+					if r := &m.routeCache[(int(c)*m.nDim+d)*m.nProt*m.nDim+int(m.prevP[0])*m.nDim+m.prevD[0]]; r.epoch == m.routeEpoch {
+						cost += r.cost
+					} else {
+						cost = m.costToPrev(int(c), d)
+					}
+				} else if len(m.prevP) > 0 {
+					cost = m.costToPrev(int(c), d)
+				}
+				u -= ch.CostWeight * cost
 			}
 		}
 		m.util = append(m.util, u)
@@ -346,14 +378,15 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	// option's weight is e^0 = 1 exactly, so its exponential is skipped.
 	beta := ch.Beta
 	sum := expShift(beta, m.outsideUtil, best)
-	for i, u := range m.util {
+	util := m.util // a local: the loops' stores cannot then force reloads
+	for i, u := range util {
 		w := expShift(beta, u, best)
-		m.util[i] = w
+		util[i] = w
 		sum += w
 	}
 	x := m.rChoice.Float64() * sum
 	pick := int32(-1)
-	for i, w := range m.util {
+	for i, w := range util {
 		if x < w {
 			pick = sel[i]
 			break
@@ -393,10 +426,26 @@ func (m *Model) distinctPrev(prevDims []int, prev []int32) {
 // costToPrev is the cost of joining candidate c (on dimension d) to the
 // distinct protocols already chosen, as distinctPrev listed them: the
 // routes' costs summed in leg order, from 0.
+//
+// It reads current route cache entries itself (routeCached does not
+// inline), from the row of c's slot.
 func (m *Model) costToPrev(c, d int) float64 {
 	sum := 0.0
+	if m.routeCache == nil {
+		for j, e := range m.prevP {
+			cost, _, _ := m.route(c, d, int(e), m.prevD[j])
+			sum += cost
+		}
+		return sum
+	}
+	row := (c*m.nDim + d) * m.nProt * m.nDim
 	for j, e := range m.prevP {
-		cost, _, _ := m.routeCached(c, d, int(e), m.prevD[j])
+		var cost float64
+		if r := &m.routeCache[row+int(e)*m.nDim+m.prevD[j]]; r.epoch == m.routeEpoch {
+			cost = r.cost
+		} else {
+			cost, _, _ = m.routeFill(c, d, int(e), m.prevD[j])
+		}
 		sum += cost
 	}
 	return sum
@@ -423,26 +472,13 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	a.typ = int32(t)
 	a.nLegs = uint8(len(m.chosen))
 	a.alive = true
-	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+len(m.chosen)]
-	copy(legs, m.chosen)
-	needs := m.types[t].needs
-	m.distinct = m.distinct[:0]
-	var covered uint64
-	for i, p := range legs {
-		if p < 0 {
-			m.outsideLinks++
-			continue
-		}
-		d := needs[i]
-		covered |= 1 << d
-		m.linkChanged(int(p), d, +1)
-		if firstIndex(m.distinct, p) < 0 {
-			m.distinct = append(m.distinct, p)
-			m.appsOnChanged(int(p), +1)
-		}
+	legs := m.legs[int(slot)*m.legsPerApp:][:len(m.chosen)]
+	for i, p := range m.chosen {
+		legs[i] = p // a few legs: a loop beats a call of memmove
 	}
-	a.composed = len(m.distinct) >= 2
-	a.fullStack = covered == (uint64(1)<<m.nDim)-1 || (m.nDim == 64 && covered == ^uint64(0))
+	covered, distinct := m.linksChanged(legs, m.types[t].needs, +1)
+	a.composed = distinct >= 2
+	a.fullStack = covered == m.allDims
 	m.appsLive++
 	if a.composed {
 		m.composedLive++
@@ -456,16 +492,8 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	}
 	if m.lifeMean > 0 {
 		life := m.rLife.ExpFloat64() * m.lifeMean
-		m.eng.After(life, prioDeath, m.actDeath, int64(slot)|int64(a.gen)<<32)
+		m.eng.After(life, prioDeath, m.actDeath, deathArg(slot, a.gen))
 	}
-}
-
-// appsOnChanged updates the number of live apps using p and its cached
-// ln(1 + apps), the network term of the choice utility.
-func (m *Model) appsOnChanged(p, delta int) {
-	pr := &m.prot[p]
-	pr.appsOn += delta
-	pr.lnApps = ln1p(pr.appsOn)
 }
 
 // ln1pTable holds math.Log1p(n) for small n, built with math.Log1p itself
@@ -486,23 +514,66 @@ func ln1p(n int) float64 {
 	return math.Log1p(float64(n))
 }
 
-// linkChanged updates the usage counters of one app-provider link.
-func (m *Model) linkChanged(p, d int, delta int32) {
-	m.usageDim[p*m.nDim+d] += delta
-	m.prot[p].usage += int(delta)
-	m.linksDim[d] += int(delta)
-	m.protoLinks += int(delta)
-	if s := m.std[p*m.nDim+d]; s >= 0 {
-		m.stdUsage[int(s)*m.nDim+d] += delta
+// linksChanged updates, by delta (+1 or -1), the usage counters of the
+// links of an app's legs (legs[i] the provider of dimension needs[i], -1
+// for the outside option), and the live apps of its distinct protocols
+// with their cached ln(1 + apps), the network term of the choice utility.
+// It returns the mask of dimensions the app's protocols cover and the
+// number of its distinct protocols.
+func (m *Model) linksChanged(legs []int32, needs []int, delta int32) (covered uint64, distinct int) {
+	nDim := m.nDim
+	links := 0
+	for i, p := range legs {
+		if p < 0 {
+			continue
+		}
+		links++
+		d := needs[i]
+		covered |= 1 << (uint(d) & 63) // d < MaxDimensions = 64
+		pd := int(p)*nDim + d
+		m.usageDim[pd] += delta
+		pr := &m.prot[p]
+		pr.usage += int(delta)
+		m.linksDim[d] += int(delta)
+		if s := m.std[pd]; s >= 0 {
+			m.stdUsage[int(s)*nDim+d] += delta
+		}
+		for mask := pr.members; mask != 0; mask &= mask - 1 {
+			m.hubs[trailingZeros(mask)].usage += int(delta)
+		}
+		if firstIndex(legs[:i], p) < 0 {
+			distinct++
+			pr.appsOn += int(delta)
+			pr.lnApps = ln1p(pr.appsOn)
+		}
 	}
-	for mask := m.prot[p].members; mask != 0; mask &= mask - 1 {
-		m.hubs[trailingZeros(mask)].usage += int(delta)
+	m.protoLinks += links * int(delta)
+	m.outsideLinks += (len(legs) - links) * int(delta)
+	return covered, distinct
+}
+
+// deathArg packs an app's slot and generation into the argument of its
+// death event: in 24 bits, which the engine keeps in the event itself,
+// while both fit in 12; else as slot | gen<<32, at least 2^32 as a uint64
+// since the generation is at least 1, which the engine keeps in a side
+// table.
+func deathArg(slot int32, gen uint32) int64 {
+	if slot < 1<<12 && gen < 1<<12 {
+		return int64(gen)<<12 | int64(slot)
 	}
+	return int64(slot) | int64(gen)<<32
+}
+
+// deathSlot unpacks the argument of deathArg.
+func deathSlot(arg int64) (slot int32, gen uint32) {
+	if uint64(arg) < 1<<32 {
+		return int32(arg & (1<<12 - 1)), uint32(arg >> 12)
+	}
+	return int32(arg & 0xFFFFFFFF), uint32(arg >> 32)
 }
 
 func (m *Model) onDeath(arg int64) {
-	slot := int32(arg & 0xFFFFFFFF)
-	gen := uint32(arg >> 32)
+	slot, gen := deathSlot(arg)
 	a := &m.apps[slot]
 	if !a.alive || a.gen != gen {
 		return
@@ -514,18 +585,8 @@ func (m *Model) onDeath(arg int64) {
 func (m *Model) endApp(slot int32) {
 	m.flushFees()
 	a := &m.apps[slot]
-	needs := m.types[a.typ].needs
 	legs := m.legs[int(slot)*m.legsPerApp : int(slot)*m.legsPerApp+int(a.nLegs)]
-	for i, p := range legs {
-		if p < 0 {
-			m.outsideLinks--
-			continue
-		}
-		m.linkChanged(int(p), needs[i], -1)
-		if firstIndex(legs[:i], p) < 0 {
-			m.appsOnChanged(int(p), -1)
-		}
-	}
+	m.linksChanged(legs, m.types[a.typ].needs, -1)
 	m.appsLive--
 	if a.composed {
 		m.composedLive--

@@ -101,20 +101,25 @@ type app struct {
 // Model is one replication of a scenario on a sim.Engine. It is not safe
 // for concurrent use; replications run in parallel each own a Model.
 type Model struct {
-	spec  *scenarios.Spec
-	eng   *sim.Engine
-	nDim  int // dimensions
-	nHub  int // hubs
-	nProt int // protocols, declared and generated
+	spec *scenarios.Spec
+	eng  *sim.Engine
+	nDim int // dimensions
+	// allDims is the mask of every dimension (all ones for 64).
+	allDims uint64
+	nHub    int // hubs
+	nProt   int // protocols, declared and generated
 
 	rArr, rChoice, rLife, rStd *rand.Rand
 
 	// Protocols: per-protocol structs and flat P×D arrays.
-	prot     []protocol
-	quality  []float64 // P*D, 0 where not served
-	std      []int32   // P*D current standard, -1 where not served
-	usageDim []int32   // P*D live links
-	listPos  []int32   // P*D position in providers[d], -1 when absent
+	prot    []protocol
+	quality []float64 // P*D, 0 where not served
+	// qualityTerm is quality_weight·quality, the choice utility's quality
+	// term, P*D (quality and weight are fixed during a run).
+	qualityTerm []float64
+	std         []int32 // P*D current standard, -1 where not served
+	usageDim    []int32 // P*D live links
+	listPos     []int32 // P*D position in providers[d], -1 when absent
 	// providers[d] lists the protocols a builder can choose on dimension d:
 	// launched, not exited, not in an outage.
 	providers [][]int32
@@ -200,13 +205,8 @@ type Model struct {
 	sel       []int32
 	util      []float64
 	chosen    []int32
-	pairA     []int32
-	pairB     []int32
-	pairKind  []int8
-	pairHub   []int8
-	pairCost  []float64
+	pairs     []plannedPair
 	dropped   []bool
-	distinct  []int32
 	ciScratch composabilityScratch
 	prevP     []int32 // distinct protocols already chosen by the app
 	prevD     []int   // the dimension of each one's first leg
@@ -297,7 +297,7 @@ func (m *Model) Spec() *scenarios.Spec { return m.spec }
 
 func (m *Model) bindActions() {
 	m.actArrival = m.eng.Register(m.onArrival)
-	m.actDeath = m.eng.Register(m.onDeath)
+	m.actDeath = m.eng.RegisterFar(m.onDeath) // many, far ahead: the far heap
 	m.actLaunch = m.eng.Register(m.onLaunch)
 	m.actOutageEnd = m.eng.Register(m.onOutageEnd)
 	m.actStdReview = m.eng.Register(m.onStdReview)
@@ -350,6 +350,7 @@ func (m *Model) setupDimensions() error {
 	if m.nDim > MaxDimensions {
 		return fmt.Errorf("agents: dimensions: %d declared, the model handles at most %d", m.nDim, MaxDimensions)
 	}
+	m.allDims = uint64(1)<<m.nDim - 1 // 1<<64 is 0 in Go: all ones for 64
 	return nil
 }
 
@@ -483,6 +484,10 @@ func (m *Model) setupBuilders() error {
 	}
 	m.incentives = len(m.emitters) > 0 && m.spec.Choice.YieldWeight != 0
 	m.outsideUtil = m.spec.Choice.OutsideUtility
+	m.qualityTerm = make([]float64, len(m.quality))
+	for i, q := range m.quality {
+		m.qualityTerm[i] = m.spec.Choice.QualityWeight * q
+	}
 	m.yieldZero = m.spec.Choice.YieldWeight * 0
 	for p := range m.prot {
 		tk := m.prot[p].token
@@ -539,16 +544,11 @@ func (m *Model) setupBuilders() error {
 	m.sel = make([]int32, 0, 64)
 	m.util = make([]float64, 0, 65)
 	m.chosen = make([]int32, 0, L)
-	m.distinct = make([]int32, 0, L)
 	m.prevP = make([]int32, 0, L)
 	m.prevD = make([]int, 0, L)
 	m.dropped = make([]bool, 0, L)
 	np := L * (L - 1) / 2
-	m.pairA = make([]int32, 0, np)
-	m.pairB = make([]int32, 0, np)
-	m.pairKind = make([]int8, 0, np)
-	m.pairHub = make([]int8, 0, np)
-	m.pairCost = make([]float64, 0, np)
+	m.pairs = make([]plannedPair, 0, np)
 	return nil
 }
 

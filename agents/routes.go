@@ -81,16 +81,26 @@ func (m *Model) setupRoutes() {
 // else that changes during a run (verification and settlement mechanisms,
 // cost matrices, integration costs and hub fees are fixed), so a current
 // entry holds the very values route would return.
+//
+// The current entry is returned inline (routeCached inlines); routeFill
+// does the rest.
 func (m *Model) routeCached(a, da, b, db int) (float64, int8, int8) {
-	if m.routeCache == nil {
-		return m.route(a, da, b, db)
+	if m.routeCache != nil {
+		if e := &m.routeCache[(a*m.nDim+da)*m.nProt*m.nDim+b*m.nDim+db]; e.epoch == m.routeEpoch {
+			return e.cost, e.kind, e.hub
+		}
 	}
-	e := &m.routeCache[(a*m.nDim+da)*m.nProt*m.nDim+b*m.nDim+db]
-	if e.epoch != m.routeEpoch {
-		cost, kind, hub := m.route(a, da, b, db)
-		*e = routeEntry{epoch: m.routeEpoch, kind: kind, hub: hub, cost: cost}
+	return m.routeFill(a, da, b, db)
+}
+
+// routeFill is routeCached without a current entry: it computes the route
+// and, with a cache, stores it.
+func (m *Model) routeFill(a, da, b, db int) (float64, int8, int8) {
+	cost, kind, hub := m.route(a, da, b, db)
+	if m.routeCache != nil {
+		m.routeCache[(a*m.nDim+da)*m.nProt*m.nDim+b*m.nDim+db] = routeEntry{epoch: m.routeEpoch, kind: kind, hub: hub, cost: cost}
 	}
-	return e.cost, e.kind, e.hub
+	return cost, kind, hub
 }
 
 // routesChanged makes every cached route stale.

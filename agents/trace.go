@@ -143,18 +143,18 @@ func (m *Model) traceApp(slot int32, outcome string, stackCost float64) {
 	m.tr.raw("legs", b)
 	b = b[:0]
 	b = append(b, '[')
-	for k := range m.pairA {
+	for k, pp := range m.pairs {
 		if k > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"a":`...)
-		b = appendJSONString(b, m.protoName(int(m.pairA[k])))
+		b = appendJSONString(b, m.protoName(int(pp.a)))
 		b = append(b, `,"b":`...)
-		b = appendJSONString(b, m.protoName(int(m.pairB[k])))
+		b = appendJSONString(b, m.protoName(int(pp.b)))
 		b = append(b, `,"route":`...)
-		b = appendJSONString(b, routeNames[m.pairKind[k]])
+		b = appendJSONString(b, routeNames[pp.kind])
 		b = append(b, `,"cost":`...)
-		b = strconv.AppendFloat(b, m.pairCost[k], 'g', -1, 64)
+		b = strconv.AppendFloat(b, pp.cost, 'g', -1, 64)
 		b = append(b, '}')
 	}
 	b = append(b, ']')

@@ -188,6 +188,7 @@ func TestMisusePanics(t *testing.T) {
 		{"past", func(e *Engine) { e.At(1, 0, noop, 0) }, "Engine.At: time 1 is before now"},
 		{"nan", func(e *Engine) { e.At(math.NaN(), 0, noop, 0) }, "Engine.At: time is NaN"},
 		{"nil action", func(e *Engine) { e.Register(nil) }, "Engine.Register: nil action"},
+		{"nil far action", func(e *Engine) { e.RegisterFar(nil) }, "Engine.RegisterFar: nil action"},
 		{"unregistered", func(e *Engine) { e.At(10, 0, noop+1, 0) }, "Engine.At: action 1 not registered"},
 		{"too many actions", func(e *Engine) {
 			for range 1 << actBits {
@@ -424,6 +425,8 @@ func (p *randomSchedule) step(now float64, at func(float64, int, int64) ID, canc
 // while running, and (with a low renumbering threshold) sequence numbers
 // renumbered many times: the same events must run in the same order, at
 // the same times, with the same arguments, and At must return the same IDs.
+// Each program runs with one action, and with the events of odd arguments
+// on an action registered with RegisterFar (both heaps in use).
 func TestOrderAgainstReference(t *testing.T) {
 	for trial := 0; trial <= 40; trial++ {
 		seed := uint64(trial)
@@ -435,7 +438,7 @@ func TestOrderAgainstReference(t *testing.T) {
 			t   float64
 			arg int64
 		}
-		run := func(useEngine bool, seqMax uint64) ([]rec, []ID) {
+		run := func(useEngine bool, seqMax uint64, split bool) ([]rec, []ID) {
 			p := &randomSchedule{rng: NewStream(seed, 0, StreamID("program")), limit: 3000}
 			var got []rec
 			if useEngine {
@@ -443,12 +446,19 @@ func TestOrderAgainstReference(t *testing.T) {
 				if seqMax > 0 {
 					e.seqMax = seqMax
 				}
-				var act ActionID
-				at := func(t float64, prio int, arg int64) ID { return e.At(t, prio, act, arg) }
-				act = e.Register(func(arg int64) {
+				var act, actFar ActionID
+				at := func(t float64, prio int, arg int64) ID {
+					if split && arg&1 != 0 {
+						return e.At(t, prio, actFar, arg)
+					}
+					return e.At(t, prio, act, arg)
+				}
+				fn := func(arg int64) {
 					got = append(got, rec{e.Now(), arg})
 					p.step(e.Now(), at, e.Cancel)
-				})
+				}
+				act = e.Register(fn)
+				actFar = e.RegisterFar(fn)
 				for i := 0; i < n; i++ {
 					p.ids = append(p.ids, at(float64(p.rng.IntN(5)), p.prio(), p.arg()))
 				}
@@ -472,18 +482,20 @@ func TestOrderAgainstReference(t *testing.T) {
 			}
 			return got, p.ids
 		}
-		want, wantIDs := run(false, 0)
+		want, wantIDs := run(false, 0, false)
 		for _, seqMax := range []uint64{0, 2*uint64(n) + 400} {
-			got, gotIDs := run(true, seqMax)
-			if fmt.Sprint(gotIDs) != fmt.Sprint(wantIDs) {
-				t.Fatalf("trial %d, seqMax %d: IDs differ from the reference", trial, seqMax)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("trial %d, seqMax %d: %d events ran; want %d", trial, seqMax, len(got), len(want))
-			}
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("trial %d, seqMax %d: event %d: got %+v; want %+v", trial, seqMax, i, got[i], want[i])
+			for _, split := range []bool{false, true} {
+				got, gotIDs := run(true, seqMax, split)
+				if fmt.Sprint(gotIDs) != fmt.Sprint(wantIDs) {
+					t.Fatalf("trial %d, seqMax %d, split %v: IDs differ from the reference", trial, seqMax, split)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("trial %d, seqMax %d, split %v: %d events ran; want %d", trial, seqMax, split, len(got), len(want))
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("trial %d, seqMax %d, split %v: event %d: got %+v; want %+v", trial, seqMax, split, i, got[i], want[i])
+					}
 				}
 			}
 		}
