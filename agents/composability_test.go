@@ -222,3 +222,62 @@ func TestComposabilityBits(t *testing.T) {
 		}
 	}
 }
+
+// TestComposabilityClass checks the structural shortcut of Composability
+// (ciClass): in every state of random event sequences (replications of
+// ciScenario, of deai-2025's variants and of the other built-in scenarios,
+// read every day, as an observer would), an index the shortcut returns is
+// the bits of the index summed afresh, and the shortcut is taken for both
+// classes; also with the float64 fallback forced (ciExactMax = 2), where it
+// may be taken only while no weight reaches 2.
+func TestComposabilityClass(t *testing.T) {
+	specs := []*scenarios.Spec{parse(t, ciScenario)}
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	defer func(e int64) { ciExactMax = e }(ciExactMax)
+	for _, exactMax := range []int64{1 << 26, 2} {
+		ciExactMax = exactMax
+		hits := map[float64]int{}
+		for _, spec := range specs {
+			for r := range reps(1, 2) {
+				m := newModel(t, spec, r)
+				for day := 0.0; day <= min(spec.HorizonDays, 2000); day++ {
+					run(t, m, day)
+					known, ok := m.ciScratch.class.known(m)
+					want, _, _, _, _ := m.composabilityExact()
+					got := m.Composability()
+					if math.Float64bits(got) != math.Float64bits(want) || ok && math.Float64bits(known) != math.Float64bits(want) {
+						t.Fatalf("%s replication %d day %g: composability %v (shortcut %v, taken %v); summed afresh %v",
+							spec.Name, r, day, got, known, ok, want)
+					}
+					if ok {
+						hits[known]++
+						if exactMax == 2 && len(m.live)+m.protoLinks >= 2 {
+							t.Fatalf("%s replication %d day %g: shortcut taken with the fallback forced", spec.Name, r, day)
+						}
+					}
+				}
+			}
+		}
+		t.Logf("exact below %d: shortcut taken %d times for 0, %d for 1", exactMax, hits[0], hits[1])
+		if exactMax > 2 && (hits[0] == 0 || hits[1] == 0) {
+			t.Errorf("shortcut taken %d times for 0 and %d for 1: the test checks little", hits[0], hits[1])
+		}
+	}
+}

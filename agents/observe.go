@@ -1,5 +1,7 @@
 package agents
 
+import "slices"
+
 // Observation is what an observer reads of the model at one instant. Per
 // dimension slices are indexed like Spec.Dimensions, per hub slices like
 // Spec.Hubs. Observe fills it without changing the model's dynamics (it
@@ -221,7 +223,88 @@ func (m *Model) liveStandards(d int) int {
 // written) hold too, in whatever order they are added, so the index has the
 // same bits; past 2⁵³ (a bound checked on the way) Composability returns
 // composabilityFloat's.
+//
+// Whether the index is 0 (no pair has a cheap route), 1 (every pair has
+// one) or in between depends on the interop structure only, never on the
+// weights, which are all ≥ 1: Composability remembers which after each
+// exact computation and, while the structure stays the same, returns 0 or
+// 1 without summing (ciClass).
 func (m *Model) Composability() float64 {
+	s := &m.ciScratch
+	if ci, ok := s.class.known(m); ok {
+		return ci
+	}
+	ci, exact, num, den, anyBad := m.composabilityExact()
+	if exact {
+		s.class.learn(m, num, den, anyBad)
+	}
+	return ci
+}
+
+// ciClass remembers, for one interop structure, whether its composability
+// index is 0 whatever the weights (no pair of slots of a join pair has a
+// cheap route, or no join pair has two distinct protocols), 1 whatever the
+// weights (pairs exist and every one has a cheap route) or neither. The
+// structure is what decides whether a pair has a cheap route: the live
+// protocols and, for each, its standards, usable hubs and bridges. Every
+// change of the last three bumps m.routeEpoch (routesChanged: a standard
+// switch, a bridge, a hub's launch, suspension or resumption, a hub join or
+// departure; the dimensions served, verification mechanisms, costs and hub
+// fees are fixed), so the structure is the same while routeEpoch and the
+// live list are. The class is read off an exact computation's sums: num
+// (the good pairs' weight) is 0 exactly when no pair is good, and each
+// join pair's bad weight 0 exactly when none of its pairs is bad, every
+// weight being ≥ 1.
+type ciClass struct {
+	kind  int8 // ciUnknown, ciZero or ciOne
+	epoch uint32
+	live  []int32
+}
+
+const (
+	ciUnknown int8 = iota // not learnt, or strictly between 0 and 1
+	ciZero
+	ciOne
+)
+
+// learn records the class of the current structure from the exact sums of
+// Composability: num and den, and whether some join pair had bad weight.
+func (c *ciClass) learn(m *Model, num, den int64, anyBad bool) {
+	c.kind = ciUnknown
+	switch {
+	case den <= 0 || num == 0:
+		c.kind = ciZero
+	case !anyBad:
+		c.kind = ciOne
+	}
+	c.epoch = m.routeEpoch
+	c.live = append(c.live[:0], m.live...)
+}
+
+// known returns the index when the structure is the one learnt, its class
+// is 0 or 1, and the current weights are small enough that Composability
+// would sum them exactly (no composabilityFloat fallback, whose float sums
+// need not give exactly 0 or 1): every side's total weight is at most
+// L = live protocols + protocol links, so wa·wb ≤ L² per join pair.
+func (c *ciClass) known(m *Model) (float64, bool) {
+	if c.kind == ciUnknown || c.epoch != m.routeEpoch || !slices.Equal(c.live, m.live) {
+		return 0, false
+	}
+	L := int64(len(m.live)) + int64(m.protoLinks)
+	if L >= ciExactMax || L >= 1<<26 || L*L > (1<<53-1)/int64(max(len(m.joinPairs), 1)) {
+		return 0, false
+	}
+	if c.kind == ciOne {
+		return 1, true
+	}
+	return 0, true
+}
+
+// composabilityExact is Composability computed: the index, whether it was
+// summed exactly in int64 (false when it is composabilityFloat's), and then
+// its numerator and denominator and whether some join pair had pairs with
+// no cheap route.
+func (m *Model) composabilityExact() (ci float64, exact bool, num, den int64, anyBad bool) {
 	cmax := m.spec.Lego.ComposeCostMax
 	in := &m.spec.Integration
 	useStd := in.SameStandardCost <= cmax
@@ -249,7 +332,7 @@ func (m *Model) Composability() float64 {
 		s.slots = m.ciSide(s.slots, d, cheapHubs)
 	}
 	s.start = append(s.start, int32(len(s.slots)))
-	var num, den, bound int64
+	var bound int64
 	for _, jp := range m.joinPairs {
 		da, db := jp[0], jp[1]
 		a := s.slots[s.start[da]:s.start[da+1]]
@@ -267,10 +350,10 @@ func (m *Model) Composability() float64 {
 		// The exactness guard: every partial sum below is at most the
 		// running sum of wa·wb over the join pairs.
 		if wa >= ciExactMax || wb >= ciExactMax {
-			return m.composabilityFloat()
+			return m.composabilityFloat(), false, 0, 0, false
 		}
 		if bound += wa * wb; bound >= 1<<53 {
-			return m.composabilityFloat()
+			return m.composabilityFloat(), false, 0, 0, false
 		}
 		var wself, bad int64
 		if len(a)*len(b) <= ciDirectMax {
@@ -299,15 +382,16 @@ func (m *Model) Composability() float64 {
 		}
 		num += total - bad
 		den += total
+		anyBad = anyBad || bad != 0
 	}
 	if den <= 0 {
-		return 0
+		return 0, true, num, den, anyBad
 	}
-	ci := float64(num) / float64(den)
+	ci = float64(num) / float64(den)
 	if ci < 0 {
 		ci = 0 // never, with exact sums; composabilityFloat's guard
 	}
-	return ci
+	return ci, true, num, den, anyBad
 }
 
 // ciExactMax bounds the total weight of one side of a join pair for the
@@ -336,6 +420,8 @@ type composabilityScratch struct {
 	fMaskW   []float64
 	fAcc     []float64
 	fTouched []int32
+
+	class ciClass // the class of the last structure summed exactly
 }
 
 // ciSlot is a live protocol serving one dimension of a join pair: its
