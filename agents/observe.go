@@ -224,87 +224,70 @@ func (m *Model) liveStandards(d int) int {
 // same bits; past 2⁵³ (a bound checked on the way) Composability returns
 // composabilityFloat's.
 //
-// Whether the index is 0 (no pair has a cheap route), 1 (every pair has
-// one) or in between depends on the interop structure only, never on the
-// weights, which are all ≥ 1: Composability remembers which after each
-// exact computation and, while the structure stays the same, returns 0 or
-// 1 without summing (ciClass).
+// Which pairs have a cheap route depends on the interop structure only (the
+// live protocols and their standards, usable hubs and bridges), not on the
+// weights; the structure changes at a few events, the weights at nearly
+// every one. Composability keeps what it derives from the structure (the
+// slots, and for each join pair tested pair by pair the lists of self
+// pairs and of pairs with no cheap route) while the structure stays the
+// same (ciStructure), refreshing only the weights; and since every weight
+// is ≥ 1, whether the index is 0 (no pair has a cheap route), 1 (every
+// pair has one) or in between is a property of the structure too, which it
+// remembers after an exact computation, returning 0 or 1 without summing.
 func (m *Model) Composability() float64 {
 	s := &m.ciScratch
-	if ci, ok := s.class.known(m); ok {
-		return ci
+	same := s.sameStructure(m)
+	if same && s.class != ciUnknown && m.ciWeightsSmall() {
+		if s.class == ciOne {
+			return 1
+		}
+		return 0
 	}
-	ci, exact, num, den, anyBad := m.composabilityExact()
+	ci, exact, num, den, anyBad := m.composabilityExact(same)
 	if exact {
-		s.class.learn(m, num, den, anyBad)
+		switch {
+		case den <= 0 || num == 0:
+			s.class = ciZero
+		case !anyBad:
+			s.class = ciOne
+		}
 	}
 	return ci
 }
 
-// ciClass remembers, for one interop structure, whether its composability
-// index is 0 whatever the weights (no pair of slots of a join pair has a
-// cheap route, or no join pair has two distinct protocols), 1 whatever the
-// weights (pairs exist and every one has a cheap route) or neither. The
-// structure is what decides whether a pair has a cheap route: the live
-// protocols and, for each, its standards, usable hubs and bridges. Every
-// change of the last three bumps m.routeEpoch (routesChanged: a standard
-// switch, a bridge, a hub's launch, suspension or resumption, a hub join or
-// departure; the dimensions served, verification mechanisms, costs and hub
-// fees are fixed), so the structure is the same while routeEpoch and the
-// live list are. The class is read off an exact computation's sums: num
-// (the good pairs' weight) is 0 exactly when no pair is good, and each
-// join pair's bad weight 0 exactly when none of its pairs is bad, every
-// weight being ≥ 1.
-type ciClass struct {
-	kind  int8 // ciUnknown, ciZero or ciOne
-	epoch uint32
-	live  []int32
-}
-
+// The class of a structure's composability index, as far as known.
 const (
 	ciUnknown int8 = iota // not learnt, or strictly between 0 and 1
-	ciZero
-	ciOne
+	ciZero                // 0 whatever the weights
+	ciOne                 // 1 whatever the weights
 )
 
-// learn records the class of the current structure from the exact sums of
-// Composability: num and den, and whether some join pair had bad weight.
-func (c *ciClass) learn(m *Model, num, den int64, anyBad bool) {
-	c.kind = ciUnknown
-	switch {
-	case den <= 0 || num == 0:
-		c.kind = ciZero
-	case !anyBad:
-		c.kind = ciOne
-	}
-	c.epoch = m.routeEpoch
-	c.live = append(c.live[:0], m.live...)
+// sameStructure reports whether the interop structure is the one s was
+// built for (ciStructure): every change of the protocols' standards, usable
+// hubs and bridges bumps m.routeEpoch (routesChanged: a standard switch, a
+// bridge, a hub's launch, suspension or resumption, a hub join or
+// departure; the dimensions served, verification mechanisms, costs and hub
+// fees are fixed), so the structure is the same while routeEpoch and the
+// live list are.
+func (s *composabilityScratch) sameStructure(m *Model) bool {
+	return s.built && s.epoch == m.routeEpoch && slices.Equal(s.live, m.live)
 }
 
-// known returns the index when the structure is the one learnt, its class
-// is 0 or 1, and the current weights are small enough that Composability
-// would sum them exactly (no composabilityFloat fallback, whose float sums
-// need not give exactly 0 or 1): every side's total weight is at most
-// L = live protocols + protocol links, so wa·wb ≤ L² per join pair.
-func (c *ciClass) known(m *Model) (float64, bool) {
-	if c.kind == ciUnknown || c.epoch != m.routeEpoch || !slices.Equal(c.live, m.live) {
-		return 0, false
-	}
+// ciWeightsSmall reports whether the current weights are small enough that
+// Composability sums them exactly (no composabilityFloat fallback, whose
+// float64 sums need not give exactly 0 or 1): every side's total weight is
+// at most L = live protocols + protocol links, so wa·wb ≤ L² per join pair.
+func (m *Model) ciWeightsSmall() bool {
 	L := int64(len(m.live)) + int64(m.protoLinks)
-	if L >= ciExactMax || L >= 1<<26 || L*L > (1<<53-1)/int64(max(len(m.joinPairs), 1)) {
-		return 0, false
-	}
-	if c.kind == ciOne {
-		return 1, true
-	}
-	return 0, true
+	return L < ciExactMax && L < 1<<26 && L*L <= (1<<53-1)/int64(max(len(m.joinPairs), 1))
 }
 
-// composabilityExact is Composability computed: the index, whether it was
-// summed exactly in int64 (false when it is composabilityFloat's), and then
-// its numerator and denominator and whether some join pair had pairs with
-// no cheap route.
-func (m *Model) composabilityExact() (ci float64, exact bool, num, den int64, anyBad bool) {
+// composabilityExact is Composability computed, on the structure s was
+// built for when same (only the weights refreshed), else on a structure
+// built anew: the index, whether it was summed exactly in int64 (false
+// when it is composabilityFloat's), and then its numerator and
+// denominator and whether some join pair had pairs with no cheap route.
+func (m *Model) composabilityExact(same bool) (ci float64, exact bool, num, den int64, anyBad bool) {
 	cmax := m.spec.Lego.ComposeCostMax
 	in := &m.spec.Integration
 	useStd := in.SameStandardCost <= cmax
@@ -316,24 +299,15 @@ func (m *Model) composabilityExact() (ci float64, exact bool, num, den int64, an
 		}
 	}
 	s := &m.ciScratch
-	s.bridges = s.bridges[:0]
-	if useBridge {
-		for _, br := range m.bridgeList {
-			if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
-				s.bridges = append(s.bridges, br)
-			}
+	if same {
+		for i := range s.slots {
+			s.slots[i].w = 1 + int64(m.usageDim[s.slots[i].u])
 		}
+	} else {
+		s.build(m, useStd, useBridge, cheapHubs)
 	}
-	// The slots of each dimension, in the order of m.live.
-	s.slots = s.slots[:0]
-	s.start = s.start[:0]
-	for d := range m.nDim {
-		s.start = append(s.start, int32(len(s.slots)))
-		s.slots = m.ciSide(s.slots, d, cheapHubs)
-	}
-	s.start = append(s.start, int32(len(s.slots)))
 	var bound int64
-	for _, jp := range m.joinPairs {
+	for j, jp := range m.joinPairs {
 		da, db := jp[0], jp[1]
 		a := s.slots[s.start[da]:s.start[da+1]]
 		if len(a) == 0 {
@@ -356,25 +330,22 @@ func (m *Model) composabilityExact() (ci float64, exact bool, num, den int64, an
 			return m.composabilityFloat(), false, 0, 0, false
 		}
 		var wself, bad int64
-		if len(a)*len(b) <= ciDirectMax {
-			for _, x := range a {
-				for _, y := range b {
-					switch {
-					case x.p == y.p:
-						wself += x.w * y.w
-					case useStd && x.std == y.std, x.mask&y.mask != 0:
-					default:
-						bad += x.w * y.w
-					}
-				}
+		if at := s.pairsAt[j]; at[0] >= 0 {
+			// Tested pair by pair when the structure was built: the self
+			// pairs, then the pairs with no cheap route, bridges included.
+			for _, pr := range s.pairs[at[0]:at[1]] {
+				wself += s.slots[pr[0]].w * s.slots[pr[1]].w
+			}
+			for _, pr := range s.pairs[at[1]:at[2]] {
+				bad += s.slots[pr[0]].w * s.slots[pr[1]].w
 			}
 		} else {
 			wself, bad = s.grouped(a, b, useStd)
-		}
-		for _, br := range s.bridges {
-			x, y := int(br[0]), int(br[1])
-			bad -= m.ciBadPair(x, da, y, db, useStd, cheapHubs)
-			bad -= m.ciBadPair(y, da, x, db, useStd, cheapHubs)
+			for _, br := range s.bridges {
+				x, y := int(br[0]), int(br[1])
+				bad -= m.ciBadPair(x, da, y, db, useStd, cheapHubs)
+				bad -= m.ciBadPair(y, da, x, db, useStd, cheapHubs)
+			}
 		}
 		total := wa*wb - wself
 		if total <= 0 {
@@ -394,6 +365,67 @@ func (m *Model) composabilityExact() (ci float64, exact bool, num, den int64, an
 	return ci, true, num, den, anyBad
 }
 
+// build derives from the current interop structure what Composability
+// sums over (ciStructure), with the current weights, and forgets the class.
+func (s *composabilityScratch) build(m *Model, useStd, useBridge bool, cheapHubs uint64) {
+	s.built, s.epoch, s.class = true, m.routeEpoch, ciUnknown
+	s.live = append(s.live[:0], m.live...)
+	s.bridges = s.bridges[:0]
+	if useBridge {
+		for _, br := range m.bridgeList {
+			if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+				s.bridges = append(s.bridges, br)
+			}
+		}
+	}
+	// The slots of each dimension, in the order of m.live.
+	s.slots = s.slots[:0]
+	s.start = s.start[:0]
+	for d := range m.nDim {
+		s.start = append(s.start, int32(len(s.slots)))
+		s.slots = m.ciSide(s.slots, d, cheapHubs)
+	}
+	s.start = append(s.start, int32(len(s.slots)))
+	// The pairs of each join pair with few enough of them: a pair with no
+	// cheap route has different standards (or standards not counted),
+	// disjoint cheap usable hub sets and no bridge between live protocols
+	// (bridges counted), the one the grouped sums subtract.
+	s.pairs = s.pairs[:0]
+	s.pairsAt = s.pairsAt[:0]
+	for _, jp := range m.joinPairs {
+		a0, a1 := s.start[jp[0]], s.start[jp[0]+1]
+		b0, b1 := s.start[jp[1]], s.start[jp[1]+1]
+		if int(a1-a0)*int(b1-b0) > ciDirectMax {
+			s.pairsAt = append(s.pairsAt, [3]int32{-1, -1, -1})
+			continue
+		}
+		at := [3]int32{int32(len(s.pairs))}
+		for i := a0; i < a1; i++ {
+			for k := b0; k < b1; k++ {
+				if s.slots[i].p == s.slots[k].p {
+					s.pairs = append(s.pairs, [2]int32{i, k})
+				}
+			}
+		}
+		at[1] = int32(len(s.pairs))
+		for i := a0; i < a1; i++ {
+			x := &s.slots[i]
+			for k := b0; k < b1; k++ {
+				y := &s.slots[k]
+				switch {
+				case x.p == y.p:
+				case useStd && x.std == y.std, x.mask&y.mask != 0:
+				case useBridge && m.hasBridge(int(x.p), int(y.p)):
+				default:
+					s.pairs = append(s.pairs, [2]int32{i, k})
+				}
+			}
+		}
+		at[2] = int32(len(s.pairs))
+		s.pairsAt = append(s.pairsAt, at)
+	}
+}
+
 // ciExactMax bounds the total weight of one side of a join pair for the
 // exact int64 sums of Composability: below it wa·wb < 2⁵² cannot overflow.
 // A variable so that a test can force the float64 fallback.
@@ -405,32 +437,47 @@ var ciExactMax int64 = 1 << 26
 var ciDirectMax = 256
 
 // composabilityScratch is Composability's scratch space, reused by every
-// call so that an observation allocates nothing once warm. The f* fields
-// are composabilityFloat's.
+// call so that an observation allocates nothing once warm, and what it
+// derives from one interop structure (ciStructure). The f* fields are
+// composabilityFloat's.
 type composabilityScratch struct {
+	// The structure built for: valid while built, routeEpoch is epoch and
+	// the live list is live (sameStructure).
+	built bool
+	epoch uint32
+	live  []int32
+	class int8 // ciUnknown, ciZero or ciOne
+
 	slots   []ciSlot   // the live protocols serving each dimension, dimension by dimension
 	start   []int32    // dimension d's slots are slots[start[d]:start[d+1]]
 	bridges [][2]int32 // bridges between live protocols
-	masks   []uint64   // grouped: distinct hub sets on da
-	maskW   []int64    // grouped: their total weight
-	acc     []int64    // grouped: weight by (standard, hub set) on da
-	touched []int32    // grouped: the acc cells to clear
+	// Join pair j tested pair by pair (pairsAt[j][0] ≥ 0): its self pairs
+	// (slot indices) are pairs[pairsAt[j][0]:pairsAt[j][1]], its pairs
+	// with no cheap route pairs[pairsAt[j][1]:pairsAt[j][2]]. Grouped:
+	// pairsAt[j] is all -1.
+	pairs   [][2]int32
+	pairsAt [][3]int32
+
+	masks   []uint64 // grouped: distinct hub sets on da
+	maskW   []int64  // grouped: their total weight
+	acc     []int64  // grouped: weight by (standard, hub set) on da
+	touched []int32  // grouped: the acc cells to clear
 
 	fMasks   []uint64
 	fMaskW   []float64
 	fAcc     []float64
 	fTouched []int32
-
-	class ciClass // the class of the last structure summed exactly
 }
 
 // ciSlot is a live protocol serving one dimension of a join pair: its
-// standard there, its cheap usable hubs and its weight 1 + links there.
+// standard there, its cheap usable hubs, its weight 1 + links there and
+// the index of those links in m.usageDim.
 type ciSlot struct {
 	p    int32
 	std  int32
 	mask uint64
 	w    int64
+	u    int32
 }
 
 // ciSide appends to s the live protocols serving d, in the order of m.live.
@@ -440,7 +487,8 @@ func (m *Model) ciSide(s []ciSlot, d int, cheapHubs uint64) []ciSlot {
 		if m.prot[p].serves&(1<<d) == 0 {
 			continue
 		}
-		s = append(s, ciSlot{p: p32, std: m.std[p*m.nDim+d], mask: m.usableHubs(p) & cheapHubs, w: 1 + int64(m.usageDim[p*m.nDim+d])})
+		u := p*m.nDim + d
+		s = append(s, ciSlot{p: p32, std: m.std[u], mask: m.usableHubs(p) & cheapHubs, w: 1 + int64(m.usageDim[u]), u: int32(u)})
 	}
 	return s
 }
