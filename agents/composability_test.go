@@ -224,7 +224,7 @@ func TestComposabilityBits(t *testing.T) {
 }
 
 // TestComposabilityStructure checks what Composability keeps of an interop
-// structure (ciStructure): in every state of random event sequences
+// structure (structureGen): in every state of random event sequences
 // (replications of ciScenario, of deai-2025's variants and of the other
 // built-in scenarios, read every day, as an observer would), the index it
 // returns, from the kept structure with the weights refreshed or as the
@@ -272,7 +272,7 @@ func TestComposabilityStructure(t *testing.T) {
 				for day := 0.0; day <= min(spec.HorizonDays, 2000); day++ {
 					run(t, m, day)
 					sc := &m.ciScratch
-					same := sc.sameStructure(m)
+					same := sc.gen == m.structureGen()
 					ok := same && sc.class != ciUnknown && m.ciWeightsSmall()
 					known := map[int8]float64{ciZero: 0, ciOne: 1}[sc.class]
 					got := m.Composability()

@@ -56,10 +56,17 @@ type Observation struct {
 	ProtocolLinks int
 }
 
-// Observe fills o with the model's state at its current time.
+// Observe fills o with the model's state at its current time. What depends
+// on the interop structure only (bridges, hub share, live standards,
+// adopters: see structureGen) it computes once per structure.
 func (m *Model) Observe(o *Observation) {
 	now := m.Now()
 	o.Day = now
+	oc := &m.ciScratch.obs
+	if gen := m.structureGen(); oc.gen != gen {
+		oc.refresh(m)
+		oc.gen = gen
+	}
 	o.Composability = m.Composability()
 	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
 	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
@@ -68,22 +75,11 @@ func (m *Model) Observe(o *Observation) {
 		o.OutsideShare = float64(m.outsideLinks) / float64(n)
 	}
 	o.Components, o.LargestShare, _ = m.components()
-	o.Bridges = 0
-	for _, br := range m.bridgeList {
-		if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
-			o.Bridges++
-		}
-	}
+	o.Bridges = oc.bridges
 	o.LiveProtocols = len(m.live)
 	o.HubShare = 0
 	if len(m.live) > 0 {
-		n := 0
-		for _, p := range m.live {
-			if m.prot[p].members&m.launched != 0 {
-				n++
-			}
-		}
-		o.HubShare = float64(n) / float64(len(m.live))
+		o.HubShare = float64(oc.inHub) / float64(len(m.live))
 	}
 	o.EmissionsCum, o.IncentivesCum = 0, 0
 	for p := range m.prot {
@@ -106,14 +102,76 @@ func (m *Model) Observe(o *Observation) {
 	o.LiveStandards = resizeInt(o.LiveStandards, m.nDim)
 	for d := range m.nDim {
 		o.HHI[d] = m.hhi(d)
-		o.LiveStandards[d] = m.liveStandards(d)
 	}
+	copy(o.LiveStandards, oc.liveStandards)
 	o.HubMembers = resizeInt(o.HubMembers, m.nHub)
 	for h := range m.hubs {
 		o.HubMembers[h] = m.hubs[h].members
 	}
-	o.Adopters = m.adopters()
+	o.Adopters = oc.adopters
 	o.ProtocolLinks = m.protoLinks
+}
+
+// observeCache is what Observe derives from one interop structure.
+type observeCache struct {
+	gen           uint64 // the structure generation (structureGen) it is for; 0: none
+	bridges       int    // bridges between live protocols
+	inHub         int    // live protocols in at least one launched hub
+	liveStandards []int  // liveStandards(d) by dimension
+	adopters      int    // adopters()
+}
+
+// refresh computes c for the current structure. Hub membership and hub
+// launches bump routeEpoch (so does a bridge, a standard switch), and the
+// speaker counts change only at a launch, an exit or a standard switch.
+func (c *observeCache) refresh(m *Model) {
+	c.bridges = 0
+	for _, br := range m.bridgeList {
+		if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+			c.bridges++
+		}
+	}
+	c.inHub = 0
+	for _, p := range m.live {
+		if m.prot[p].members&m.launched != 0 {
+			c.inHub++
+		}
+	}
+	c.liveStandards = resizeInt(c.liveStandards, m.nDim)
+	for d := range m.nDim {
+		c.liveStandards[d] = m.liveStandards(d)
+	}
+	c.adopters = m.adopters()
+}
+
+// structureKey identifies the interop structure a structureGen generation
+// stands for.
+type structureKey struct {
+	gen   uint64
+	epoch uint32
+	live  []int32
+}
+
+// structureGen returns the generation of the current interop structure: a
+// number that changes whenever the structure may have, so that what is
+// derived from the structure alone can be kept while it stays the same.
+// The structure is the live protocols (in m.live's order) and their
+// standards, hub memberships, bridges and the hubs' states; every change of
+// the last four bumps m.routeEpoch (routesChanged: a standard switch, a
+// bridge, a hub's launch, suspension or resumption, a hub join or
+// departure; the dimensions served, verification mechanisms, costs and hub
+// fees are fixed), so the structure is the same while routeEpoch and the
+// live list are. The speaker counts of standards and the interop graph's
+// union–find change only with the structure too. The weights (link
+// counts) are not part of it.
+func (m *Model) structureGen() uint64 {
+	k := &m.ciScratch.key
+	if k.gen == 0 || k.epoch != m.routeEpoch || !slices.Equal(k.live, m.live) {
+		k.gen++
+		k.epoch = m.routeEpoch
+		k.live = append(k.live[:0], m.live...)
+	}
+	return k.gen
 }
 
 // adopters counts the live protocols speaking, on some served dimension, a
@@ -230,13 +288,13 @@ func (m *Model) liveStandards(d int) int {
 // every one. Composability keeps what it derives from the structure (the
 // slots, and for each join pair tested pair by pair the lists of self
 // pairs and of pairs with no cheap route) while the structure stays the
-// same (ciStructure), refreshing only the weights; and since every weight
+// same (structureGen), refreshing only the weights; and since every weight
 // is ≥ 1, whether the index is 0 (no pair has a cheap route), 1 (every
 // pair has one) or in between is a property of the structure too, which it
 // remembers after an exact computation, returning 0 or 1 without summing.
 func (m *Model) Composability() float64 {
 	s := &m.ciScratch
-	same := s.sameStructure(m)
+	same := s.gen == m.structureGen()
 	if same && s.class != ciUnknown && m.ciWeightsSmall() {
 		if s.class == ciOne {
 			return 1
@@ -261,17 +319,6 @@ const (
 	ciZero                // 0 whatever the weights
 	ciOne                 // 1 whatever the weights
 )
-
-// sameStructure reports whether the interop structure is the one s was
-// built for (ciStructure): every change of the protocols' standards, usable
-// hubs and bridges bumps m.routeEpoch (routesChanged: a standard switch, a
-// bridge, a hub's launch, suspension or resumption, a hub join or
-// departure; the dimensions served, verification mechanisms, costs and hub
-// fees are fixed), so the structure is the same while routeEpoch and the
-// live list are.
-func (s *composabilityScratch) sameStructure(m *Model) bool {
-	return s.built && s.epoch == m.routeEpoch && slices.Equal(s.live, m.live)
-}
 
 // ciWeightsSmall reports whether the current weights are small enough that
 // Composability sums them exactly (no composabilityFloat fallback, whose
@@ -365,11 +412,11 @@ func (m *Model) composabilityExact(same bool) (ci float64, exact bool, num, den 
 	return ci, true, num, den, anyBad
 }
 
-// build derives from the current interop structure what Composability
-// sums over (ciStructure), with the current weights, and forgets the class.
+// build derives from the current interop structure, generation
+// s.key.gen (structureGen), what Composability sums over, with the current
+// weights, and forgets the class.
 func (s *composabilityScratch) build(m *Model, useStd, useBridge bool, cheapHubs uint64) {
-	s.built, s.epoch, s.class = true, m.routeEpoch, ciUnknown
-	s.live = append(s.live[:0], m.live...)
+	s.gen, s.class = s.key.gen, ciUnknown
 	s.bridges = s.bridges[:0]
 	if useBridge {
 		for _, br := range m.bridgeList {
@@ -438,15 +485,16 @@ var ciDirectMax = 256
 
 // composabilityScratch is Composability's scratch space, reused by every
 // call so that an observation allocates nothing once warm, and what it
-// derives from one interop structure (ciStructure). The f* fields are
-// composabilityFloat's.
+// derives from one interop structure. The f* fields are
+// composabilityFloat's. It also holds the structure's key (structureGen)
+// and what Observe and components keep of a structure.
 type composabilityScratch struct {
-	// The structure built for: valid while built, routeEpoch is epoch and
-	// the live list is live (sameStructure).
-	built bool
-	epoch uint32
-	live  []int32
-	class int8 // ciUnknown, ciZero or ciOne
+	key  structureKey
+	obs  observeCache
+	comp componentCache
+
+	gen   uint64 // the structure generation the fields below are for; 0: none
+	class int8   // ciUnknown, ciZero or ciOne
 
 	slots   []ciSlot   // the live protocols serving each dimension, dimension by dimension
 	start   []int32    // dimension d's slots are slots[start[d]:start[d+1]]

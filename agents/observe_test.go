@@ -1,0 +1,196 @@
+package agents
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/legolab/legolab/scenarios"
+)
+
+// refComponents is components by its definition, without the model's
+// union–find: live protocols joined by a standard either speaks (on any
+// dimension), a hub both are members of (the hub covering their
+// verification mechanisms) or a bridge, the weights summed in the order of
+// m.live.
+func refComponents(m *Model) (count int, weighted, nodes float64) {
+	live := m.live
+	if len(live) == 0 {
+		return 0, 0, 0
+	}
+	parent := make([]int, len(live))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	joined := func(p, q int) bool {
+		for d := range m.nDim {
+			for e := range m.nDim {
+				if s := m.std[p*m.nDim+d]; s >= 0 && s == m.std[q*m.nDim+e] {
+					return true
+				}
+			}
+		}
+		in := func(p int) uint64 { return m.prot[p].members & m.coverMask[m.prot[p].verif] }
+		return in(p)&in(q) != 0 || m.hasBridge(p, q)
+	}
+	for i := range live {
+		for j := range i {
+			if joined(int(live[i]), int(live[j])) {
+				parent[find(i)] = find(j)
+			}
+		}
+	}
+	w := make([]float64, len(live))
+	c := make([]float64, len(live))
+	total := 0.0
+	for i, p := range live {
+		r := find(i)
+		if c[r] == 0 {
+			count++
+		}
+		x := 1 + float64(m.prot[p].usage)
+		w[r] += x
+		c[r]++
+		total += x
+	}
+	return count, slices.Max(w) / total, slices.Max(c) / float64(len(live))
+}
+
+// TestObserveStructureCache checks what Observe and components keep of an
+// interop structure (structureGen: components, bridges, hub share, live
+// standards, adopters) against the same computed afresh (components by
+// refComponents), every day of replications of ciScenario, of deai-2025's
+// variants and of the other built-in scenarios, and that the kept values
+// are used on most days and refreshed on some.
+func TestObserveStructureCache(t *testing.T) {
+	specs := []*scenarios.Spec{parse(t, ciScenario)}
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	kept, refreshed := 0, 0
+	var o Observation
+	for _, spec := range specs {
+		for r := range reps(1, 2) {
+			m := newModel(t, spec, r)
+			for day := 0.0; day <= min(spec.HorizonDays, 2000); day++ {
+				run(t, m, day)
+				before := m.ciScratch.obs.gen
+				m.Observe(&o)
+				if m.ciScratch.obs.gen == before {
+					kept++
+				} else {
+					refreshed++
+				}
+				fail := func(what string, got, want any) {
+					t.Fatalf("%s replication %d day %g: %s %v; computed afresh %v", spec.Name, r, day, what, got, want)
+				}
+				count, weighted, nodes := refComponents(m)
+				if o.Components != count || math.Float64bits(o.LargestShare) != math.Float64bits(weighted) {
+					fail("components, largest share", []any{o.Components, o.LargestShare}, []any{count, weighted})
+				}
+				if share, n := m.LargestComponent(); n != count || math.Float64bits(share) != math.Float64bits(nodes) {
+					fail("largest component (nodes)", []any{n, share}, []any{count, nodes})
+				}
+				bridges, inHub := 0, 0
+				for _, br := range m.bridgeList {
+					if m.isLive(int(br[0])) && m.isLive(int(br[1])) {
+						bridges++
+					}
+				}
+				for _, p := range m.live {
+					if m.prot[p].members&m.launched != 0 {
+						inHub++
+					}
+				}
+				hubShare := 0.0
+				if len(m.live) > 0 {
+					hubShare = float64(inHub) / float64(len(m.live))
+				}
+				if o.Bridges != bridges || math.Float64bits(o.HubShare) != math.Float64bits(hubShare) {
+					fail("bridges, hub share", []any{o.Bridges, o.HubShare}, []any{bridges, hubShare})
+				}
+				for d := range m.nDim {
+					if want := m.liveStandards(d); o.LiveStandards[d] != want {
+						fail("live standards on "+spec.Dimensions[d], o.LiveStandards[d], want)
+					}
+				}
+				if want := m.adopters(); o.Adopters != want {
+					fail("adopters", o.Adopters, want)
+				}
+			}
+		}
+	}
+	t.Logf("structure kept %d days, refreshed %d", kept, refreshed)
+	if kept < 2*refreshed || refreshed < 100 {
+		t.Errorf("structure kept %d days, refreshed %d: the test checks little", kept, refreshed)
+	}
+}
+
+// TestStructureSameLength checks that the structure's key tells apart two
+// live lists of one length: an exit and a launch between two observations
+// (here called directly, protocol "late" on the standard of "a", and "b"
+// exiting) change the components, live standards and composability index,
+// but neither the number of live protocols nor routeEpoch.
+func TestStructureSameLength(t *testing.T) {
+	spec := parse(t, `
+name = "same-length"
+horizon_days = 100
+dimensions = ["x", "y"]
+[builders]
+market_potential = 1
+p_per_year = 1e-9
+[[protocols]]
+name = "a"
+serves = { x = 0.5 }
+[[protocols]]
+name = "b"
+serves = { y = 0.5 }
+[[protocols]]
+name = "late"
+serves = { y = 0.5 }
+standards = { y = "a" }
+launch_day = 50
+[[app_types]]
+name = "pair"
+needs = ["x", "y"]
+`)
+	m := newModel(t, spec, 0)
+	run(t, m, 1)
+	var o Observation
+	m.Observe(&o)
+	if o.LiveProtocols != 2 || o.Components != 2 || o.Composability != 0 || o.LiveStandards[1] != 1 {
+		t.Fatalf("before: %d live, %d components, index %v, %d standards on y; want 2, 2, 0, 1", o.LiveProtocols, o.Components, o.Composability, o.LiveStandards[1])
+	}
+	epoch := m.routeEpoch
+	m.exitProtocol(1)
+	m.onLaunch(2)
+	if m.routeEpoch != epoch || len(m.live) != 2 {
+		t.Fatalf("the test needs the same routeEpoch and live count: epoch %d→%d, %d live", epoch, m.routeEpoch, len(m.live))
+	}
+	m.Observe(&o)
+	if o.LiveProtocols != 2 || o.Components != 1 || o.Composability != 1 || o.LiveStandards[1] != 1 {
+		t.Errorf("after: %d live, %d components, index %v, %d standards on y; want 2, 1, 1, 1", o.LiveProtocols, o.Components, o.Composability, o.LiveStandards[1])
+	}
+}
