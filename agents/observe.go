@@ -1,6 +1,9 @@
 package agents
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // Observation is what an observer reads of the model at one instant. Per
 // dimension slices are indexed like Spec.Dimensions, per hub slices like
@@ -82,6 +85,9 @@ func (m *Model) Observe(o *Observation) {
 		o.HubShare = float64(oc.inHub) / float64(len(m.live))
 	}
 	o.EmissionsCum, o.IncentivesCum = 0, 0
+	if len(oc.emit) != len(m.prot) {
+		oc.emit = make([]emitCache, len(m.prot))
+	}
 	for p := range m.prot {
 		pr := &m.prot[p]
 		o.EmissionsCum += pr.emitCum
@@ -89,7 +95,7 @@ func (m *Model) Observe(o *Observation) {
 		if pr.launched && !pr.exited && now > pr.emitT {
 			// The open segment since the last flush, computed without
 			// flushing.
-			v := pr.price * pr.emissionIntegral(pr.emitT, now)
+			v := pr.price * oc.emit[p].integral(pr, pr.emitT, now)
 			o.EmissionsCum += v
 			o.IncentivesCum += v * pr.builderShare(pr.emitT)
 		}
@@ -100,10 +106,16 @@ func (m *Model) Observe(o *Observation) {
 	o.Exploits = m.exploits
 	o.HHI = resize(o.HHI, m.nDim)
 	o.LiveStandards = resizeInt(o.LiveStandards, m.nDim)
+	// Composability above made m.ciScratch's slots those of the current
+	// structure: by dimension, the live protocols serving it, in the order
+	// of m.live, which are the only ones with links there.
+	s := &m.ciScratch
 	for d := range m.nDim {
-		o.HHI[d] = m.hhi(d)
+		o.HHI[d] = m.hhiOf(d, s.slots[s.start[d]:s.start[d+1]])
 	}
-	copy(o.LiveStandards, oc.liveStandards)
+	for d, n := range oc.liveStandards {
+		o.LiveStandards[d] = n // a loop: a copy of so few is a memmove call
+	}
 	o.HubMembers = resizeInt(o.HubMembers, m.nHub)
 	for h := range m.hubs {
 		o.HubMembers[h] = m.hubs[h].members
@@ -119,6 +131,80 @@ type observeCache struct {
 	inHub         int    // live protocols in at least one launched hub
 	liveStandards []int  // liveStandards(d) by dimension
 	adopters      int    // adopters()
+
+	emit []emitCache // by protocol: its open emission segment (any structure)
+}
+
+// emitCache is emissionIntegral(t0, t1) for one protocol and one t0 (the
+// start of its open emission segment, emitT, which changes only at a
+// flush) as t1 grows from one observation to the next: the halving
+// segments before the one t1 falls in are complete, and their sum the same
+// at every later t1, so it is kept (prefix) with the next segment's start,
+// halving index, level and, with decay, e^{−k·a} at its start. integral
+// then adds the last segment as emissionIntegral's loop does, with the same
+// operations on the same values: the same bits, which TestEmitCache checks.
+type emitCache struct {
+	ok        bool
+	t0, start float64 // the t0 (after max with the emission start) and emission start it is for
+	n         float64 // the halving index of the first segment not in prefix
+	a         float64 // its start (emission age)
+	level     float64 // its level, E·2^−n
+	ea        float64 // e^{−k·a}, with decay
+	prefix    float64 // the complete segments before it, summed in order from 0
+}
+
+// integral returns pr.emissionIntegral(t0, t1).
+func (c *emitCache) integral(pr *protocol, t0, t1 float64) float64 {
+	tk := &pr.token
+	if tk.EmissionPerDay == 0 {
+		return 0
+	}
+	t0 = math.Max(t0, pr.emitStart)
+	if t1 <= t0 {
+		return 0
+	}
+	k := tk.DecayPerYear / daysPerYear
+	a1 := t1 - pr.emitStart
+	if !c.ok || c.t0 != t0 || c.start != pr.emitStart || a1 < c.a {
+		a0 := t0 - pr.emitStart
+		*c = emitCache{ok: true, t0: t0, start: pr.emitStart, a: a0, level: tk.EmissionPerDay}
+		if tk.HalvingDays > 0 {
+			c.n = math.Floor(a0 / tk.HalvingDays)
+			c.level = tk.EmissionPerDay * math.Exp2(-c.n)
+		}
+		if k != 0 {
+			c.ea = math.Exp(-k * c.a)
+		}
+	}
+	// seg is emissionIntegral's ∫_{a}^{a1} level·e^{−k s} ds from c's
+	// segment start a, ea being e^{−k a}; it also returns e^{−k a1}.
+	seg := func(a1, level float64) (float64, float64) {
+		if k == 0 {
+			return level * (a1 - c.a), 0
+		}
+		e1 := math.Exp(-k * a1)
+		return level * (c.ea - e1) / k, e1
+	}
+	if tk.HalvingDays <= 0 {
+		v, _ := seg(a1, c.level)
+		return v
+	}
+	for c.n < 1100 {
+		end := (c.n + 1) * tk.HalvingDays
+		if end >= a1 {
+			break
+		}
+		v, e1 := seg(end, c.level)
+		c.prefix += v
+		c.a, c.ea = end, e1
+		c.n++
+		c.level = tk.EmissionPerDay * math.Exp2(-c.n)
+	}
+	if c.a < a1 && c.n < 1100 {
+		v, _ := seg(a1, c.level)
+		return c.prefix + v
+	}
+	return c.prefix
 }
 
 // refresh computes c for the current structure. Hub membership and hub
@@ -238,6 +324,24 @@ func (m *Model) hhi(d int) float64 {
 	h := 0.0
 	for _, p := range m.live {
 		if u := m.usageDim[int(p)*m.nDim+d]; u > 0 {
+			s := float64(u) / float64(tot)
+			h += s * s
+		}
+	}
+	return h
+}
+
+// hhiOf is hhi(d) summed over the slots of d only (ciSide: the live
+// protocols serving d, in the order of m.live), the others having no links
+// on d: the same terms in the same order.
+func (m *Model) hhiOf(d int, slots []ciSlot) float64 {
+	tot := m.linksDim[d]
+	if tot == 0 {
+		return 0
+	}
+	h := 0.0
+	for i := range slots {
+		if u := m.usageDim[slots[i].u]; u > 0 {
 			s := float64(u) / float64(tot)
 			h += s * s
 		}

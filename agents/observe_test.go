@@ -2,6 +2,7 @@ package agents
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -65,7 +66,8 @@ func refComponents(m *Model) (count int, weighted, nodes float64) {
 
 // TestObserveStructureCache checks what Observe and components keep of an
 // interop structure (structureGen: components, bridges, hub share, live
-// standards, adopters) against the same computed afresh (components by
+// standards, adopters, and the slots HHI is summed over) against the same
+// computed afresh (components by
 // refComponents), every day of replications of ciScenario, of deai-2025's
 // variants and of the other built-in scenarios, and that the kept values
 // are used on most days and refreshed on some.
@@ -132,6 +134,9 @@ func TestObserveStructureCache(t *testing.T) {
 					fail("bridges, hub share", []any{o.Bridges, o.HubShare}, []any{bridges, hubShare})
 				}
 				for d := range m.nDim {
+					if want := m.hhi(d); math.Float64bits(o.HHI[d]) != math.Float64bits(want) {
+						fail("HHI on "+spec.Dimensions[d], o.HHI[d], want)
+					}
 					if want := m.liveStandards(d); o.LiveStandards[d] != want {
 						fail("live standards on "+spec.Dimensions[d], o.LiveStandards[d], want)
 					}
@@ -193,4 +198,48 @@ needs = ["x", "y"]
 	if o.LiveProtocols != 2 || o.Components != 1 || o.Composability != 1 || o.LiveStandards[1] != 1 {
 		t.Errorf("after: %d live, %d components, index %v, %d standards on y; want 2, 1, 1, 1", o.LiveProtocols, o.Components, o.Composability, o.LiveStandards[1])
 	}
+}
+
+// TestEmitCache compares emitCache.integral with emissionIntegral, bit for
+// bit, on random tokens (with and without halving and decay, halvings
+// short enough to reach the 1100-segment cap) and random observation
+// sequences: t1 growing in small and large steps, the open segment's start
+// t0 moving on now and then (a flush), and t1 going back sometimes.
+func TestEmitCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(p float64, v float64) float64 {
+		if rng.Float64() < p {
+			return v
+		}
+		return 0
+	}
+	checked := 0
+	for range reps(300, 3000) {
+		pr := &protocol{emitStart: pick(0.5, rng.Float64()*500)}
+		pr.token.EmissionPerDay = pick(0.9, 1+rng.Float64()*1e4)
+		pr.token.HalvingDays = pick(0.7, []float64{0.5, 3, 365, 1458, 1e4}[rng.IntN(5)]*(0.5+rng.Float64()))
+		pr.token.DecayPerYear = pick(0.5, rng.Float64()*2)
+		var c emitCache
+		t0 := rng.Float64() * 1000
+		t1 := t0 - 10
+		for range 200 {
+			switch x := rng.Float64(); {
+			case x < 0.05:
+				t0 = t1 + rng.Float64()*5 - 2 // a flush, or a t0 past t1
+			case x < 0.08:
+				t1 -= rng.Float64() * 300 // back in time
+			case x < 0.12:
+				t1 += rng.Float64() * 3000
+			default:
+				t1 += rng.Float64() * 10
+			}
+			got, want := c.integral(pr, t0, t1), pr.emissionIntegral(t0, t1)
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("token %+v, emission start %g: integral(%g, %g) = %v (kept %+v); emissionIntegral %v",
+					pr.token, pr.emitStart, t0, t1, got, c, want)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d integrals compared", checked)
 }
