@@ -308,6 +308,13 @@ func resize(s []float64, n int) []float64 {
 	return s[:n]
 }
 
+func resizeInt64(s []int64, n int) []int64 {
+	if cap(s) < n {
+		return make([]int64, n)
+	}
+	return s[:n]
+}
+
 func resizeInt(s []int, n int) []int {
 	if cap(s) < n {
 		return make([]int, n)
@@ -450,28 +457,29 @@ func (m *Model) composabilityExact(same bool) (ci float64, exact bool, num, den 
 		}
 	}
 	s := &m.ciScratch
-	if same {
-		for i := range s.slots {
-			s.slots[i].w = 1 + int64(m.usageDim[s.slots[i].u])
-		}
-	} else {
+	if !same {
 		s.build(m, useStd, useBridge, cheapHubs)
+	}
+	// The weights, and each dimension's total (exact integer sums: in
+	// any order the same).
+	s.wsum = resizeInt64(s.wsum, m.nDim)
+	for d := range m.nDim {
+		var sum int64
+		slots := s.slots[s.start[d]:s.start[d+1]]
+		for i := range slots {
+			w := 1 + int64(m.usageDim[slots[i].u])
+			slots[i].w = w
+			sum += w
+		}
+		s.wsum[d] = sum
 	}
 	var bound int64
 	for j, jp := range m.joinPairs {
 		da, db := jp[0], jp[1]
-		a := s.slots[s.start[da]:s.start[da+1]]
-		if len(a) == 0 {
-			continue
+		if s.start[da] == s.start[da+1] {
+			continue // no slot on da
 		}
-		b := s.slots[s.start[db]:s.start[db+1]]
-		var wa, wb int64
-		for _, x := range a {
-			wa += x.w
-		}
-		for _, y := range b {
-			wb += y.w
-		}
+		wa, wb := s.wsum[da], s.wsum[db]
 		// The exactness guard: every partial sum below is at most the
 		// running sum of wa·wb over the join pairs.
 		if wa >= ciExactMax || wb >= ciExactMax {
@@ -491,6 +499,7 @@ func (m *Model) composabilityExact(same bool) (ci float64, exact bool, num, den 
 				bad += s.slots[pr[0]].w * s.slots[pr[1]].w
 			}
 		} else {
+			a, b := s.slots[s.start[da]:s.start[da+1]], s.slots[s.start[db]:s.start[db+1]]
 			wself, bad = s.grouped(a, b, useStd)
 			for _, br := range s.bridges {
 				x, y := int(br[0]), int(br[1])
@@ -602,6 +611,7 @@ type composabilityScratch struct {
 
 	slots   []ciSlot   // the live protocols serving each dimension, dimension by dimension
 	start   []int32    // dimension d's slots are slots[start[d]:start[d+1]]
+	wsum    []int64    // by dimension: its slots' total weight
 	bridges [][2]int32 // bridges between live protocols
 	// Join pair j tested pair by pair (pairsAt[j][0] ≥ 0): its self pairs
 	// (slot indices) are pairs[pairsAt[j][0]:pairsAt[j][1]], its pairs
