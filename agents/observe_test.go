@@ -91,7 +91,21 @@ func TestObserveStructureCache(t *testing.T) {
 		}
 		specs = append(specs, s)
 	}
-	kept, refreshed := 0, 0
+	// One protocol, one component: the Bass reduction's shape.
+	specs = append(specs, parse(t, `
+name = "solo"
+horizon_days = 1000
+dimensions = ["x"]
+[builders]
+market_potential = 500
+[[protocols]]
+name = "solo"
+serves = { x = 1.0 }
+[[app_types]]
+name = "single"
+needs = ["x"]
+`))
+	kept, refreshed, single := 0, 0, 0
 	var o Observation
 	for _, spec := range specs {
 		for r := range reps(1, 2) {
@@ -109,6 +123,9 @@ func TestObserveStructureCache(t *testing.T) {
 					t.Fatalf("%s replication %d day %g: %s %v; computed afresh %v", spec.Name, r, day, what, got, want)
 				}
 				count, weighted, nodes := refComponents(m)
+				if count == 1 {
+					single++
+				}
 				if o.Components != count || math.Float64bits(o.LargestShare) != math.Float64bits(weighted) {
 					fail("components, largest share", []any{o.Components, o.LargestShare}, []any{count, weighted})
 				}
@@ -147,7 +164,10 @@ func TestObserveStructureCache(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("structure kept %d days, refreshed %d", kept, refreshed)
+	t.Logf("structure kept %d days, refreshed %d; one component on %d days", kept, refreshed, single)
+	if single < 1000 {
+		t.Errorf("one component on %d days only", single)
+	}
 	if kept < 2*refreshed || refreshed < 100 {
 		t.Errorf("structure kept %d days, refreshed %d: the test checks little", kept, refreshed)
 	}

@@ -227,6 +227,11 @@ func (m *Model) components() (count int, weighted, nodes float64) {
 		c.build(m)
 		c.gen = gen
 	}
+	if c.count == 1 {
+		// The one component's weight is the total, summed in the same
+		// order: the shares are exactly 1.
+		return 1, 1, 1
+	}
 	// Each component's weight is summed over its protocols in the order of
 	// m.live, as the total is.
 	w := c.w[:c.count]
