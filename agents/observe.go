@@ -66,18 +66,19 @@ func (m *Model) Observe(o *Observation) {
 	now := m.Now()
 	o.Day = now
 	oc := &m.ciScratch.obs
-	if gen := m.structureGen(); oc.gen != gen {
+	gen := m.structureGen()
+	if oc.gen != gen {
 		oc.refresh(m)
 		oc.gen = gen
 	}
-	o.Composability = m.Composability()
+	o.Composability = m.composability(gen)
 	o.AppsLive, o.ComposedLive, o.FullStackLive = m.appsLive, m.composedLive, m.fullStackLive
 	o.BuildersCum, o.ComposedCum = m.nBuilders, m.composedCum
 	o.OutsideShare = 0
 	if n := m.protoLinks + m.outsideLinks; n > 0 {
 		o.OutsideShare = float64(m.outsideLinks) / float64(n)
 	}
-	o.Components, o.LargestShare, _ = m.components()
+	o.Components, o.LargestShare, _ = m.componentsAt(gen)
 	o.Bridges = oc.bridges
 	o.LiveProtocols = len(m.live)
 	o.HubShare = 0
@@ -106,7 +107,7 @@ func (m *Model) Observe(o *Observation) {
 	o.Exploits = m.exploits
 	o.HHI = resize(o.HHI, m.nDim)
 	o.LiveStandards = resizeInt(o.LiveStandards, m.nDim)
-	// Composability above made m.ciScratch's slots those of the current
+	// composability above made m.ciScratch's slots those of the current
 	// structure: by dimension, the live protocols serving it, in the order
 	// of m.live, which are the only ones with links there.
 	s := &m.ciScratch
@@ -403,9 +404,12 @@ func (m *Model) liveStandards(d int) int {
 // is ≥ 1, whether the index is 0 (no pair has a cheap route), 1 (every
 // pair has one) or in between is a property of the structure too, which it
 // remembers after an exact computation, returning 0 or 1 without summing.
-func (m *Model) Composability() float64 {
+func (m *Model) Composability() float64 { return m.composability(m.structureGen()) }
+
+// composability is Composability, gen being structureGen().
+func (m *Model) composability(gen uint64) float64 {
 	s := &m.ciScratch
-	same := s.gen == m.structureGen()
+	same := s.gen == gen
 	if same && s.class != ciUnknown && m.ciWeightsSmall() {
 		if s.class == ciOne {
 			return 1

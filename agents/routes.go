@@ -219,11 +219,16 @@ func (m *Model) ufRebuild() {
 // depend on the interop structure only (structureGen): they are kept in
 // m.ciScratch.comp while it stays the same, and only the weights summed.
 func (m *Model) components() (count int, weighted, nodes float64) {
+	return m.componentsAt(m.structureGen())
+}
+
+// componentsAt is components, gen being structureGen().
+func (m *Model) componentsAt(gen uint64) (count int, weighted, nodes float64) {
 	if len(m.live) == 0 {
 		return 0, 0, 0
 	}
 	c := &m.ciScratch.comp
-	if gen := m.structureGen(); c.gen != gen {
+	if c.gen != gen {
 		c.build(m)
 		c.gen = gen
 	}
