@@ -93,9 +93,11 @@ func (m *Model) Observe(o *Observation) {
 		pr := &m.prot[p]
 		o.EmissionsCum += pr.emitCum
 		o.IncentivesCum += pr.incentCum
-		if pr.launched && !pr.exited && now > pr.emitT {
-			// The open segment since the last flush, computed without
-			// flushing.
+		// The open segment since the last flush, computed without
+		// flushing. Without emissions it is price·0, a zero whose sign
+		// cannot change the sums (never −0: they start at +0) unless the
+		// price is not finite (NaN): skipped then.
+		if pr.launched && !pr.exited && now > pr.emitT && (pr.token.EmissionPerDay != 0 || math.IsNaN(pr.price*0)) {
 			v := pr.price * oc.emit[p].integral(pr, pr.emitT, now)
 			o.EmissionsCum += v
 			o.IncentivesCum += v * pr.builderShare(pr.emitT)

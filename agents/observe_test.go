@@ -66,8 +66,8 @@ func refComponents(m *Model) (count int, weighted, nodes float64) {
 
 // TestObserveStructureCache checks what Observe and components keep of an
 // interop structure (structureGen: components, bridges, hub share, live
-// standards, adopters, and the slots HHI is summed over) against the same
-// computed afresh (components by
+// standards, adopters, and the slots HHI is summed over; and the emissions,
+// integrated through emitCache) against the same computed afresh (components by
 // refComponents), every day of replications of ciScenario, of deai-2025's
 // variants and of the other built-in scenarios, and that the kept values
 // are used on most days and refreshed on some.
@@ -160,6 +160,22 @@ needs = ["x"]
 				}
 				if want := m.adopters(); o.Adopters != want {
 					fail("adopters", o.Adopters, want)
+				}
+				// The money: every protocol's open segment integrated by
+				// emissionIntegral, none skipped.
+				emitted, offered := 0.0, 0.0
+				for p := range m.prot {
+					pr := &m.prot[p]
+					emitted += pr.emitCum
+					offered += pr.incentCum
+					if pr.launched && !pr.exited && day > pr.emitT {
+						v := pr.price * pr.emissionIntegral(pr.emitT, day)
+						emitted += v
+						offered += v * pr.builderShare(pr.emitT)
+					}
+				}
+				if math.Float64bits(o.EmissionsCum) != math.Float64bits(emitted) || math.Float64bits(o.IncentivesCum) != math.Float64bits(offered) {
+					fail("emissions, incentives", []any{o.EmissionsCum, o.IncentivesCum}, []any{emitted, offered})
 				}
 			}
 		}
