@@ -222,3 +222,88 @@ func TestComposabilityBits(t *testing.T) {
 		}
 	}
 }
+
+// TestComposabilityStructure checks what Composability keeps of an interop
+// structure (structureGen): in every state of random event sequences
+// (replications of ciScenario, of deai-2025's variants and of the other
+// built-in scenarios, read every day, as an observer would), the index it
+// returns, from the kept structure with the weights refreshed or as the
+// structure's class 0 or 1, is the bits of the index from a structure built
+// anew and that of the float64 sums, and both shortcuts are taken; with the
+// pairs grouped or tested one by one where there are many, and with the
+// float64 fallback forced (ciExactMax = 2), where the class is used only
+// while no weight reaches 2.
+func TestComposabilityStructure(t *testing.T) {
+	specs := []*scenarios.Spec{parse(t, ciScenario)}
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	small := len(specs) // ciScenario and deai-2025's: few protocols
+	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	defer func(d int, e int64) { ciDirectMax, ciExactMax = d, e }(ciDirectMax, ciExactMax)
+	for _, c := range []struct {
+		direct   int
+		exactMax int64
+	}{{256, 1 << 26}, {math.MaxInt, 1 << 26}, {256, 2}} {
+		ciDirectMax, ciExactMax = c.direct, c.exactMax
+		exactMax := c.exactMax
+		hits := map[float64]int{}
+		refreshed := 0 // structure kept, weights refreshed
+		for i, spec := range specs {
+			if i >= small && c.direct > 256 {
+				break // every pair tested one by one: slow on the larger scenarios
+			}
+			for r := range reps(1, 2) {
+				m := newModel(t, spec, r)
+				for day := 0.0; day <= min(spec.HorizonDays, 2000); day++ {
+					run(t, m, day)
+					sc := &m.ciScratch
+					same := sc.gen == m.structureGen()
+					ok := same && sc.class != ciUnknown && m.ciWeightsSmall()
+					known := map[int8]float64{ciZero: 0, ciOne: 1}[sc.class]
+					got := m.Composability()
+					// The index from a structure built anew, in scratch
+					// space of its own.
+					kept := m.ciScratch
+					m.ciScratch = composabilityScratch{}
+					want, _, _, _, _ := m.composabilityExact(false)
+					m.ciScratch = kept
+					if ref := m.composabilityFloat(); math.Float64bits(want) != math.Float64bits(ref) {
+						t.Fatalf("%s replication %d day %g: composability summed afresh %v; the float64 sums give %v", spec.Name, r, day, want, ref)
+					}
+					if math.Float64bits(got) != math.Float64bits(want) || ok && math.Float64bits(known) != math.Float64bits(want) {
+						t.Fatalf("%s replication %d day %g: composability %v (structure kept %v, shortcut %v taken %v); summed afresh %v",
+							spec.Name, r, day, got, same, known, ok, want)
+					}
+					if same && !ok {
+						refreshed++
+					}
+					if ok {
+						hits[known]++
+						if exactMax == 2 && len(m.live)+m.protoLinks >= 2 {
+							t.Fatalf("%s replication %d day %g: shortcut taken with the fallback forced", spec.Name, r, day)
+						}
+					}
+				}
+			}
+		}
+		t.Logf("direct up to %d pairs, exact below %d: shortcut taken %d times for 0, %d for 1; structure kept, weights refreshed %d times", c.direct, exactMax, hits[0], hits[1], refreshed)
+		if exactMax > 2 && (hits[0] == 0 || hits[1] == 0 || refreshed < 1000) {
+			t.Errorf("shortcut taken %d times for 0 and %d for 1, weights refreshed %d times: the test checks little", hits[0], hits[1], refreshed)
+		}
+	}
+}

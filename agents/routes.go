@@ -224,46 +224,91 @@ func (m *Model) ufRebuild() {
 
 // components returns the number of connected components among live
 // protocols, the usage-weighted share (weight 1 + live links) of the
-// largest one, and the plain node share of the largest one.
+// largest one, and the plain node share of the largest one. Which live
+// protocol is in which component, and so the count and the node share,
+// depend on the interop structure only (structureGen): they are kept in
+// m.ciScratch.comp while it stays the same, and only the weights summed.
 func (m *Model) components() (count int, weighted, nodes float64) {
+	return m.componentsAt(m.structureGen())
+}
+
+// componentsAt is components, gen being structureGen().
+func (m *Model) componentsAt(gen uint64) (count int, weighted, nodes float64) {
 	if len(m.live) == 0 {
 		return 0, 0, 0
 	}
+	c := &m.ciScratch.comp
+	if c.gen != gen {
+		c.build(m)
+		c.gen = gen
+	}
+	if c.count == 1 {
+		// The one component's weight is the total, summed in the same
+		// order: the shares are exactly 1.
+		return 1, 1, 1
+	}
+	// Each component's weight is summed over its protocols in the order of
+	// m.live, as the total is.
+	w := c.w[:c.count]
+	clear(w)
+	total := 0.0
+	for i, p32 := range m.live {
+		x := 1 + float64(m.prot[p32].usage)
+		w[c.comp[i]] += x
+		total += x
+	}
+	bestW := 0.0
+	for _, x := range w {
+		if x > bestW {
+			bestW = x
+		}
+	}
+	return c.count, bestW / total, c.bestN / float64(len(m.live))
+}
+
+// componentCache is what components keeps of one interop structure.
+type componentCache struct {
+	gen   uint64    // the structure generation it is for; 0: none
+	comp  []int32   // the component of m.live[i], numbered from 0 in order of first appearance
+	count int       // the number of components
+	bestN float64   // the largest component's number of protocols
+	w     []float64 // scratch: the components' weights
+	ids   []int32   // scratch: the component of each union–find root, or -1
+}
+
+// build numbers the components of the live protocols in the union–find
+// (rebuilt first if a removal made it stale).
+func (c *componentCache) build(m *Model) {
 	if m.ufDirty || m.uf == nil {
 		m.ufRebuild()
 	}
-	// Accumulate weights and counts per root in scratch indexed by node.
 	n := len(m.uf)
-	if cap(m.compAcc) < 2*n {
-		m.compAcc = make([]float64, 2*n)
+	if cap(c.ids) < n {
+		c.ids = make([]int32, n)
 	}
-	w := m.compAcc[:n]
-	c := m.compAcc[n : 2*n]
-	clear(w)
-	clear(c)
-	total := 0.0
-	for _, p32 := range m.live {
-		p := int(p32)
-		r := m.ufFind(p)
-		if c[r] == 0 {
-			count++
-		}
-		x := 1 + float64(m.prot[p].usage)
-		w[r] += x
-		c[r]++
-		total += x
+	ids := c.ids[:n]
+	for i := range ids {
+		ids[i] = -1
 	}
-	bestW, bestN := 0.0, 0.0
+	c.comp = c.comp[:0]
+	c.count = 0
 	for _, p32 := range m.live {
 		r := m.ufFind(int(p32))
-		if w[r] > bestW {
-			bestW = w[r]
+		if ids[r] < 0 {
+			ids[r] = int32(c.count)
+			c.count++
 		}
-		if c[r] > bestN {
-			bestN = c[r]
-		}
+		c.comp = append(c.comp, ids[r])
 	}
-	return count, bestW / total, bestN / float64(len(m.live))
+	c.w = resize(c.w, c.count)
+	clear(c.w)
+	for _, k := range c.comp {
+		c.w[k]++
+	}
+	c.bestN = 0
+	for _, x := range c.w {
+		c.bestN = max(c.bestN, x)
+	}
 }
 
 // LargestComponent returns the share of live protocols in the largest

@@ -94,6 +94,51 @@ var observables = [...]reporter{
 	{"hub_members_", perHub, func(r *reading, h int) float64 { return float64(r.HubMembers[h]) }},
 }
 
+// record writes every observable of r, in the order of the observables table, to
+// dst[off], dst[off+stride], dst[off+2·stride], ...: the values the table's reporters
+// return, row by row (nDims values for a per-dimension row, nHubs for a per-hub one),
+// computed by the same expressions but without an indirect call per value, which is
+// most of what a full collector's sample cost on top of the observation. It must
+// follow the table: adding a row is adding its value here too, which
+// TestRecordFollowsTable checks on readings whose every field differs.
+func (r *reading) record(dst []float64, off, stride, nDims, nHubs int) {
+	put := func(v float64) {
+		dst[off] = v
+		off += stride
+	}
+	put(r.Composability)
+	put(ratio(r.newComposed, r.newApps))
+	put(ratio(r.ComposedLive, r.AppsLive))
+	put(float64(r.ComposedLive))
+	put(float64(r.ComposedCum))
+	put(float64(r.FullStackLive))
+	put(float64(r.AppsLive))
+	put(float64(r.BuildersCum))
+	put(r.OutsideShare)
+	put(r.LargestShare)
+	put(float64(r.Components))
+	put(float64(r.Bridges))
+	put(r.HubShare)
+	put(float64(r.LiveProtocols))
+	put(r.EmissionsCum)
+	put(r.IncentivesCum)
+	put(r.SubsidiesCum)
+	put(r.FeesCum)
+	put(r.HubFeesCum)
+	put(float64(r.Exploits))
+	put(float64(r.Adopters))
+	put(float64(r.ProtocolLinks))
+	for _, v := range r.HHI[:nDims] {
+		put(v)
+	}
+	for _, v := range r.LiveStandards[:nDims] {
+		put(float64(v))
+	}
+	for _, v := range r.HubMembers[:nHubs] {
+		put(float64(v))
+	}
+}
+
 // ratio is a/b, or 0 when b is 0 (a share of nothing).
 func ratio(a, b int) float64 {
 	if b > 0 {

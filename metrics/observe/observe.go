@@ -151,9 +151,9 @@ func (c *Collector) Series(name string) []float64 {
 	return c.column(k)
 }
 
-// Sample records every observable at the model's current time, reading each with its
-// reporter in the observables table; a summary collector records only the detector's
-// inputs, except at its last sample.
+// Sample records every observable at the model's current time, the values of the
+// observables table's reporters (reading.record); a summary collector records only the
+// detector's inputs, except at its last sample.
 func (c *Collector) Sample() {
 	o := &c.obs
 	if c.summary && len(c.days)+1 < c.samples {
@@ -181,43 +181,16 @@ func (c *Collector) Sample() {
 	if c.n == c.stride {
 		c.grow()
 	}
-	off := c.n
-	for i := range observables {
-		rep := &observables[i]
-		for j := range c.width(rep) {
-			c.flat[off] = rep.report(&c.r, j)
-			off += c.stride
-		}
-	}
+	c.r.record(c.flat, c.n, c.stride, c.nDims, c.nHubs)
 	c.n++
-}
-
-// width returns how many observables rep stands for in this collector's
-// scenario.
-func (c *Collector) width(rep *reporter) int {
-	switch rep.scope {
-	case perDimension:
-		return c.nDims
-	case perHub:
-		return c.nHubs
-	}
-	return 1
 }
 
 // sampleFinal records a summary collector's last sample: every observable
 // in final, and the detector's series.
 func (c *Collector) sampleFinal() {
-	k := 0
-	for i := range observables {
-		rep := &observables[i]
-		for j := range c.width(rep) {
-			v := rep.report(&c.r, j)
-			c.final[k] = v
-			if c.values[k] != nil {
-				c.values[k] = append(c.values[k], v)
-			}
-			k++
-		}
+	c.r.record(c.final, 0, 1, c.nDims, c.nHubs)
+	for _, k := range c.detector {
+		c.values[k] = append(c.values[k], c.final[k])
 	}
 }
 

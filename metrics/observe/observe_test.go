@@ -324,3 +324,110 @@ func TestSummaryCollector(t *testing.T) {
 	}
 	t.Logf("summary collectors computed the index at %d of %d samples", computed, samples)
 }
+
+// tableRow is what the observables table's reporters return for r, row by
+// row: the reference reading.record follows.
+func tableRow(r *reading, nDims, nHubs int) []float64 {
+	var out []float64
+	for i := range observables {
+		rep := &observables[i]
+		n := 1
+		switch rep.scope {
+		case perDimension:
+			n = nDims
+		case perHub:
+			n = nHubs
+		}
+		for j := range n {
+			out = append(out, rep.report(r, j))
+		}
+	}
+	return out
+}
+
+// TestRecordFollowsTable checks reading.record against the observables
+// table on readings whose every field has its own value, so that a value
+// recorded in another row's place, or a row missing, shows; and with a
+// stride, as a full collector records.
+func TestRecordFollowsTable(t *testing.T) {
+	for _, size := range [][2]int{{1, 0}, {2, 1}, {4, 3}} {
+		nDims, nHubs := size[0], size[1]
+		o := &agents.Observation{}
+		// Fill every field, in declaration order, with its own value.
+		x := 1.0
+		next := func() float64 { x += 1.25; return x }
+		nextInt := func() int { return int(next()*8) + 1 }
+		o.Day, o.Composability = next(), next()
+		o.AppsLive, o.ComposedLive, o.FullStackLive = nextInt()*3, nextInt(), nextInt()
+		o.BuildersCum, o.ComposedCum = nextInt()*5, nextInt()
+		o.OutsideShare, o.LargestShare = next(), next()
+		o.Components, o.Bridges = nextInt(), nextInt()
+		o.HubShare = next()
+		o.LiveProtocols = nextInt()
+		o.EmissionsCum, o.IncentivesCum, o.SubsidiesCum, o.FeesCum, o.HubFeesCum = next(), next(), next(), next(), next()
+		o.Exploits = nextInt()
+		for range nDims {
+			o.HHI = append(o.HHI, next())
+			o.LiveStandards = append(o.LiveStandards, nextInt())
+		}
+		for range nHubs {
+			o.HubMembers = append(o.HubMembers, nextInt())
+		}
+		o.Adopters, o.ProtocolLinks = nextInt(), nextInt()
+		r := &reading{Observation: o, newApps: nextInt() * 2, newComposed: nextInt()}
+		want := tableRow(r, nDims, nHubs)
+		seen := map[float64]bool{}
+		for _, v := range want {
+			seen[v] = true
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("dims %d hubs %d: the reading's values are not all distinct: %v", nDims, nHubs, want)
+		}
+		const stride, off = 3, 1
+		got := make([]float64, off+stride*len(want))
+		r.record(got, off, stride, nDims, nHubs)
+		for k, w := range want {
+			if g := got[off+k*stride]; math.Float64bits(g) != math.Float64bits(w) {
+				t.Errorf("dims %d hubs %d: record wrote %v for observable %d; the table reads %v", nDims, nHubs, g, k, w)
+			}
+		}
+	}
+}
+
+// TestCollectorFollowsTable checks the values a full collector records
+// against the observables table's reporters on the same readings, at every
+// sample of replications of the built-in scenarios and of observeScenario.
+func TestCollectorFollowsTable(t *testing.T) {
+	own, err := scenarios.Parse("observe.toml", []byte(observeScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := []*scenarios.Spec{own}
+	for _, name := range []string{"deai-2025", "bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	for _, spec := range specs {
+		m, err := agents.New(spec, 7, 1, agents.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := SampleDays(spec)
+		c := NewCollector(spec, m, len(days))
+		for i, d := range days {
+			if err := m.RunUntil(context.Background(), d); err != nil {
+				t.Fatal(err)
+			}
+			c.Sample()
+			want := tableRow(&c.r, c.nDims, c.nHubs)
+			for k, w := range want {
+				if g := c.flat[k*c.stride+i]; math.Float64bits(g) != math.Float64bits(w) {
+					t.Fatalf("%s day %g: %s recorded %v; the table reads %v", spec.Name, d, c.names[k], g, w)
+				}
+			}
+		}
+	}
+}
