@@ -513,36 +513,28 @@ func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
 	F[0], last[0] = -beta, 0
 	cand := append(sc.cand[:0], 0)
 	maxF := beta // max |F[s]| over s < t
-	var pSt, pEt, pF, dropAbove, checkAbove float64
 	for t := 1; t <= m; t++ {
 		St, Et := cs[t], ce[t]
 		d := rel * (St*(1+ln[int(St)]+ln[int(Et)]) + maxF)
+		// The estimates, and the least two. This loop is most of the
+		// work: it calls nothing, so that its values stay in registers.
 		amin, second, imin := math.Inf(1), math.Inf(1), 0
-		n, j := len(cand), 0
-		for c := range n {
-			s := cand[c]
-			// The previous step's pruning, as segmentExact's: keep s iff
-			// its v ≤ F[t−1] (dropAbove and checkAbove are F[t−1] ± δ).
-			// The newest candidate, t − 1, is not pruned at its own step.
-			if a := A[c]; c < n-1 && a > checkAbove && (a > dropAbove || F[s]+peltCost(pSt-cs[s], pEt-ce[s]) > pF) {
-				continue
-			}
+		A := A[:len(cand)]
+		for c, s := range cand {
 			S, E, f := St-cs[s], Et-ce[s], F[s]
 			a := f // C = 0: exact
 			if S > 0 && E > 0 {
 				a = f - 2*(S*(ln[int(S)]-ln[int(E)])-S)
 			}
-			A[j], cand[j] = a, s
+			A[c] = a
 			if a < second {
 				if a < amin {
-					amin, second, imin = a, amin, j
+					amin, second, imin = a, amin, c
 				} else {
 					second = a
 				}
 			}
-			j++
 		}
-		cand = cand[:j]
 		// The least v + β, ties to the earliest (cand is increasing),
 		// among the candidates that can reach it: usually the one with
 		// the least a alone.
@@ -564,8 +556,18 @@ func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
 		if math.Abs(best) > maxF {
 			maxF = math.Abs(best)
 		}
-		cand = append(cand, t)
-		pSt, pEt, pF, dropAbove, checkAbove = St, Et, best, best+d, best-d
+		// segmentExact's pruning: keep s iff its v ≤ F[t], which its
+		// estimate decides unless it is within δ of F[t].
+		dropAbove, checkAbove := best+d, best-d
+		j := 0
+		for c, s := range cand {
+			if a := A[c]; a > checkAbove && (a > dropAbove || F[s]+peltCost(St-cs[s], Et-ce[s]) > best) {
+				continue
+			}
+			cand[j] = s
+			j++
+		}
+		cand = append(cand[:j], t)
 	}
 	sc.cand = cand
 	return last
