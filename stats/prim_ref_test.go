@@ -70,11 +70,41 @@ func peelRef(p *prim) bool {
 	return true
 }
 
+// quasiPRef is PRIMResult.QuasiP as it was before it counted every
+// dimension's points in one pass (main at fb5e822), kept verbatim.
+func quasiPRef(x [][]float64, y []float64, b Box) []float64 {
+	out := make([]float64, len(b.Restricted))
+	var n, c int
+	for i, row := range x {
+		if inBox(row, b.Lo, b.Hi, -1) {
+			n++
+			if y[i] >= 0.5 {
+				c++
+			}
+		}
+	}
+	for k, j := range b.Restricted {
+		var t, h int
+		for i, row := range x {
+			if inBox(row, b.Lo, b.Hi, j) {
+				t++
+				if y[i] >= 0.5 {
+					h++
+				}
+			}
+		}
+		out[k] = binomialSF(c, n, float64(h)/float64(max(t, 1)))
+	}
+	return out
+}
+
 // TestPRIMMatchesReference: PRIM's trajectory is the one the former peel
 // gives, box for box and bit for bit, on 300 random data sets: 20–600
 // points in 1–12 dimensions, continuous, tied (a few levels), signed-zero
 // and constant columns, binary or fractional outcomes, under random
-// options (both objectives, with and without pasting). Deterministic.
+// options (both objectives, with and without pasting); and the
+// quasi-p-values of every box of each trajectory are the former QuasiP's.
+// Deterministic.
 func TestPRIMMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 3))
 	for c := range 300 {
@@ -115,6 +145,11 @@ func TestPRIMMatchesReference(t *testing.T) {
 		}
 		if g, w := fmt.Sprintf("%#v", got), fmt.Sprintf("%#v", want); g != w {
 			t.Fatalf("case %d (%d points, %d dimensions, %+v):\n got %s\nwant %s", c, n, d, opt, g, w)
+		}
+		for k, b := range got.Trajectory {
+			if g, w := fmt.Sprint(got.QuasiP(x, y, b)), fmt.Sprint(quasiPRef(x, y, b)); g != w {
+				t.Fatalf("case %d box %d: QuasiP %s; reference %s", c, k, g, w)
+			}
 		}
 	}
 }
