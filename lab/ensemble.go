@@ -320,6 +320,9 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 	}
 	results := make(chan done, jobs)
 	specs := newSpecCache(e, nv)
+	// The variants of one index often compose alike: their PELT
+	// segmentations are shared.
+	var pelt metrics.PELTMemo
 	slots := make(chan struct{}, window)
 	var waitErr error
 	go func() {
@@ -354,7 +357,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 						err = checkReplication(rep, r)
 					}
 					if err == nil && prior {
-						x = runExtra{theta: theta, family: e.family(rep)}
+						x = runExtra{theta: theta, family: e.family(rep, &pelt)}
 					}
 					if err != nil {
 						err = fmt.Errorf("variant %s replication %d: %w", vr.Name, r, err)

@@ -132,9 +132,10 @@ func (e *Ensemble) newForecast(names []string) *forecastState {
 	return &forecastState{keys: keys, runs: metrics.NewForecastRuns(names, keys, e.inner(), e.Scenario.HorizonDays, e.Scenario.Lego)}
 }
 
-// family is the detector family's verdicts on rep, computed in the worker.
-func (e *Ensemble) family(rep *metrics.Replication) []stats.Obs {
-	return metrics.FamilyOf(rep, e.Scenario.Lego, e.Scenario.HorizonDays)
+// family is the detector family's verdicts on rep, computed in the worker,
+// with the run's memo of PELT segmentations.
+func (e *Ensemble) family(rep *metrics.Replication, memo *metrics.PELTMemo) []stats.Obs {
+	return memo.FamilyOf(rep, e.Scenario.Lego, e.Scenario.HorizonDays)
 }
 
 // hasPriors reports whether s or any of its variants declares a prior, or

@@ -122,6 +122,11 @@ var familyScratchPool = sync.Pool{New: func() any { return new(familyScratch) }}
 // with its thresholds. out[k] is member k's verdict. It panics if the
 // series lengths differ (a programming error).
 func DetectFamily(days, composability, appsCum, composedCum []float64, rule scenarios.Lego) []Detection {
+	return detectFamily(days, composability, appsCum, composedCum, rule, nil)
+}
+
+// detectFamily is DetectFamily, whose PELT member memo answers when not nil.
+func detectFamily(days, composability, appsCum, composedCum []float64, rule scenarios.Lego, memo *PELTMemo) []Detection {
 	n := len(days)
 	if len(composability) != n || len(appsCum) != n || len(composedCum) != n {
 		panic(fmt.Sprintf("metrics: DetectFamily: series lengths differ (days %d, composability %d, apps %d, composed %d)",
@@ -198,9 +203,93 @@ func DetectFamily(days, composability, appsCum, composedCum []float64, rule scen
 	out[logisticIndex] = Detection{Day: day, Reached: ok}
 	pr := rule
 	pr.Rule = "pelt"
-	day, ok = DetectPELT(days, composedCum, pr)
+	if memo != nil {
+		day, ok = memo.DetectPELT(days, composedCum, pr)
+	} else {
+		day, ok = DetectPELT(days, composedCum, pr)
+	}
 	out[peltIndex] = Detection{Day: day, Reached: ok}
 	return out
+}
+
+// PELTMemo remembers DetectPELT's verdicts on the last peltMemoSize series
+// it segmented, so that a run whose replications share their composed
+// arrivals segments each series once: the variants of one replication index
+// run on common random numbers, and where a variant changes nothing that
+// touches composition (a hub no one joins, a standard no one adopts) its
+// series is the other's, bit for bit — in a prior-predictive run of
+// deai-2025, about one series in four that has arrivals. A verdict is a
+// function of the days, the series and the rule alone, so an answer from
+// the memo is exactly DetectPELT's. The zero value is empty; it is safe
+// for concurrent use.
+type PELTMemo struct {
+	mu      sync.Mutex
+	entries [peltMemoSize]peltMemoEntry
+	next    int // the entry to overwrite next
+}
+
+// peltMemoSize is the number of series a PELTMemo keeps: room for every
+// replication an ensemble has in flight (its reorder window of a few
+// indices times the variants), as the series that repeat are those of one
+// replication index.
+const peltMemoSize = 32
+
+// peltMemoEntry is one remembered verdict, on copies of its series.
+type peltMemoEntry struct {
+	hash      uint64 // seriesHash of cum
+	days, cum []float64
+	rule      scenarios.Lego
+	day       float64
+	reached   bool
+}
+
+// DetectPELT returns DetectPELT(days, composedCum, rule), from the memo
+// when it holds the same days, series (bit for bit) and rule.
+func (m *PELTMemo) DetectPELT(days, composedCum []float64, rule scenarios.Lego) (float64, bool) {
+	// A series without arrivals is answered at once: not worth an entry.
+	if len(days) != len(composedCum) || !hasArrivals(composedCum) {
+		return DetectPELT(days, composedCum, rule)
+	}
+	h := seriesHash(composedCum)
+	m.mu.Lock()
+	for i := range m.entries {
+		if e := &m.entries[i]; e.hash == h && e.rule == rule && sameBits(e.cum, composedCum) && sameBits(e.days, days) {
+			day, reached := e.day, e.reached
+			m.mu.Unlock()
+			return day, reached
+		}
+	}
+	m.mu.Unlock()
+	day, reached := DetectPELT(days, composedCum, rule)
+	m.mu.Lock()
+	e := &m.entries[m.next]
+	m.next = (m.next + 1) % peltMemoSize
+	e.hash, e.rule, e.day, e.reached = h, rule, day, reached
+	e.days = append(e.days[:0], days...)
+	e.cum = append(e.cum[:0], composedCum...)
+	m.mu.Unlock()
+	return day, reached
+}
+
+// hasArrivals reports whether cum ever increases, as DetectPELT counts
+// arrivals.
+func hasArrivals(cum []float64) bool {
+	for i := 1; i < len(cum); i++ {
+		if cum[i]-cum[i-1] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// seriesHash is an FNV-1a-style hash of xs's bits, which tells most
+// different series apart before they are compared.
+func seriesHash(xs []float64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, x := range xs {
+		h = (h ^ math.Float64bits(x)) * 1099511628211
+	}
+	return h
 }
 
 // DetectPELT is the change-point member of the detector family. It
@@ -424,36 +513,28 @@ func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
 	F[0], last[0] = -beta, 0
 	cand := append(sc.cand[:0], 0)
 	maxF := beta // max |F[s]| over s < t
-	var pSt, pEt, pF, dropAbove, checkAbove float64
 	for t := 1; t <= m; t++ {
 		St, Et := cs[t], ce[t]
 		d := rel * (St*(1+ln[int(St)]+ln[int(Et)]) + maxF)
+		// The estimates, and the least two. This loop is most of the
+		// work: it calls nothing, so that its values stay in registers.
 		amin, second, imin := math.Inf(1), math.Inf(1), 0
-		n, j := len(cand), 0
-		for c := range n {
-			s := cand[c]
-			// The previous step's pruning, as segmentExact's: keep s iff
-			// its v ≤ F[t−1] (dropAbove and checkAbove are F[t−1] ± δ).
-			// The newest candidate, t − 1, is not pruned at its own step.
-			if a := A[c]; c < n-1 && a > checkAbove && (a > dropAbove || F[s]+peltCost(pSt-cs[s], pEt-ce[s]) > pF) {
-				continue
-			}
+		A := A[:len(cand)]
+		for c, s := range cand {
 			S, E, f := St-cs[s], Et-ce[s], F[s]
 			a := f // C = 0: exact
 			if S > 0 && E > 0 {
 				a = f - 2*(S*(ln[int(S)]-ln[int(E)])-S)
 			}
-			A[j], cand[j] = a, s
+			A[c] = a
 			if a < second {
 				if a < amin {
-					amin, second, imin = a, amin, j
+					amin, second, imin = a, amin, c
 				} else {
 					second = a
 				}
 			}
-			j++
 		}
-		cand = cand[:j]
 		// The least v + β, ties to the earliest (cand is increasing),
 		// among the candidates that can reach it: usually the one with
 		// the least a alone.
@@ -475,8 +556,18 @@ func (sc *peltScratch) segmentBounded(m int, ln []float64) []int {
 		if math.Abs(best) > maxF {
 			maxF = math.Abs(best)
 		}
-		cand = append(cand, t)
-		pSt, pEt, pF, dropAbove, checkAbove = St, Et, best, best+d, best-d
+		// segmentExact's pruning: keep s iff its v ≤ F[t], which its
+		// estimate decides unless it is within δ of F[t].
+		dropAbove, checkAbove := best+d, best-d
+		j := 0
+		for c, s := range cand {
+			if a := A[c]; a > checkAbove && (a > dropAbove || F[s]+peltCost(St-cs[s], Et-ce[s]) > best) {
+				continue
+			}
+			cand[j] = s
+			j++
+		}
+		cand = append(cand[:j], t)
 	}
 	sc.cand = cand
 	return last

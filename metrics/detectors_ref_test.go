@@ -7,9 +7,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/legolab/legolab/scenarios"
@@ -479,6 +481,76 @@ func TestDetectPELTConcurrent(t *testing.T) {
 	for range jobs {
 		if e := <-errs; e != "" {
 			t.Error(e)
+		}
+	}
+}
+
+// TestPELTMemo: a PELTMemo answers exactly what DetectPELT answers, from
+// any number of goroutines, on a stream of series that repeat (as the
+// variants of one replication do), that differ from an earlier one in one
+// sample, in a day or in the rule only, that have no arrivals, and on more
+// distinct series than it keeps; FamilyOf through it is FamilyOf. Run with
+// -race it checks the memo's locking. Deterministic.
+func TestPELTMemo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 4))
+	type job struct {
+		days, cum []float64
+		rule      scenarios.Lego
+	}
+	var jobs []job
+	for i := range 3 * peltMemoSize {
+		days, cum := randomArrivals(rng, 730, 7, []float64{5, 40}[i%2], false)
+		rule := defaultLego()
+		jobs = append(jobs, job{days, cum, rule}, job{days, cum, rule})
+		other := slices.Clone(cum)
+		other[len(other)/2]++
+		jobs = append(jobs, job{days, other, rule})
+		late := slices.Clone(days)
+		late[len(late)-1]++
+		jobs = append(jobs, job{late, cum, rule})
+		r := randomRule(rng)
+		jobs = append(jobs, job{days, cum, r}, job{days, cum, rule})
+		jobs = append(jobs, job{days, make([]float64, len(days)), rule})
+	}
+	var memo PELTMemo
+	var wg sync.WaitGroup
+	errs := make(chan string, len(jobs))
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < len(jobs); i += 4 {
+				j := jobs[i]
+				d, ok := memo.DetectPELT(j.days, j.cum, j.rule)
+				wd, wok := DetectPELT(j.days, j.cum, j.rule)
+				if math.Float64bits(d) != math.Float64bits(wd) || ok != wok {
+					errs <- fmt.Sprintf("job %d: memo (%v, %v); DetectPELT (%v, %v)", i, d, ok, wd, wok)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	filled := 0
+	for i := range memo.entries {
+		if memo.entries[i].cum != nil {
+			filled++
+		}
+	}
+	if filled != peltMemoSize {
+		t.Errorf("%d entries filled; want %d", filled, peltMemoSize)
+	}
+	for _, s := range deaiSeries(t) {
+		rep := &Replication{Names: []string{"composability_index", "builders_cum", "composed_cum"},
+			Days: s.days, Values: [][]float64{s.comp, s.apps, s.k}}
+		for range 2 {
+			got, want := memo.FamilyOf(rep, defaultLego(), 3650), FamilyOf(rep, defaultLego(), 3650)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: memo.FamilyOf %v; FamilyOf %v", s.name, got, want)
+			}
 		}
 	}
 }

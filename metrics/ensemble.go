@@ -111,10 +111,7 @@ func (e *Ensemble) Add(reps []*Replication) error {
 			e.series[v] = make([]stats.Fan, len(e.observables)*len(e.days))
 		}
 		for k, vals := range r.Values {
-			fans := e.series[v][k*len(e.days) : (k+1)*len(e.days)]
-			for i, x := range vals {
-				fans[i].Add(x)
-			}
+			stats.AddEach(e.series[v][k*len(e.days):(k+1)*len(e.days)], vals)
 			e.final[v][k].Add(r.Final[k])
 		}
 	}

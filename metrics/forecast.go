@@ -267,6 +267,17 @@ func NewForecastRuns(variants, keys []string, inner int, horizon float64, rule s
 // ForecastRuns.Add needs. A replication without the series the family
 // reads is censored under every member.
 func FamilyOf(rep *Replication, rule scenarios.Lego, horizon float64) []stats.Obs {
+	return familyOf(rep, rule, horizon, nil)
+}
+
+// FamilyOf is FamilyOf(rep, rule, horizon), whose PELT member the memo
+// answers when it segmented the same series before.
+func (m *PELTMemo) FamilyOf(rep *Replication, rule scenarios.Lego, horizon float64) []stats.Obs {
+	return familyOf(rep, rule, horizon, m)
+}
+
+// familyOf is FamilyOf with an optional memo.
+func familyOf(rep *Replication, rule scenarios.Lego, horizon float64, memo *PELTMemo) []stats.Obs {
 	col := func(name string) []float64 {
 		if i := slices.Index(rep.Names, name); i >= 0 && i < len(rep.Values) {
 			return rep.Values[i]
@@ -283,7 +294,7 @@ func FamilyOf(rep *Replication, rule scenarios.Lego, horizon float64) []stats.Ob
 		}
 		return out
 	}
-	fam := DetectFamily(rep.Days, c, a, k, rule)
+	fam := detectFamily(rep.Days, c, a, k, rule, memo)
 	out := make([]stats.Obs, len(fam))
 	for m, d := range fam {
 		out[m] = stats.Obs{Time: d.Day, Event: d.Reached}

@@ -114,6 +114,12 @@ type PRIMResult struct {
 // It returns an error for no points, ragged rows, a NaN, y outside [0, 1],
 // no y > 0, or bad options.
 func PRIM(x [][]float64, y []float64, opt PRIMOptions) (PRIMResult, error) {
+	return primRun(x, y, opt, (*prim).peel)
+}
+
+// primRun is PRIM with its peeling step (which a test swaps for the
+// former one).
+func primRun(x [][]float64, y []float64, opt PRIMOptions, peel func(*prim) bool) (PRIMResult, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return PRIMResult{}, err
@@ -168,7 +174,7 @@ func PRIM(x [][]float64, y []float64, opt PRIMOptions) (PRIMResult, error) {
 	}
 	p.count, p.sum = n, total
 	res.Trajectory = append(res.Trajectory, p.box(res, false))
-	for p.peel() {
+	for peel(p) {
 		res.Trajectory = append(res.Trajectory, p.box(res, false))
 	}
 	if opt.Paste {
@@ -228,12 +234,16 @@ func (p *prim) peel() bool {
 		obj   float64
 	}
 	var best *cand
+	// The box's points in dimension j's order: their values, which ascend,
+	// and outcomes.
 	vals := make([]float64, 0, p.count)
+	ys := make([]float64, 0, p.count)
 	for j := range p.d {
-		vals = vals[:0]
+		vals, ys = vals[:0], ys[:0]
 		for _, i := range p.order[j] {
 			if p.in[i] {
 				vals = append(vals, p.x[i][j])
+				ys = append(ys, p.y[i])
 			}
 		}
 		for _, upper := range []bool{false, true} {
@@ -242,15 +252,21 @@ func (p *prim) peel() bool {
 				q = 1 - q
 			}
 			b := quantile6(vals, q)
-			removed, removedSum := 0, 0.0
-			for _, i := range p.order[j] {
-				if !p.in[i] {
-					continue
+			// The points below b (above b) are a prefix (a suffix) of
+			// vals; their outcomes are summed in that order.
+			k, end := 0, len(vals)
+			if upper {
+				k = len(vals)
+				for k > 0 && vals[k-1] > b {
+					k--
 				}
-				if v := p.x[i][j]; (!upper && v < b) || (upper && v > b) {
-					removed++
-					removedSum += p.y[i]
+			} else {
+				for end = 0; end < len(vals) && vals[end] < b; end++ {
 				}
+			}
+			removed, removedSum := end-k, 0.0
+			for _, y := range ys[k:end] {
+				removedSum += y
 			}
 			left := p.count - removed
 			if removed == 0 || float64(left)/float64(p.n) < p.opt.MassMin {

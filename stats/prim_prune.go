@@ -58,27 +58,37 @@ func inBox(row, lo, hi []float64, skip int) bool {
 // box was chosen on the same data. y is read as binary: c and H count the
 // points with y ≥ 0.5.
 func (r PRIMResult) QuasiP(x [][]float64, y []float64, b Box) []float64 {
-	out := make([]float64, len(b.Restricted))
+	// One pass: with dimension j's restriction removed, the box holds its
+	// own points and those outside it in dimension j alone.
 	var n, c int
+	t, h := make([]int, len(b.Lo)), make([]int, len(b.Lo)) // per dimension, the points outside in it alone
 	for i, row := range x {
-		if inBox(row, b.Lo, b.Hi, -1) {
+		outside, at := 0, -1
+		for j, v := range row {
+			if v < b.Lo[j] || v > b.Hi[j] {
+				outside, at = outside+1, j
+				if outside > 1 {
+					break
+				}
+			}
+		}
+		switch outside {
+		case 0:
 			n++
 			if y[i] >= 0.5 {
 				c++
 			}
-		}
-	}
-	for k, j := range b.Restricted {
-		var t, h int
-		for i, row := range x {
-			if inBox(row, b.Lo, b.Hi, j) {
-				t++
-				if y[i] >= 0.5 {
-					h++
-				}
+		case 1:
+			t[at]++
+			if y[i] >= 0.5 {
+				h[at]++
 			}
 		}
-		out[k] = binomialSF(c, n, float64(h)/float64(max(t, 1)))
+	}
+	out := make([]float64, len(b.Restricted))
+	for k, j := range b.Restricted {
+		T, H := n+t[j], c+h[j]
+		out[k] = binomialSF(c, n, float64(H)/float64(max(T, 1)))
 	}
 	return out
 }
