@@ -473,8 +473,9 @@ func (m *Model) startApp(t int, outcome string, stackCost float64) {
 	a.nLegs = uint8(len(m.chosen))
 	a.alive = true
 	legs := m.legs[int(slot)*m.legsPerApp:][:len(m.chosen)]
+	//lint:ignore S1001 a few legs: a loop beats a call of memmove
 	for i, p := range m.chosen {
-		legs[i] = p // a few legs: a loop beats a call of memmove
+		legs[i] = p
 	}
 	covered, distinct := m.linksChanged(legs, m.types[t].needs, +1)
 	a.composed = distinct >= 2

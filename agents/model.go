@@ -210,7 +210,6 @@ type Model struct {
 	ciScratch composabilityScratch
 	prevP     []int32 // distinct protocols already chosen by the app
 	prevD     []int   // the dimension of each one's first leg
-	compAcc   []float64
 
 	// Actions, registered once with the engine.
 	actArrival, actDeath, actLaunch, actOutageEnd sim.ActionID

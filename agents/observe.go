@@ -116,8 +116,9 @@ func (m *Model) Observe(o *Observation) {
 	for d := range m.nDim {
 		o.HHI[d] = m.hhiOf(d, s.slots[s.start[d]:s.start[d+1]])
 	}
+	//lint:ignore S1001 a copy of so few is a memmove call: a loop is cheaper
 	for d, n := range oc.liveStandards {
-		o.LiveStandards[d] = n // a loop: a copy of so few is a memmove call
+		o.LiveStandards[d] = n
 	}
 	o.HubMembers = resizeInt(o.HubMembers, m.nHub)
 	for h := range m.hubs {
