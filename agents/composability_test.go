@@ -234,26 +234,7 @@ func TestComposabilityBits(t *testing.T) {
 // float64 fallback forced (ciExactMax = 2), where the class is used only
 // while no weight reaches 2.
 func TestComposabilityStructure(t *testing.T) {
-	specs := []*scenarios.Spec{parse(t, ciScenario)}
-	deai, err := scenarios.Builtin("deai-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range deai.VariantNames() {
-		s, err := deai.Variant(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		specs = append(specs, s)
-	}
-	small := len(specs) // ciScenario and deai-2025's: few protocols
-	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		specs = append(specs, s)
-	}
+	specs, small := structureSpecs(t)
 	defer func(d int, e int64) { ciDirectMax, ciExactMax = d, e }(ciDirectMax, ciExactMax)
 	for _, c := range []struct {
 		direct   int
@@ -306,4 +287,32 @@ func TestComposabilityStructure(t *testing.T) {
 			t.Errorf("shortcut taken %d times for 0 and %d for 1, weights refreshed %d times: the test checks little", hits[0], hits[1], refreshed)
 		}
 	}
+}
+
+// structureSpecs returns the specs the interop-structure caches are checked
+// on: ciScenario, deai-2025's variants, then the other built-ins; small
+// counts the first two groups (few protocols).
+func structureSpecs(t *testing.T) (specs []*scenarios.Spec, small int) {
+	t.Helper()
+	specs = []*scenarios.Spec{parse(t, ciScenario)}
+	deai, err := scenarios.Builtin("deai-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range deai.VariantNames() {
+		s, err := deai.Variant(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	small = len(specs)
+	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, s)
+	}
+	return specs, small
 }

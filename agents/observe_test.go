@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	"github.com/legolab/legolab/scenarios"
 )
 
 // refComponents is components by its definition, without the model's
@@ -72,25 +70,7 @@ func refComponents(m *Model) (count int, weighted, nodes float64) {
 // variants and of the other built-in scenarios, and that the kept values
 // are used on most days and refreshed on some.
 func TestObserveStructureCache(t *testing.T) {
-	specs := []*scenarios.Spec{parse(t, ciScenario)}
-	deai, err := scenarios.Builtin("deai-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range deai.VariantNames() {
-		s, err := deai.Variant(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		specs = append(specs, s)
-	}
-	for _, name := range []string{"bittensor-2023", "defi-2017", "ibc-2021", "layerzero-2022", "subnets-128"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		specs = append(specs, s)
-	}
+	specs, _ := structureSpecs(t)
 	// One protocol, one component: the Bass reduction's shape.
 	specs = append(specs, parse(t, `
 name = "solo"
