@@ -113,21 +113,34 @@ func joinErrors(errs []*Error) error {
 // path is a key path in two spellings: disp, the user-facing one that names
 // elements of named arrays (protocols.Bittensor.openness), and idx, the
 // positional one (protocols[3].openness) used to find the key in the file.
-type path struct{ disp, idx string }
+type path struct {
+	disp, idx string
+	// off marks the paths of a quiet checker, which only asks whether a
+	// spec is valid: key and elem return such a path as it is, without
+	// building the strings (most of a valid spec's check was building the
+	// paths of the problems it did not have).
+	off bool
+}
 
 // key appends a table key.
 func (p path) key(k string) path {
-	return path{joinKey(p.disp, k), joinKey(p.idx, k)}
+	if p.off {
+		return p
+	}
+	return path{disp: joinKey(p.disp, k), idx: joinKey(p.idx, k)}
 }
 
 // elem appends an array element; name, when not empty, addresses it in the
 // display spelling.
 func (p path) elem(i int, name string) path {
+	if p.off {
+		return p
+	}
 	ix := p.idx + "[" + strconv.Itoa(i) + "]"
 	if name == "" {
-		return path{p.disp + "[" + strconv.Itoa(i) + "]", ix}
+		return path{disp: p.disp + "[" + strconv.Itoa(i) + "]", idx: ix}
 	}
-	return path{joinKey(p.disp, name), ix}
+	return path{disp: joinKey(p.disp, name), idx: ix}
 }
 
 func joinKey(base, k string) string {

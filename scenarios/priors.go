@@ -5,9 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/legolab/legolab/stats"
 )
@@ -716,39 +719,40 @@ func (c *checker) checkPriors() {
 				}
 			}
 		}
+		// Each probe is a clone validated whole: independent of the others,
+		// so validated side by side, then reported in order.
+		var tasks []probeTask
 		for i := range list {
 			rp := &list[i]
 			if rp.key == "" {
 				continue
 			}
 			for _, pb := range rp.probes() {
-				probe := thetaClone(w.spec)
-				ps := setValue(probe, rp.key, pb.x)
-				if len(ps) == 0 {
-					ck := &checker{s: probe, named: map[string]bool{}}
-					ck.checkBase()
-					ps = ck.ps
+				tasks = append(tasks, probeTask{rp: rp, at: pb.at, x: pb.x})
+			}
+		}
+		runProbes(w.spec, tasks)
+		for _, task := range tasks {
+			rp := task.rp
+			for _, pr := range task.ps {
+				if w.known[pr.p.disp+"\x00"+pr.msg] {
+					continue
 				}
-				for _, pr := range ps {
-					if w.known[pr.p.disp+"\x00"+pr.msg] {
-						continue
-					}
-					msg := fmt.Sprintf("at %s = %s, %s %s", rp.key, describeValue(pb.x), pr.p.disp, pr.msg)
-					if pr.p.disp == rp.key {
-						msg = pr.p.disp + " " + pr.msg
-					}
-					// One problem whatever the value (a key the world
-					// rejects) is reported once, at the prior.
-					k := rp.at.idx + "\x00" + msg
-					if hits[k] == nil {
-						hits[k] = &hit{at: pb.at, msg: msg}
-						order = append(order, k)
-					} else if hits[k].at != pb.at {
-						hits[k].at = rp.at
-					}
-					if h := hits[k]; w.name != "" && !slices.Contains(h.variants, w.name) {
-						h.variants = append(h.variants, w.name)
-					}
+				msg := fmt.Sprintf("at %s = %s, %s %s", rp.key, describeValue(task.x), pr.p.disp, pr.msg)
+				if pr.p.disp == rp.key {
+					msg = pr.p.disp + " " + pr.msg
+				}
+				// One problem whatever the value (a key the world
+				// rejects) is reported once, at the prior.
+				k := rp.at.idx + "\x00" + msg
+				if hits[k] == nil {
+					hits[k] = &hit{at: task.at, msg: msg}
+					order = append(order, k)
+				} else if hits[k].at != task.at {
+					hits[k].at = rp.at
+				}
+				if h := hits[k]; w.name != "" && !slices.Contains(h.variants, w.name) {
+					h.variants = append(h.variants, w.name)
 				}
 			}
 		}
@@ -761,6 +765,37 @@ func (c *checker) checkPriors() {
 		}
 		c.bad(h.at, "%s%s", h.msg, where)
 	}
+}
+
+// probeTask is one value of a prior's range to validate the world at, and
+// what the validation found.
+type probeTask struct {
+	rp *resolvedPrior
+	at path
+	x  any
+	ps problems
+}
+
+// runProbes validates world at each task's value, as many at once as there
+// are processors, and stores the problems in the task.
+func runProbes(world *Spec, tasks []probeTask) {
+	probe := func(t *probeTask) {
+		s := thetaClone(world)
+		t.ps = setValue(s, t.rp.key, t.x)
+		if len(t.ps) == 0 {
+			t.ps = checkQuiet(s)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
+				probe(&tasks[i])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // describeValue formats x for a message: a number as written, other
@@ -1049,9 +1084,7 @@ func (s *Spec) WithTheta(t Theta) (*Spec, error) {
 		ps = append(ps, setValue(c, d.Key, d.Value)...)
 	}
 	if len(ps) == 0 {
-		ck := &checker{s: c, named: map[string]bool{}}
-		ck.checkBase()
-		ps = ck.ps
+		ps = checkQuiet(c)
 	}
 	if len(ps) > 0 {
 		return nil, joinErrors((*source)(nil).errorsOf(ps))

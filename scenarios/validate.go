@@ -72,6 +72,25 @@ type checker struct {
 	failed map[string]bool
 	// named holds the named protocols' names.
 	named map[string]bool
+	// quiet, set by checkQuiet, asks only whether the spec is valid: its
+	// problems then have no paths (see path.off).
+	quiet bool
+}
+
+// checkQuiet returns checkBase's problems for s, which has no decoder
+// problems (a spec made by applying values, as a θ draw or a prior's
+// probe): first quietly, which is all a valid spec needs, then again with
+// the paths if there are problems. The problems are the same either way:
+// without decoder problems, a path decides only what a message says.
+func checkQuiet(s *Spec) problems {
+	ck := &checker{s: s, named: map[string]bool{}, quiet: true}
+	ck.checkBase()
+	if len(ck.ps) == 0 {
+		return nil
+	}
+	ck = &checker{s: s, named: map[string]bool{}}
+	ck.checkBase()
+	return ck.ps
 }
 
 // check returns the problems of s; src locates the variants' overrides in
@@ -274,7 +293,7 @@ func (c *checker) protocolNames() []string {
 
 func (c *checker) checkBase() {
 	s := c.s
-	root := path{}
+	root := path{off: c.quiet}
 	if strings.TrimSpace(s.Name) == "" {
 		c.bad(root.key("name"), "is required: name the scenario, e.g. name = \"my-scenario\"")
 	}
