@@ -262,11 +262,22 @@ func New(spec *scenarios.Spec, seed uint64, index int, opt Options) (*Model, err
 		return nil, err
 	}
 	m.setupRoutes()
-	m.eng = sim.New(1024)
+	// Room for the apps live at once, which at most every builder of the
+	// market builds, up to a bound: grown one app at a time (by a quarter
+	// past 256), the slots, legs and free list were reallocated and
+	// copied some thirty times a replication, the far heap four.
+	room := int(min(max(m.mPot, 0), maxPrealloc))
+	m.apps = make([]app, 0, room)
+	m.legs = make([]int32, 0, room*m.legsPerApp)
+	m.free = make([]int32, 0, room)
+	m.eng = sim.New(max(room, 1024))
 	m.bindActions()
 	m.schedule()
 	return m, nil
 }
+
+// maxPrealloc bounds the apps New makes room for: beyond, the slices grow.
+const maxPrealloc = 1 << 14
 
 // RunUntil advances the model to day t (events at t included). It returns
 // ctx.Err() when ctx is cancelled, or the first error writing the trace.
