@@ -82,13 +82,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, joinErrors([]*Error{syntaxError(name, err)})
 	}
 	src := newSource(name, data)
-	var d decoder
-	s := new(Spec)
-	d.decode(root, reflect.ValueOf(s).Elem(), path{}, true)
-	s.fill(root, d.failed)
-	for _, f := range d.pending {
-		f(s)
-	}
+	s, d := decodeSpec(root)
 	ps := d.probs
 	// A posterior's path is relative to the scenario file.
 	lp := s.loadPosteriors(filepath.Dir(name), nil)
@@ -104,6 +98,20 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, joinErrors(src.errorsOf(ps))
 	}
 	return s, nil
+}
+
+// decodeSpec decodes the document root into a new Spec, strictly, and
+// fills in its defaults; the decoder holds the problems and the keys that
+// did not decode.
+func decodeSpec(root map[string]any) (*Spec, *decoder) {
+	d := new(decoder)
+	s := new(Spec)
+	d.decode(root, reflect.ValueOf(s).Elem(), path{}, true)
+	s.fill(root, d.failed)
+	for _, f := range d.pending {
+		f(s)
+	}
+	return s, d
 }
 
 // fill sets the scenario-level defaults that depend on other values or
