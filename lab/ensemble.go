@@ -222,32 +222,58 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 		return nil, err
 	}
 
+	// What follows the replications runs side by side where the inputs
+	// allow: the fan rows and then series.csv; the representative graphs
+	// and then graphs.json; the summary and then summary.json. The report
+	// needs all three. The representatives are chosen first, here, so that
+	// afterwards the three read disjoint parts of agg (the fans; nothing;
+	// the life tables, sketches and pairs).
+	var series []metrics.SeriesPoint
+	seriesDone := make(chan struct{})
+	go func() {
+		defer close(seriesDone)
+		series = agg.Series()
+	}()
+	// The representative graphs come from re-running one replication per
+	// variant, which is deterministic, rather than from keeping every
+	// replication's graph. An interrupted run still gets them: they take a
+	// replication's time each.
+	var gs []reports.RepresentativeGraph
+	var graphsErr error
+	graphsDone := make(chan struct{})
+	reps := representatives(agg, len(e.Variants))
+	go func() {
+		defer close(graphsDone)
+		gs, graphsErr = e.graphs(context.WithoutCancel(ctx), replicate, reps)
+	}()
 	sum := e.summary(agg, completed, interrupted)
 	if fc != nil {
 		sum.Forecast = fc.runs.Summarize(e.Scenario.Start, sum.Variants)
 		sum.Forecast.Posteriors = e.posteriorUses()
 	}
-	series := agg.Series()
-	// The representative graphs come from re-running one replication per
-	// variant, which is deterministic, rather than from keeping every
-	// replication's graph. An interrupted run still gets them: they take a
-	// replication's time each.
-	gs, err := e.graphs(context.WithoutCancel(ctx), replicate, agg)
-	if err != nil {
-		return nil, err
-	}
 	// The data files are written side by side (each file's fsync is most
 	// of its time), created in this order, which the folder's manifest
-	// keeps.
+	// keeps; a failed graph re-run fails the run, as graphs.json's write.
 	data := fileWrites{sink: sink}
 	data.add(reports.SummaryFile, func(w io.Writer) error { return reports.WriteSummary(w, sum) })
-	data.add(reports.SeriesFile, func(w io.Writer) error { return reports.WriteSeries(w, e.Scenario.Start, series) })
+	data.add(reports.SeriesFile, func(w io.Writer) error {
+		<-seriesDone
+		return reports.WriteSeries(w, e.Scenario.Start, series)
+	})
 	data.add(reports.ScenarioFile, func(w io.Writer) error { _, err := w.Write(e.ScenarioTOML); return err })
-	data.add(reports.GraphsFile, func(w io.Writer) error { return reports.WriteGraphs(w, gs) })
+	data.add(reports.GraphsFile, func(w io.Writer) error {
+		<-graphsDone
+		if graphsErr != nil {
+			return graphsErr
+		}
+		return reports.WriteGraphs(w, gs)
+	})
 	// The report renders while the data files are written: it needs only
 	// the values, and its charts are most of the work left.
+	<-seriesDone
+	<-graphsDone
 	var report func() ([]reports.File, error)
-	if e.Report != nil {
+	if e.Report != nil && graphsErr == nil {
 		report = e.startReport(&reports.Data{Summary: *sum, Series: series, Runs: kept, Graphs: graphData(gs, len(e.Variants))})
 	}
 	if err := data.wait(); err != nil {
@@ -525,19 +551,33 @@ func (e *Ensemble) summary(agg *metrics.Ensemble, completed int, partial bool) *
 	return s
 }
 
+// representative is a variant's representative replication and its
+// outcome (metrics.Ensemble.Representative).
+type representative struct {
+	r int
+	o stats.Obs
+}
+
+// representatives returns every variant's representative replication.
+func representatives(agg *metrics.Ensemble, variants int) []representative {
+	out := make([]representative, variants)
+	for v := range out {
+		out[v].r, out[v].o = agg.Representative(v)
+	}
+	return out
+}
+
 // graphs re-runs each variant's representative replication with its
-// graph, Jobs at a time. The representatives are chosen first, from agg,
-// which the re-runs do not touch; the first failure in variant order is
-// returned, whatever the schedule.
-func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, agg *metrics.Ensemble) ([]reports.RepresentativeGraph, error) {
+// graph, Jobs at a time; the first failure in variant order is returned,
+// whatever the schedule.
+func (e *Ensemble) graphs(ctx context.Context, replicate ReplicateFunc, reps []representative) ([]reports.RepresentativeGraph, error) {
 	out := make([]reports.RepresentativeGraph, len(e.Variants))
 	errs := make([]error, len(e.Variants))
 	var g errgroup.Group
 	g.SetLimit(max(e.Jobs, 1))
-	for v := range e.Variants {
-		r, o := agg.Representative(v)
+	for v, rep := range reps {
 		g.Go(func() error {
-			out[v], errs[v] = e.graph(ctx, replicate, v, r, o)
+			out[v], errs[v] = e.graph(ctx, replicate, v, rep.r, rep.o)
 			return nil
 		})
 	}

@@ -355,6 +355,39 @@ func TestEnsembleFailureKeepsPrevious(t *testing.T) {
 	}
 }
 
+// TestEnsembleGraphFailureKeepsPrevious checks that a representative
+// replication that does not reproduce on its graph re-run fails the run,
+// whose data files were by then being written beside the re-runs, and
+// leaves the previous results as they were.
+func TestEnsembleGraphFailureKeepsPrevious(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := fakeEnsemble(newFake(), dir, 10, 2).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, filepath.Join(dir, reports.SummaryFile))
+	f := newFake()
+	e := fakeEnsemble(f, dir, 20, 2)
+	e.Force = true
+	e.Report = reports.Files
+	e.Replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+		r, err := f.replicate(ctx, spec, variant, index, seed, trace, graph)
+		if err == nil && graph {
+			r.Reached, r.LegoDay = !r.Reached, 7 // another outcome than the first time
+		}
+		return r, err
+	}
+	_, err := e.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "is not reproducible") {
+		t.Fatalf("err %v; want the graph re-run's failure", err)
+	}
+	if after := readFile(t, filepath.Join(dir, reports.SummaryFile)); !bytes.Equal(after, before) {
+		t.Error("a failed run changed the previous results")
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left %v", l)
+	}
+}
+
 func TestEnsembleForce(t *testing.T) {
 	root := t.TempDir()
 	run := func(dir string, force bool) error {
