@@ -62,3 +62,22 @@ func BenchmarkReplicateCentral(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEstimatedEvents is the work estimate `legolab run` makes before
+// the default run starts (LongRunWarning): deai-2025's four variants over
+// its first 32 θ draws, each scenario made by WithTheta.
+func BenchmarkEstimatedEvents(b *testing.B) {
+	spec, err := scenarios.Open(scenarios.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := NewEnsemble(spec, nil, spec.Runs, spec.Seed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Inner = max(spec.Inner, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.EstimatedEvents()
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/legolab/legolab/scenarios"
 )
 
@@ -21,17 +23,30 @@ func (e *Ensemble) EstimatedEvents() float64 {
 	if e.prior() {
 		draws = min(max((e.Runs+e.inner()-1)/e.inner(), 1), estimateDraws)
 	}
-	total := 0.0
-	for v, vr := range e.Variants {
-		sum := 0.0
-		for d := range draws {
-			spec := vr.Spec
+	// Each (variant, draw)'s estimate needs its θ's scenario, made and
+	// checked by WithTheta: they are made side by side, and summed in order.
+	est := make([]float64, len(e.Variants)*draws)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range est {
+		g.Go(func() error {
+			v, d := i/draws, i%draws
+			spec := e.Variants[v].Spec
 			if e.prior() {
 				if s, _, err := e.specFor(v, d*e.inner()); err == nil {
 					spec = s
 				}
 			}
-			sum += spec.EstimatedEvents()
+			est[i] = spec.EstimatedEvents()
+			return nil
+		})
+	}
+	g.Wait()
+	total := 0.0
+	for v := range e.Variants {
+		sum := 0.0
+		for _, x := range est[v*draws : (v+1)*draws] {
+			sum += x
 		}
 		total += sum / float64(draws)
 	}
