@@ -256,7 +256,11 @@ func (e *Ensemble) compare(a, b, p int) Comparison {
 // Series returns the fan-chart rows: for each variant, observable and
 // sample day in that order, the mean and quantiles across replications.
 func (e *Ensemble) Series() []SeriesPoint {
-	var out []SeriesPoint
+	rows := 0
+	for v := range e.variants {
+		rows += len(e.series[v])
+	}
+	out := make([]SeriesPoint, 0, rows)
 	for v, name := range e.variants {
 		if e.series[v] == nil {
 			continue
