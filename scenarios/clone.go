@@ -21,8 +21,9 @@ func (s *Spec) Clone() *Spec {
 // simulation of a calibration.
 type copyPlan struct {
 	// flat says that assigning a value copies it deeply: it holds no
-	// slice, map, pointer or interface, and is not a struct of this
-	// package with an unexported field (which deepCopy leaves out).
+	// slice, map, pointer or interface, nor a struct with an unexported
+	// field (which deepCopy leaves out), or it is a named struct of
+	// another package (time.Time), which is copied whole.
 	flat bool
 	// fields are a struct's fields' plans, nil for an unexported one; elem
 	// is the plan of an array's, slice's, map's or pointer's elements.
@@ -44,7 +45,7 @@ func planFor(t reflect.Type, seen map[reflect.Type]*copyPlan) *copyPlan {
 	case reflect.Struct:
 		// A struct of another package (time.Time) is a value: copied whole.
 		p.flat = true
-		if t.PkgPath() != reflect.TypeFor[Spec]().PkgPath() {
+		if t.Name() != "" && t.PkgPath() != reflect.TypeFor[Spec]().PkgPath() {
 			break
 		}
 		p.fields = make([]*copyPlan, t.NumField())

@@ -101,6 +101,58 @@ func TestCloneIsDeep(t *testing.T) {
 	}
 }
 
+// TestCopyPlans checks the copy plans on types that the Spec type does not
+// have today: a struct with an unexported field (left out, so not copied
+// whole), one that refers to itself, and arrays, flat or not.
+func TestCopyPlans(t *testing.T) {
+	type plain struct {
+		A float64
+		B [2]int
+		S string
+	}
+	type hidden struct {
+		A float64
+		b int
+	}
+	type node struct {
+		V    int
+		Next *node
+	}
+	type arrays struct {
+		Flat [3]plain
+		Deep [2][]int
+	}
+	seen := map[reflect.Type]*copyPlan{}
+	for _, c := range []struct {
+		v    any
+		flat bool
+	}{{plain{}, true}, {hidden{}, false}, {node{}, false}, {arrays{}, false}} {
+		if p := planFor(reflect.TypeOf(c.v), seen); p.flat != c.flat {
+			t.Errorf("%T: flat %v; want %v", c.v, p.flat, c.flat)
+		}
+	}
+	if p := planFor(reflect.TypeFor[arrays](), seen); !p.fields[0].flat || p.fields[1].flat {
+		t.Errorf("arrays: field plans flat %v, %v; want true, false", p.fields[0].flat, p.fields[1].flat)
+	}
+	// A copy by the plans shares nothing, down a self-referring list and
+	// into an array of slices, and leaves an unexported field out.
+	src := struct {
+		N node
+		A arrays
+		H hidden
+	}{N: node{V: 1, Next: &node{V: 2}}, A: arrays{Deep: [2][]int{{1}, {2, 3}}}, H: hidden{A: 1, b: 2}}
+	dst := src
+	dst.N, dst.A, dst.H = node{}, arrays{}, hidden{}
+	v := reflect.ValueOf(&dst).Elem()
+	deepCopy(v, reflect.ValueOf(src), planFor(v.Type(), seen))
+	if dst.N.Next == src.N.Next || dst.N.Next.V != 2 || &dst.A.Deep[1][0] == &src.A.Deep[1][0] || dst.A.Deep[1][1] != 3 {
+		t.Errorf("copy %+v shares with or differs from %+v", dst, src)
+	}
+	if dst.H.A != 1 || dst.H.b != 0 {
+		t.Errorf("hidden copied as %+v; want A 1 and b left out", dst.H)
+	}
+}
+
 func TestSetMergesAndReplaces(t *testing.T) {
 	s, err := Builtin(Default)
 	if err != nil {
