@@ -97,25 +97,24 @@ func AddEach(fans []Fan, xs []float64) {
 		}
 		h, p := &f.h, &f.pos
 		// Find the cell of x, widening the extremes, and move up the markers
-		// above it.
-		switch {
-		case x < h[0]:
+		// above it. The heights are sorted, so the markers x is at or
+		// above are h[0..k−1], k = 1 + #{j in 1..5: x ≥ h[j]}, in every
+		// case: 1 below the minimum, 6 at or above the maximum. Counted
+		// and applied without branches: which cell a value falls in is
+		// the least predictable choice of the update.
+		if x < h[0] {
 			h[0] = x
-			for i := 1; i < fanMarkers; i++ {
-				p[i]++
-			}
-		case x >= h[fanMarkers-1]:
-			h[fanMarkers-1] = x
-			p[fanMarkers-1]++
-		default:
-			k := 1
-			for x >= h[k] {
-				k++
-			}
-			for i := k; i < fanMarkers; i++ {
-				p[i]++
-			}
 		}
+		if x >= h[fanMarkers-1] {
+			h[fanMarkers-1] = x
+		}
+		k := 1 + b2i(x >= h[1]) + b2i(x >= h[2]) + b2i(x >= h[3]) + b2i(x >= h[4]) + b2i(x >= h[5])
+		p[1] += b2i(k <= 1)
+		p[2] += b2i(k <= 2)
+		p[3] += b2i(k <= 3)
+		p[4] += b2i(k <= 4)
+		p[5] += b2i(k <= 5)
+		p[6]++
 		// Move each interior marker that is a position or more away from its
 		// desired position 1 + (n−1)q by one position, if it does not run
 		// into a neighbour.
@@ -211,4 +210,12 @@ func (f *Fan) Quantiles() [5]float64 {
 		}
 	}
 	return q
+}
+
+// b2i is 1 for true, 0 for false (a SETcc, not a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
