@@ -10,6 +10,10 @@ var FanQuantiles = [5]float64{0.05, 0.25, 0.5, 0.75, 0.95}
 // FanQuantiles and the maximum.
 const fanMarkers = len(FanQuantiles) + 2
 
+// AddEach's update is written out for seven markers: this fails to
+// compile for another number.
+var _ = [1]struct{}{}[fanMarkers-7]
+
 // fanMarkerQ are the probabilities the markers track.
 var fanMarkerQ = func() [fanMarkers]float64 {
 	var q [fanMarkers]float64
