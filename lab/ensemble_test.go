@@ -334,25 +334,11 @@ func TestEnsembleInterruptedBeforeAnyRun(t *testing.T) {
 }
 
 func TestEnsembleFailureKeepsPrevious(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := fakeEnsemble(newFake(), dir, 10, 2).Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	before := readFile(t, filepath.Join(dir, reports.SummaryFile))
-	f := newFake()
-	f.failAt = 6
-	e := fakeEnsemble(f, dir, 20, 2)
-	e.Force = true
-	_, err := e.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "replication 6: fake failure") {
-		t.Fatalf("err %v; want the fake failure of replication 6", err)
-	}
-	if after := readFile(t, filepath.Join(dir, reports.SummaryFile)); !bytes.Equal(after, before) {
-		t.Error("a failed run changed the previous results")
-	}
-	if l := leftovers(t, dir); len(l) > 0 {
-		t.Errorf("left %v", l)
-	}
+	failureKeepsPrevious(t, "replication 6: fake failure", func(dir string) *testEnsemble {
+		f := newFake()
+		f.failAt = 6
+		return fakeEnsemble(f, dir, 20, 2)
+	})
 }
 
 // TestEnsembleGraphFailureKeepsPrevious checks that a representative
@@ -360,25 +346,36 @@ func TestEnsembleFailureKeepsPrevious(t *testing.T) {
 // whose data files were by then being written beside the re-runs, and
 // leaves the previous results as they were.
 func TestEnsembleGraphFailureKeepsPrevious(t *testing.T) {
+	failureKeepsPrevious(t, "is not reproducible", func(dir string) *testEnsemble {
+		f := newFake()
+		e := fakeEnsemble(f, dir, 20, 2)
+		e.Report = reports.Files
+		e.Replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
+			r, err := f.replicate(ctx, spec, variant, index, seed, trace, graph)
+			if err == nil && graph {
+				r.Reached, r.LegoDay = !r.Reached, 7 // another outcome than the first time
+			}
+			return r, err
+		}
+		return e
+	})
+}
+
+// failureKeepsPrevious runs a good ensemble into a folder, then the one
+// failing makes there with Force, and checks that the second fails with an
+// error containing want, leaving the first one's results and nothing else.
+func failureKeepsPrevious(t *testing.T, want string, failing func(dir string) *testEnsemble) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "out")
 	if _, err := fakeEnsemble(newFake(), dir, 10, 2).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	before := readFile(t, filepath.Join(dir, reports.SummaryFile))
-	f := newFake()
-	e := fakeEnsemble(f, dir, 20, 2)
+	e := failing(dir)
 	e.Force = true
-	e.Report = reports.Files
-	e.Replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
-		r, err := f.replicate(ctx, spec, variant, index, seed, trace, graph)
-		if err == nil && graph {
-			r.Reached, r.LegoDay = !r.Reached, 7 // another outcome than the first time
-		}
-		return r, err
-	}
 	_, err := e.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "is not reproducible") {
-		t.Fatalf("err %v; want the graph re-run's failure", err)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err %v; want one containing %q", err, want)
 	}
 	if after := readFile(t, filepath.Join(dir, reports.SummaryFile)); !bytes.Equal(after, before) {
 		t.Error("a failed run changed the previous results")
