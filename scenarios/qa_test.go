@@ -3,7 +3,18 @@ package scenarios
 import (
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/legolab/legolab/stats"
 )
+
+// TestBytesPerFan: the ensemble-size estimate counts a fan at its real
+// size.
+func TestBytesPerFan(t *testing.T) {
+	if got := unsafe.Sizeof(stats.Fan{}); got != bytesPerFan {
+		t.Errorf("bytesPerFan = %d; stats.Fan has %d bytes", bytesPerFan, got)
+	}
+}
 
 // TestEnsembleSizeIndependentOfRuns checks that the ensemble estimate is
 // variants × observables × samples fans, whatever runs is: deai-2025 with
@@ -22,8 +33,8 @@ func TestEnsembleSizeIndependentOfRuns(t *testing.T) {
 			t.Errorf("variant %s with runs=100000: %v", v, err)
 		}
 	}
-	// 20 fixed + 2×4 dimensions observables × 1 variant × 128 B per fan:
-	// the limit is crossed above 4 GiB / (28 × 128) samples.
+	// 20 fixed + 2×4 dimensions observables × 1 variant × 96 B per fan:
+	// the limit is crossed above 4 GiB / (28 × 96) samples.
 	limit := float64(MaxEnsembleBytes) / (28 * bytesPerFan)
 	src := "name = \"big\"\nhorizon_days = 36500\nsample_every_days = 0.005\n[[protocols]]\nname = \"A\"\nserves = { data = 0.5 }\n"
 	samples := 36500/0.005 + 1

@@ -17,8 +17,9 @@ const (
 	bytesPerBuilder  = 512
 	bytesPerSample   = 256
 	// bytesPerFan is what an ensemble keeps per variant, observable and
-	// sample day: one P² fan (metrics.Fan), whatever the number of runs.
-	bytesPerFan = 128
+	// sample day: one P² fan (stats.Fan), whatever the number of runs.
+	// TestBytesPerFan checks it is stats.Fan's size.
+	bytesPerFan = 96
 	// FixedObservables is the number of scenario-independent observables a
 	// replication records: the per-model rows of the metrics package's
 	// observables table, the single list of observables, which a metrics

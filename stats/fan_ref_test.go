@@ -236,7 +236,7 @@ func TestFanMatchesReference(t *testing.T) {
 }
 
 // TestAddEachPanics: AddEach adds nothing when a value is not finite or
-// the lengths differ.
+// the lengths differ, and panics on a fan that holds MaxFanCount values.
 func TestAddEachPanics(t *testing.T) {
 	for _, xs := range [][]float64{{1, math.NaN()}, {math.Inf(1), 2}, {1}} {
 		fans := make([]Fan, 2)
@@ -252,22 +252,29 @@ func TestAddEachPanics(t *testing.T) {
 			t.Errorf("AddEach(%v) added values before panicking", xs)
 		}
 	}
+	full := []Fan{{n: MaxFanCount}}
+	defer func() {
+		if recover() == nil || full[0].Count() != MaxFanCount {
+			t.Errorf("AddEach on a full fan did not panic, or added: count %d", full[0].Count())
+		}
+	}()
+	AddEach(full, []float64{1})
 }
 
 // TestFanStep: fanStep's integer bounds decide exactly what the former
 // float gap d = 1 + (n−1)q − p decided (d ≥ 1, d ≤ −1) for every marker,
-// for every count up to 20,000 and counts up to 2⁴⁸, and positions around
-// the desired one.
+// for every count up to 20,000 and counts up to MaxFanCount, and positions
+// around the desired one.
 func TestFanStep(t *testing.T) {
 	var st fanStep
 	check := func(n int) {
-		st.set(n)
+		st.set(int32(n))
 		nm1 := float64(n - 1)
 		for i := 1; i < fanMarkers-1; i++ {
 			c := int(nm1 * fanMarkerQ[i])
 			for p := max(1, c-3); p <= c+5; p++ {
 				d := 1 + nm1*fanMarkerQ[i] - float64(p)
-				if (p < st.floor[i]) != (d >= 1) || (p > st.ceil[i]) != (d <= -1) {
+				if (p < int(st.floor[i])) != (d >= 1) || (p > int(st.ceil[i])) != (d <= -1) {
 					t.Fatalf("n %d marker %d position %d: floor %d ceil %d; d = %v", n, i, p, st.floor[i], st.ceil[i], d)
 				}
 			}
@@ -278,6 +285,7 @@ func TestFanStep(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(15, 2))
 	for range 100000 {
-		check(fanMarkers + rng.IntN(1<<48))
+		check(fanMarkers + rng.IntN(MaxFanCount-fanMarkers+1))
 	}
+	check(MaxFanCount)
 }
