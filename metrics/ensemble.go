@@ -146,12 +146,9 @@ func (e *Ensemble) check(v int, r *Replication) (stats.Obs, error) {
 		if len(vals) != len(r.Days) {
 			return stats.Obs{}, fmt.Errorf("%s: observable %s has %d samples for %d sample days", where(), e.observables[k], len(vals), len(r.Days))
 		}
-		for i, x := range vals {
-			// x−x is 0 for a finite x and NaN for ±Inf and NaN: one
-			// comparison per value, as this loop sees every sample.
-			if x-x != 0 {
-				return stats.Obs{}, fmt.Errorf("%s: observable %s is %v at day %g", where(), e.observables[k], x, r.Days[i])
-			}
+		if !stats.AllFinite(vals) {
+			i := slices.IndexFunc(vals, func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) })
+			return stats.Obs{}, fmt.Errorf("%s: observable %s is %v at day %g", where(), e.observables[k], vals[i], r.Days[i])
 		}
 		if x := r.Final[k]; math.IsNaN(x) || math.IsInf(x, 0) {
 			return stats.Obs{}, fmt.Errorf("%s: final %s is %v", where(), e.observables[k], x)

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,13 +135,15 @@ func TestEnsembleRejects(t *testing.T) {
 	bad := []struct {
 		name string
 		edit func(r *Replication)
+		want string // in the error; "" for any
 	}{
-		{"names", func(r *Replication) { r.Names = []string{"a", "c"} }},
-		{"nan", func(r *Replication) { r.Values[1][2] = math.NaN() }},
-		{"inf-final", func(r *Replication) { r.Final[0] = math.Inf(1) }},
-		{"short-series", func(r *Replication) { r.Values[0] = r.Values[0][:2] }},
-		{"days", func(r *Replication) { r.Days = []float64{0, 7, 15} }},
-		{"lego-beyond-horizon", func(r *Replication) { r.LegoDay = 101 }},
+		{"names", func(r *Replication) { r.Names = []string{"a", "c"} }, ""},
+		{"nan", func(r *Replication) { r.Values[1][2] = math.NaN() }, "observable b is NaN at day 14"},
+		{"inf", func(r *Replication) { r.Values[0][1] = math.Inf(-1) }, "observable a is -Inf at day 7"},
+		{"inf-final", func(r *Replication) { r.Final[0] = math.Inf(1) }, ""},
+		{"short-series", func(r *Replication) { r.Values[0] = r.Values[0][:2] }, ""},
+		{"days", func(r *Replication) { r.Days = []float64{0, 7, 15} }, ""},
+		{"lego-beyond-horizon", func(r *Replication) { r.LegoDay = 101 }, ""},
 	}
 	for _, c := range bad {
 		e := NewEnsemble([]string{"x", "y"}, []string{"a", "b"}, 100)
@@ -154,6 +157,9 @@ func TestEnsembleRejects(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: Add accepted a bad replication", c.name)
 			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want it to say %q", c.name, err, c.want)
 		}
 		if e.Count() != 1 || e.life[0].N() != 1 || e.truncated[1] != 0 {
 			t.Errorf("%s: a rejected replication changed the ensemble (count %d)", c.name, e.Count())

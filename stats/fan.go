@@ -70,11 +70,8 @@ func AddEach(fans []Fan, xs []float64) {
 	if len(fans) != len(xs) {
 		panic("stats: AddEach: as many values as fans needed")
 	}
-	for _, x := range xs {
-		// x−x is 0 for a finite x and NaN for ±Inf and NaN.
-		if x-x != 0 {
-			panic("stats: fan value must be finite")
-		}
+	if !AllFinite(xs) {
+		panic("stats: fan value must be finite")
 	}
 	// The update is written out here rather than in a method: the call
 	// was a tenth of its time.
@@ -163,6 +160,28 @@ func AddEach(fans []Fan, xs []float64) {
 			p[i] += int32(s)
 		}
 	}
+}
+
+// AllFinite reports whether no value of xs is NaN or infinite.
+func AllFinite(xs []float64) bool {
+	// x−x is +0 for a finite x and NaN for ±Inf and NaN, and a sum of
+	// such terms is NaN exactly when one is: one test per eight values
+	// (independent subtractions, a balanced sum), 0.5 ns a value here
+	// rather than 0.85 with a test per value.
+	i := 0
+	for ; i+8 <= len(xs); i += 8 {
+		s := xs[i : i+8 : i+8]
+		if ((s[0]-s[0])+(s[1]-s[1]))+((s[2]-s[2])+(s[3]-s[3]))+
+			(((s[4]-s[4])+(s[5]-s[5]))+((s[6]-s[6])+(s[7]-s[7]))) != 0 {
+			return false
+		}
+	}
+	for _, x := range xs[i:] {
+		if x-x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // fanStep is the part of P²'s update that depends on the number of values

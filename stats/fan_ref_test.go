@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -288,4 +289,44 @@ func TestFanStep(t *testing.T) {
 		check(fanMarkers + rng.IntN(MaxFanCount-fanMarkers+1))
 	}
 	check(MaxFanCount)
+}
+
+// TestAllFinite: AllFinite is false exactly when one value is NaN or
+// ±Inf, wherever it is, for every length to 20 (the eight-wide blocks and
+// the tail), with finite values of every kind around it.
+func TestAllFinite(t *testing.T) {
+	finite := []float64{0, math.Copysign(0, -1), 1, -2.5, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 1e300}
+	for n := range 21 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = finite[i%len(finite)]
+		}
+		if !AllFinite(xs) {
+			t.Fatalf("AllFinite(%v) = false", xs)
+		}
+		for i := range xs {
+			for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				ys := slices.Clone(xs)
+				ys[i] = bad
+				if AllFinite(ys) {
+					t.Fatalf("AllFinite(%v) = true", ys)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkAllFinite times AllFinite on a series of deai-2025's 523
+// sample days.
+func BenchmarkAllFinite(b *testing.B) {
+	xs := make([]float64, 523)
+	for i := range xs {
+		xs[i] = 1.5 * float64(i)
+	}
+	for b.Loop() {
+		if !AllFinite(xs) {
+			b.Fatal("not finite")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/value")
 }
