@@ -11,7 +11,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -394,7 +393,7 @@ func (m *calModel) predictiveChart(k int) (fn func(draw.Canvas), entries int) {
 		}
 		outer, err1 := band(xs, q[0], q[4], withAlpha(ink, 0.16))
 		inner, err2 := band(xs, q[1], q[3], withAlpha(ink, 0.34))
-		line, err3 := plotter.NewLine(xyPairs(xs, q[2]))
+		line, err3 := newLine(xyPairs(xs, q[2]))
 		if err1 == nil && err2 == nil && err3 == nil {
 			line.LineStyle = lineStyle(ink, 1.8)
 			p.Add(outer, inner, line)
@@ -619,16 +618,16 @@ func (m *calModel) marginalChart(i int) func(draw.Canvas) {
 		bars[k].line = lineStyle(posteriorColor, 0.5)
 	}
 	top = htop
-	var curve *plotter.Line
+	var curve *line
 	if havePrior {
 		px, py := priorCurve(pr, a)
 		if len(px) > 1 {
 			for _, y := range py {
 				priorTop = math.Max(priorTop, y)
 			}
-			if c, err := plotter.NewLine(xyPairs(px, py)); err == nil {
+			if c, err := newLine(xyPairs(px, py)); err == nil {
 				c.LineStyle = draw.LineStyle{Color: priorColor, Width: vg.Points(1.8), Dashes: []vg.Length{vg.Points(5), vg.Points(2)}}
-				curve = c
+				curve = &c
 			}
 		}
 	}

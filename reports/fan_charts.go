@@ -207,7 +207,7 @@ func fanChart(o observable, s *metrics.Summary, groups map[seriesKey][]metrics.S
 			if j == k || len(g.xs) == 0 {
 				continue
 			}
-			if ghost, err := plotter.NewLine(xyPairs(g.xs, g.p50)); err == nil {
+			if ghost, err := newLine(xyPairs(g.xs, g.p50)); err == nil {
 				ghost.LineStyle = draw.LineStyle{Color: withAlpha(VariantColor(j), 0.5), Width: vg.Points(0.9), Dashes: variantDashes(j)}
 				p.Add(ghost)
 			}
@@ -216,7 +216,7 @@ func fanChart(o observable, s *metrics.Summary, groups map[seriesKey][]metrics.S
 			col := VariantColor(k)
 			outer, err1 := band(f.xs, f.p05, f.p95, withAlpha(col, 0.16))
 			inner, err2 := band(f.xs, f.p25, f.p75, withAlpha(col, 0.34))
-			line, err3 := plotter.NewLine(xyPairs(f.xs, f.p50))
+			line, err3 := newLine(xyPairs(f.xs, f.p50))
 			if err1 == nil && err2 == nil && err3 == nil {
 				line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.8), Dashes: variantDashes(k)}
 				p.Add(outer, inner, line)

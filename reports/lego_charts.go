@@ -107,7 +107,7 @@ func legoChart(s *metrics.Summary, cal calendar, cumulative bool) func(draw.Canv
 		for i := range xs {
 			pts[i] = plotter.XY{X: xs[i], Y: ys[i]}
 		}
-		line, err := plotter.NewLine(pts)
+		line, err := newLine(pts)
 		if err != nil {
 			continue // non-finite KM values: nothing sensible to draw
 		}

@@ -7,7 +7,6 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -374,7 +373,7 @@ func ResponseCurve(base string, c ResponseChart) ([]File, error) {
 					p.Add(poly)
 				}
 			}
-			if line, err := plotter.NewLine(xyPairs(xs, ys)); err == nil && len(xs) > 1 {
+			if line, err := newLine(xyPairs(xs, ys)); err == nil && len(xs) > 1 {
 				line.LineStyle = style
 				p.Add(line)
 			}
