@@ -186,19 +186,14 @@ func TestLineSameSVG(t *testing.T) {
 		svg := func(wrap bool) []byte {
 			p := plot.New()
 			for _, xys := range xyss {
+				l, err := plotter.NewLine(xys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l.LineStyle.Width = vg.Points(1.8)
 				if wrap {
-					l, err := newLine(xys)
-					if err != nil {
-						t.Fatal(err)
-					}
-					l.LineStyle.Width = vg.Points(1.8)
-					p.Add(l)
+					p.Add(line{l})
 				} else {
-					l, err := plotter.NewLine(xys)
-					if err != nil {
-						t.Fatal(err)
-					}
-					l.LineStyle.Width = vg.Points(1.8)
 					p.Add(l)
 				}
 			}
