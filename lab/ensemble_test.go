@@ -495,7 +495,7 @@ func TestEnsembleReport(t *testing.T) {
 
 // TestEnsembleMemory checks that memory does not grow with the number of
 // replications: the peak live heap of 20,000 runs is within 1.3× that of
-// 200. The live heap is sampled after a forced collection every 100
+// 200 (the lower of two measurements each). The live heap is sampled after a forced collection every 100
 // replications and at each representative re-run, after the last
 // replication was aggregated. (The report, when there is one, reads
 // runs.csv whole: reports.Data holds every run.)
@@ -538,7 +538,13 @@ func TestEnsembleMemory(t *testing.T) {
 		}
 		return top
 	}
-	small, large := peak(200), peak(20000)
+	// Each size is measured twice and its lower peak kept: what is live
+	// at a sample also holds the replications in flight, which the reorder
+	// window bounds whatever the runs, but how full it is at that instant
+	// varies with the machine's load (one CI run saw 3.26 MB against
+	// 1.77–1.83 MB in every other). Memory that grows with the runs is
+	// larger in both.
+	small, large := min(peak(200), peak(200)), min(peak(20000), peak(20000))
 	ratio := float64(large) / float64(small)
 	t.Logf("peak live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
 	if ratio > 1.3 {
