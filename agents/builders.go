@@ -374,24 +374,19 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 	if m.tr != nil {
 		m.traceChoice(d)
 	}
-	// Logit draw, shifted by the maximum for numerical safety. The best
-	// option's weight is e^0 = 1 exactly, so its exponential is skipped.
-	beta := ch.Beta
-	sum := expShift(beta, m.outsideUtil, best)
-	util := m.util // a local: the loops' stores cannot then force reloads
-	for i, u := range util {
-		w := expShift(beta, u, best)
-		util[i] = w
-		sum += w
+	// Logit draw, shifted by the maximum for numerical safety (logit.go).
+	r := m.rChoice.Float64()
+	if cap(m.weights) < len(m.util) {
+		m.weights = make([]float64, len(m.util), cap(m.util))
 	}
-	x := m.rChoice.Float64() * sum
+	m.weights = m.weights[:len(m.util)]
+	i, ok := fastPick(m.weights, m.util, ch.Beta, m.outsideUtil, best, r)
+	if !ok {
+		i = exactPick(m.util, ch.Beta, m.outsideUtil, best, r)
+	}
 	pick := int32(-1)
-	for i, w := range util {
-		if x < w {
-			pick = sel[i]
-			break
-		}
-		x -= w
+	if i >= 0 {
+		pick = sel[i]
 	}
 	if m.tr != nil {
 		m.traceChoiceEnd(pick)
@@ -400,15 +395,6 @@ func (m *Model) chooseProvider(d int, prevDims []int, prev []int32) int32 {
 }
 
 func indexOfPos(s []int32, v int32) int { return firstIndex(s, v) }
-
-// expShift returns e^{β(u − best)}, exactly as math.Exp would, without
-// calling it when u is the best utility.
-func expShift(beta, u, best float64) float64 {
-	if u == best {
-		return 1
-	}
-	return math.Exp(beta * (u - best))
-}
 
 // distinctPrev lists the distinct protocols of prev, each with the
 // dimension of its first leg, in leg order, in m.prevP and m.prevD.

@@ -204,6 +204,7 @@ type Model struct {
 	// nothing per event.
 	sel       []int32
 	util      []float64
+	weights   []float64 // fastPick's weights, util's length
 	chosen    []int32
 	pairs     []plannedPair
 	dropped   []bool
@@ -553,6 +554,7 @@ func (m *Model) setupBuilders() error {
 	L := m.legsPerApp
 	m.sel = make([]int32, 0, 64)
 	m.util = make([]float64, 0, 65)
+	m.weights = make([]float64, 0, 65)
 	m.chosen = make([]int32, 0, L)
 	m.prevP = make([]int32, 0, L)
 	m.prevD = make([]int, 0, L)

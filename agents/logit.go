@@ -1,0 +1,149 @@
+package agents
+
+import "math"
+
+// The logit draw of chooseProvider picks an option with probability
+// proportional to e^{β(u − best)}. It is computed twice over, cheaply
+// first:
+//
+//   - fastPick weighs the options with expNeg, which takes a third of
+//     math.Exp's time and is within 1e-12 of it in relative terms, and checks
+//     every comparison of the draw against a margin far wider than the
+//     two computations can differ by;
+//   - exactPick, the draw with math.Exp, runs only when one comparison
+//     falls inside the margin.
+//
+// So the pick, the only thing the draw returns, is always exactPick's,
+// and the streams and outputs are those of math.Exp. The argument:
+// expNeg's relative error is at most expNegMaxErr (TestExpNegError), and
+// the weights sum to S ≥ 1, since the best option weighs e^0 = 1.
+// With n weights, the two sums, the scaled draws r·S and the running
+// remainders x_i differ by less than (2δ + 4(n+2)·2⁻⁵³)·S, and each weight
+// by δ·S, with δ = expNegMaxErr. With n ≤ fastPickMaxN that is under
+// 4e-11·S, and pickMargin is 1e-9·S: a comparison x_i < w_i that clears
+// the margin comes out the same in both computations. TestFastPickAgrees
+// checks this on random and on adversarial draws, where r·S lands on a
+// boundary and the fallback must run.
+const (
+	// expNegMaxErr bounds expNeg's relative error against math.Exp on
+	// [-700, 0]. The polynomial's truncation, r⁴/24·e^|r| with
+	// |r| ≤ ln2/512, is under 1.4e-13, and the rounding of its operations
+	// a few ulp; TestExpNegError measures 1.4e-13 and asserts this bound.
+	expNegMaxErr = 1e-12
+	pickMargin   = 1e-9
+	fastPickMaxN = 1 << 16
+)
+
+// Cody–Waite split of ln 2: k·ln2Hi is exact for |k| < 2²¹.
+const (
+	ln2Hi  = 6.93147180369123816490e-01
+	ln2Lo  = 1.90821492927058770002e-10
+	log2e8 = 256 / math.Ln2
+)
+
+// exp2Table[j] = 2^{j/256}, correctly rounded by math.Exp2 up to its 1 ulp.
+var exp2Table = func() (t [256]float64) {
+	for j := range t {
+		t[j] = math.Exp2(float64(j) / 256)
+	}
+	return t
+}()
+
+// expNeg returns e^x for x ≤ 0, within expNegMaxErr of math.Exp(x) in
+// relative terms, and 0 below −700, where e^x < 1e-304. Positive x, which
+// the logit never passes, goes to math.Exp.
+func expNeg(x float64) float64 {
+	s := [1]float64{x}
+	expNegAll(s[:])
+	return s[0]
+}
+
+// expNegAll replaces each x in xs with expNeg(x). It writes
+// x = (256m + j)·ln2/256 + r with |r| ≤ ln2/512, and takes
+// e^x = 2^m · 2^{j/256} · e^r, with e^r from its Taylor polynomial of
+// degree 3. A loop over a slice keeps this inline, where a call per value
+// would cost a third of the time.
+func expNegAll(xs []float64) {
+	for i, x := range xs {
+		if !(x >= -700 && x <= 0) {
+			xs[i] = expNegOutside(x)
+			continue
+		}
+		k := int(x*log2e8 - 0.5) // round to nearest, for x ≤ 0
+		kf := float64(k)
+		r := (x - kf*(ln2Hi/256)) - kf*(ln2Lo/256)
+		p := 1 + r*(1+r*(1.0/2+r*(1.0/6)))
+		// k ≥ −258600, so m = k>>8 ≥ −1011: 2^m is a normal float.
+		xs[i] = p * exp2Table[k&255] * math.Float64frombits(uint64(1023+(k>>8))<<52)
+	}
+}
+
+// expNegOutside is expNeg outside [−700, 0].
+func expNegOutside(x float64) float64 {
+	if x > 0 {
+		return math.Exp(x)
+	}
+	return 0 // also −Inf; NaN never reaches here (utilities are finite)
+}
+
+// exactPick is the logit draw with math.Exp: with r uniform on [0, 1),
+// it returns the index in util of the option drawn, or −1 for the
+// outside option. It overwrites util with the weights.
+func exactPick(util []float64, beta, outside, best, r float64) int {
+	sum := expShift(beta, outside, best)
+	for i, u := range util {
+		w := expShift(beta, u, best)
+		util[i] = w
+		sum += w
+	}
+	x := r * sum
+	for i, w := range util {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return -1
+}
+
+// fastPick is exactPick with expNeg's weights, written to w (of util's
+// length). It reports false, and no pick, when a comparison of the draw
+// falls within pickMargin of the sum, so that exactPick must decide.
+func fastPick(w, util []float64, beta, outside, best, r float64) (int, bool) {
+	if len(util) > fastPickMaxN {
+		return 0, false
+	}
+	for i, u := range util {
+		w[i] = beta * (u - best)
+	}
+	expNegAll(w)
+	sum := 1.0 // the outside option's weight, when it is the best
+	if outside != best {
+		sum = expNeg(beta * (outside - best))
+	}
+	for _, wi := range w {
+		sum += wi
+	}
+	margin := pickMargin * sum
+	x := r * sum
+	for i, wi := range w {
+		d := x - wi
+		if math.Abs(d) <= margin {
+			return 0, false
+		}
+		if d < 0 {
+			return i, true
+		}
+		x = d
+	}
+	return -1, true
+}
+
+// expShift returns e^{β(u − best)}, exactly as math.Exp would, without
+// calling it when u is the best utility.
+func expShift(beta, u, best float64) float64 {
+	if u == best {
+		return 1
+	}
+	return math.Exp(beta * (u - best))
+}
