@@ -51,7 +51,7 @@ var exp2Table = func() (t [256]float64) {
 
 // expNeg returns e^x for x ≤ 0, within expNegMaxErr of math.Exp(x) in
 // relative terms, and 0 below −700, where e^x < 1e-304. Positive x, which
-// the logit never passes, goes to math.Exp.
+// the logit never passes, and NaN go to math.Exp.
 func expNeg(x float64) float64 {
 	s := [1]float64{x}
 	expNegAll(s[:])
@@ -78,12 +78,15 @@ func expNegAll(xs []float64) {
 	}
 }
 
-// expNegOutside is expNeg outside [−700, 0].
+// expNegOutside is expNeg outside [−700, 0]: 0 below, and math.Exp's
+// value above and for a NaN. Utilities are finite, but a NaN (from a
+// β·(u − best) of 0·∞) then makes the sum NaN and both draws pick the
+// outside option, as math.Exp's draw would.
 func expNegOutside(x float64) float64 {
-	if x > 0 {
-		return math.Exp(x)
+	if x < -700 {
+		return 0 // also −Inf
 	}
-	return 0 // also −Inf; NaN never reaches here (utilities are finite)
+	return math.Exp(x)
 }
 
 // exactPick is the logit draw with math.Exp: with r uniform on [0, 1),

@@ -55,6 +55,18 @@ func TestExpNegError(t *testing.T) {
 	if f := expNeg(0.5); f != math.Exp(0.5) {
 		t.Errorf("expNeg(0.5) = %v, want math.Exp's %v", f, math.Exp(0.5))
 	}
+	if f := expNeg(math.NaN()); !math.IsNaN(f) {
+		t.Errorf("expNeg(NaN) = %v, want NaN", f)
+	}
+	// A NaN argument (0·∞) makes both draws pick the outside option.
+	for _, util := range [][]float64{{math.Inf(-1), 1}, {1, math.Inf(-1), 0.5}} {
+		w := make([]float64, len(util))
+		got, ok := fastPick(w, util, 0, 0, 1, 0.5)
+		want := exactPick(append([]float64(nil), util...), 0, 0, 1, 0.5)
+		if !ok || got != want {
+			t.Errorf("utilities %v, β = 0: fastPick %d, %v; exactPick %d", util, got, ok, want)
+		}
+	}
 }
 
 // TestFastPickAgrees wants fastPick's pick to be exactPick's whenever
