@@ -127,19 +127,38 @@ func fastPick(w, util []float64, beta, outside, best, r float64) (int, bool) {
 	for _, wi := range w {
 		sum += wi
 	}
+	// The draw without a branch on its outcome, which is a coin toss for
+	// the branch predictor. The remainders d_i = x_i − w_i never increase
+	// (the weights are not negative, and rounding is monotone), so the
+	// pick, the first i with d_i < 0, is the number of d_i ≥ 0 (n for the
+	// outside option; a NaN d counts, so a NaN sum picks the outside
+	// option, as exactPick does); and a d_i past the pick is below d_pick
+	// < 0, so testing every |d_i| against the margin tests the same as
+	// testing those up to the pick, the comparisons exactPick makes.
 	margin := pickMargin * sum
 	x := r * sum
-	for i, wi := range w {
+	pick, near := 0, 0
+	for _, wi := range w {
 		d := x - wi
-		if math.Abs(d) <= margin {
-			return 0, false
-		}
-		if d < 0 {
-			return i, true
-		}
+		pick += b2i(!(d < 0))
+		near |= b2i(math.Abs(d) <= margin)
 		x = d
 	}
-	return -1, true
+	if near != 0 {
+		return 0, false
+	}
+	if pick == len(w) {
+		return -1, true
+	}
+	return pick, true
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // expShift returns e^{β(u − best)}, exactly as math.Exp would, without
