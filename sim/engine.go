@@ -11,6 +11,11 @@
 // (lower first, in [MinPriority, MaxPriority]) and then by insertion order,
 // never by heap accident (as SimPy's (time, priority, eid) key).
 //
+// The events of most actions are in a 4-ary heap. Those of the actions
+// registered with RegisterFar, many and far ahead, are in a bucket queue
+// over a small heap (calendar.go): a pop then sifts through the events of
+// one bucket rather than through all of them. Both give the same order.
+//
 // Package sim imports nothing of the project and knows no domain.
 package sim
 
@@ -112,10 +117,11 @@ type Engine struct {
 	now    float64
 	seq    uint64 // the last sequence number given
 	seqMax uint64 // the sequence number that triggers renumber: maxSeq, lower in tests
-	// near and far are 4-ary min-heaps: far holds the events of the
-	// actions registered with RegisterFar, near all others.
-	near, far []event
-	actions   []registered
+	// near is a 4-ary min-heap of the events of the actions registered
+	// with Register; far holds those of RegisterFar (calendar.go).
+	near    []event
+	far     calendar
+	actions []registered
 	// spill holds the arguments that do not fit an event key; a free
 	// entry holds the index of the next free one (free is the first, or
 	// -1).
@@ -137,7 +143,7 @@ func New(capacity int) *Engine {
 	return &Engine{
 		seqMax:  maxSeq,
 		near:    make([]event, 0, 16),
-		far:     make([]event, 0, capacity),
+		far:     calendar{heap: make([]event, 0, min(capacity, 2*calendarSample)), room: capacity},
 		spill:   make([]int64, 0, capacity),
 		free:    -1,
 		actions: make([]registered, 0, 16),
@@ -149,7 +155,7 @@ func (e *Engine) Now() float64 { return e.now }
 
 // Pending returns the number of scheduled events, cancelled ones included
 // until they are popped.
-func (e *Engine) Pending() int { return len(e.near) + len(e.far) }
+func (e *Engine) Pending() int { return len(e.near) + e.far.len() }
 
 // Processed returns the number of events executed so far.
 func (e *Engine) Processed() uint64 { return e.processed }
@@ -161,8 +167,8 @@ func (e *Engine) Register(fn Action) ActionID { return e.register(fn, false, "Re
 
 // RegisterFar is Register for an action whose events are many and
 // scheduled far ahead (an agent's death after its lifetime, say): they are
-// kept apart from the others (see the package comment), which speeds up
-// the scheduling and running of the others. Events run in the same order
+// kept apart from the others, in a bucket queue (see the package comment),
+// which speeds up the scheduling and running of both. Events run in the same order
 // whichever way their actions were registered.
 func (e *Engine) RegisterFar(fn Action) ActionID { return e.register(fn, true, "RegisterFar") }
 
@@ -177,7 +183,7 @@ func (e *Engine) register(fn Action, far bool, name string) ActionID {
 	return ActionID(len(e.actions) - 1)
 }
 
-// registered is an action and the heap of its events.
+// registered is an action and where its events go.
 type registered struct {
 	fn  Action
 	far bool
@@ -217,8 +223,7 @@ func (e *Engine) schedule(t float64, priority int, a ActionID, arg int64) ID {
 		key |= spillBit | e.spillArg(arg)
 	}
 	if e.actions[a].far {
-		e.far = append(e.far, event{t: t, key: key})
-		up(e.far)
+		e.far.push(event{t: t, key: key}, e.now)
 	} else {
 		e.near = append(e.near, event{t: t, key: key})
 		up(e.near)
@@ -308,8 +313,12 @@ func (e *Engine) Step() bool {
 // next returns the heap whose root is the next event, far or near, or nil
 // when both are empty.
 func (e *Engine) next() *[]event {
-	if len(e.far) > 0 && (len(e.near) == 0 || before(&e.far[0], &e.near[0])) {
-		return &e.far
+	f := &e.far
+	if len(f.heap) == 0 && f.inRing+len(f.beyond) > 0 {
+		f.advance()
+	}
+	if len(f.heap) > 0 && (len(e.near) == 0 || before(&f.heap[0], &e.near[0])) {
+		return &f.heap
 	}
 	if len(e.near) > 0 {
 		return &e.near
@@ -317,7 +326,7 @@ func (e *Engine) next() *[]event {
 	return nil
 }
 
-// fire pops the root of heap h (&e.near or &e.far), the next event, and
+// fire pops the root of heap h (&e.near or &e.far.heap), the next event, and
 // runs it, unless it was cancelled. It reports whether an event ran.
 func (e *Engine) fire(h *[]event) bool {
 	ev := (*h)[0]
@@ -384,11 +393,10 @@ func (e *Engine) renumber() {
 		panic(fmt.Sprintf("sim: Engine.At: more than %d pending events", e.seqMax/2))
 	}
 	byseq := make([]*event, 0, n)
-	for _, h := range [][]event{e.near, e.far} {
-		for i := range h {
-			byseq = append(byseq, &h[i])
-		}
+	for i := range e.near {
+		byseq = append(byseq, &e.near[i])
 	}
+	e.far.each(func(ev *event) { byseq = append(byseq, ev) })
 	slices.SortFunc(byseq, func(a, b *event) int { return cmp.Compare(a.seq(), b.seq()) })
 	ids := make([]ID, n)
 	const seqField = maxSeq << seqShift
