@@ -1,20 +1,24 @@
 package agents
 
-import "math"
+import (
+	"math"
+
+	"github.com/legolab/legolab/internal/portable"
+)
 
 // The logit draw of chooseProvider picks an option with probability
 // proportional to e^{β(u − best)}. It is computed twice over, cheaply
 // first:
 //
 //   - fastPick weighs the options with expNeg, which takes a third of
-//     math.Exp's time and is within 1e-12 of it in relative terms, and checks
+//     portable.Exp's time and is within 1e-12 of it in relative terms, and checks
 //     every comparison of the draw against a margin far wider than the
 //     two computations can differ by;
-//   - exactPick, the draw with math.Exp, runs only when one comparison
+//   - exactPick, the draw with portable.Exp, runs only when one comparison
 //     falls inside the margin.
 //
 // So the pick, the only thing the draw returns, is always exactPick's,
-// and the streams and outputs are those of math.Exp. The argument:
+// and the streams and outputs are those of portable.Exp. The argument:
 // expNeg's relative error is at most expNegMaxErr (TestExpNegError), and
 // the weights sum to S ≥ 1, since the best option weighs e^0 = 1.
 // With n weights, the two sums, the scaled draws r·S and the running
@@ -25,7 +29,7 @@ import "math"
 // checks this on random and on adversarial draws, where r·S lands on a
 // boundary and the fallback must run.
 const (
-	// expNegMaxErr bounds expNeg's relative error against math.Exp on
+	// expNegMaxErr bounds expNeg's relative error against portable.Exp on
 	// [-700, 0]. The polynomial's truncation, r⁴/24·e^|r| with
 	// |r| ≤ ln2/512, is under 1.4e-13, and the rounding of its operations
 	// a few ulp; TestExpNegError measures 1.4e-13 and asserts this bound.
@@ -49,9 +53,9 @@ var exp2Table = func() (t [256]float64) {
 	return t
 }()
 
-// expNeg returns e^x for x ≤ 0, within expNegMaxErr of math.Exp(x) in
+// expNeg returns e^x for x ≤ 0, within expNegMaxErr of portable.Exp(x) in
 // relative terms, and 0 below −700, where e^x < 1e-304. Positive x, which
-// the logit never passes, and NaN go to math.Exp.
+// the logit never passes, and NaN go to portable.Exp.
 func expNeg(x float64) float64 {
 	s := [1]float64{x}
 	expNegAll(s[:])
@@ -78,18 +82,18 @@ func expNegAll(xs []float64) {
 	}
 }
 
-// expNegOutside is expNeg outside [−700, 0]: 0 below, and math.Exp's
+// expNegOutside is expNeg outside [−700, 0]: 0 below, and portable.Exp's
 // value above and for a NaN. Utilities are finite, but a NaN (from a
 // β·(u − best) of 0·∞) then makes the sum NaN and both draws pick the
-// outside option, as math.Exp's draw would.
+// outside option, as portable.Exp's draw would.
 func expNegOutside(x float64) float64 {
 	if x < -700 {
 		return 0 // also −Inf
 	}
-	return math.Exp(x)
+	return portable.Exp(x)
 }
 
-// exactPick is the logit draw with math.Exp: with r uniform on [0, 1),
+// exactPick is the logit draw with portable.Exp: with r uniform on [0, 1),
 // it returns the index in util of the option drawn, or −1 for the
 // outside option. It overwrites util with the weights.
 func exactPick(util []float64, beta, outside, best, r float64) int {
@@ -161,11 +165,11 @@ func b2i(b bool) int {
 	return 0
 }
 
-// expShift returns e^{β(u − best)}, exactly as math.Exp would, without
+// expShift returns e^{β(u − best)}, exactly as portable.Exp would, without
 // calling it when u is the best utility.
 func expShift(beta, u, best float64) float64 {
 	if u == best {
 		return 1
 	}
-	return math.Exp(beta * (u - best))
+	return portable.Exp(beta * (u - best))
 }

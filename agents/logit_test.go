@@ -4,19 +4,21 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
-// TestExpNegError measures expNeg against math.Exp on [-700, 0]: uniformly
+// TestExpNegError measures expNeg against portable.Exp on [-700, 0]: uniformly
 // over the whole range and over [-2, 0], where most logit arguments fall,
 // and at every table step k·ln2/256, its neighbours and the midpoints.
 func TestExpNegError(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 15))
 	worst := 0.0
 	check := func(x float64) {
-		e, f := math.Exp(x), expNeg(x)
+		e, f := portable.Exp(x), expNeg(x)
 		d := math.Abs(f-e) / e
 		if !(d <= expNegMaxErr) {
-			t.Fatalf("expNeg(%v) = %v, math.Exp = %v: relative error %g over the bound %g", x, f, e, d, expNegMaxErr)
+			t.Fatalf("expNeg(%v) = %v, portable.Exp = %v: relative error %g over the bound %g", x, f, e, d, expNegMaxErr)
 		}
 		worst = max(worst, d)
 	}
@@ -48,12 +50,12 @@ func TestExpNegError(t *testing.T) {
 		if f := expNeg(x); f != 0 {
 			t.Errorf("expNeg(%v) = %v, want 0", x, f)
 		}
-		if e := math.Exp(x); e >= 1e-304 {
-			t.Errorf("math.Exp(%v) = %v, not below 1e-304", x, e)
+		if e := portable.Exp(x); e >= 1e-304 {
+			t.Errorf("portable.Exp(%v) = %v, not below 1e-304", x, e)
 		}
 	}
-	if f := expNeg(0.5); f != math.Exp(0.5) {
-		t.Errorf("expNeg(0.5) = %v, want math.Exp's %v", f, math.Exp(0.5))
+	if f := expNeg(0.5); f != portable.Exp(0.5) {
+		t.Errorf("expNeg(0.5) = %v, want portable.Exp's %v", f, portable.Exp(0.5))
 	}
 	if f := expNeg(math.NaN()); !math.IsNaN(f) {
 		t.Errorf("expNeg(NaN) = %v, want NaN", f)
@@ -73,7 +75,7 @@ func TestExpNegError(t *testing.T) {
 // fastPick makes one, on random utilities and on adversarial draws: r
 // placed so that r·S lands on a boundary between two options, or one
 // ulp either side. It also counts the adversarial cases where the fast
-// weights without the margin pick another option than math.Exp's, to
+// weights without the margin pick another option than portable.Exp's, to
 // show that the margin is needed and the test can tell.
 func TestFastPickAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 15))
@@ -177,7 +179,7 @@ func naivePick(w []float64, beta, outside, best, r float64) int {
 	return -1
 }
 
-// BenchmarkExp times math.Exp and expNegAll over the logit's usual
+// BenchmarkExp times portable.Exp and expNegAll over the logit's usual
 // number of options, per value.
 func BenchmarkExp(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 15))
@@ -186,11 +188,11 @@ func BenchmarkExp(b *testing.B) {
 		xs[i] = -3 * r.ExpFloat64()
 	}
 	w := make([]float64, 5)
-	b.Run("math.Exp", func(b *testing.B) {
+	b.Run("portable.Exp", func(b *testing.B) {
 		for i := range b.N {
 			x := xs[(i*8)&1023:]
 			for j := range w {
-				w[j] = math.Exp(x[j])
+				w[j] = portable.Exp(x[j])
 			}
 		}
 	})

@@ -3,6 +3,8 @@ package agents
 import (
 	"math"
 	"slices"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // Observation is what an observer reads of the model at one instant. Per
@@ -177,7 +179,7 @@ func (c *emitCache) integral(pr *protocol, t0, t1 float64) float64 {
 			c.level = tk.EmissionPerDay * math.Exp2(-c.n)
 		}
 		if k != 0 {
-			c.ea = math.Exp(-k * c.a)
+			c.ea = portable.Exp(-k * c.a)
 		}
 	}
 	// seg is emissionIntegral's ∫_{a}^{a1} level·e^{−k s} ds from c's
@@ -186,7 +188,7 @@ func (c *emitCache) integral(pr *protocol, t0, t1 float64) float64 {
 		if k == 0 {
 			return level * (a1 - c.a), 0
 		}
-		e1 := math.Exp(-k * a1)
+		e1 := portable.Exp(-k * a1)
 		return level * (c.ea - e1) / k, e1
 	}
 	if tk.HalvingDays <= 0 {

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"fmt"
+	"github.com/legolab/legolab/internal/portable"
 	"math"
 	"math/rand/v2"
 
@@ -225,7 +226,7 @@ func draw(r *rand.Rand, d scenarios.Dist, lo, hi float64) float64 {
 		}
 		return d.Mean + d.SD*r.NormFloat64()
 	case "lognormal":
-		return math.Exp(d.Mean + d.SD*r.NormFloat64())
+		return portable.Exp(d.Mean + d.SD*r.NormFloat64())
 	}
 	panic(fmt.Sprintf("agents: unknown distribution %q", d.Dist))
 }
@@ -327,7 +328,7 @@ func (pr *protocol) emission(t float64) float64 {
 		e *= math.Exp2(-math.Floor(a / tk.HalvingDays))
 	}
 	if tk.DecayPerYear > 0 {
-		e *= math.Exp(-tk.DecayPerYear * a / daysPerYear)
+		e *= portable.Exp(-tk.DecayPerYear * a / daysPerYear)
 	}
 	return e
 }
@@ -349,7 +350,7 @@ func (pr *protocol) emissionIntegral(t0, t1 float64) float64 {
 		if k == 0 {
 			return level * (a1 - a0)
 		}
-		return level * (math.Exp(-k*a0) - math.Exp(-k*a1)) / k
+		return level * (portable.Exp(-k*a0) - portable.Exp(-k*a1)) / k
 	}
 	a0, a1 := t0-pr.emitStart, t1-pr.emitStart
 	if tk.HalvingDays <= 0 {

@@ -1,6 +1,10 @@
 package agents
 
-import "math"
+import (
+	"math"
+
+	"github.com/legolab/legolab/internal/portable"
+)
 
 // The de facto standard mechanism (Arthur 1989). Reviews arrive as a Poisson
 // process: every protocol reviews at rate 1/review_every_days, simulated as
@@ -177,7 +181,7 @@ func (m *Model) urnWeight(s int32, d int, alpha float64) float64 {
 	if !m.offerOpen(s) {
 		return 0
 	}
-	return math.Pow(float64(m.speakers[int(s)*m.nDim+d]), alpha)
+	return portable.Pow(float64(m.speakers[int(s)*m.nDim+d]), alpha)
 }
 
 // switchStd moves p's dimension d from its current standard to s, carrying

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/legolab/legolab/internal/portable"
 	"github.com/legolab/legolab/stats"
 )
 
@@ -47,7 +48,7 @@ func BassPrior() Independent {
 func (b Bass) Mean(theta []float64) []float64 {
 	p, q, m := theta[0], theta[1], theta[2]
 	F := func(t float64) float64 {
-		e := math.Exp(-(p + q) * t)
+		e := portable.Exp(-(p + q) * t)
 		return (1 - e) / (1 + q/p*e)
 	}
 	out := make([]float64, b.years())
@@ -90,7 +91,7 @@ func poisson(r *rand.Rand, lam float64) int {
 		return 0
 	}
 	if lam < 10 {
-		l := math.Exp(-lam)
+		l := portable.Exp(-lam)
 		k, p := 0, r.Float64()
 		for p > l {
 			k++

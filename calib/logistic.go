@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // Logistic is a logistic-growth curve y(t) = K / (1 + exp(−R·(t − T0))) fitted to
@@ -20,13 +22,13 @@ type Logistic struct {
 }
 
 // Curve returns K / (1 + exp(−R·(t − T0))).
-func (l Logistic) Curve(t float64) float64 { return l.K / (1 + math.Exp(-l.R*(t-l.T0))) }
+func (l Logistic) Curve(t float64) float64 { return l.K / (1 + portable.Exp(-l.R*(t-l.T0))) }
 
 // PIT returns the probability integral transform of obs at t under the fit's predictive
 // distribution: Φ((log obs − log Curve(t)) / Sigma).
 func (l Logistic) PIT(t, obs float64) float64 {
 	z := (math.Log(obs) - math.Log(l.Curve(t))) / l.Sigma
-	return 0.5 * math.Erfc(-z/math.Sqrt2)
+	return 0.5 * portable.Erfc(-z/math.Sqrt2)
 }
 
 // CRPS returns the continuous ranked probability score, on the log scale, of the fit's
@@ -38,8 +40,8 @@ func (l Logistic) CRPS(t, obs float64) float64 {
 
 func crpsNormal(x, mu, sigma float64) float64 {
 	z := (x - mu) / sigma
-	phi := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-	cdf := 0.5 * math.Erfc(-z/math.Sqrt2)
+	phi := portable.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+	cdf := 0.5 * portable.Erfc(-z/math.Sqrt2)
 	return sigma * (z*(2*cdf-1) + 2*phi - 1/math.Sqrt(math.Pi))
 }
 
@@ -77,7 +79,7 @@ func FitLogistic(t, y []float64) (Logistic, error) {
 	}
 	// logK returns the profiled log K and the SSR at (log R, T0).
 	logK := func(lr, t0 float64) (float64, float64) {
-		r := math.Exp(lr)
+		r := portable.Exp(lr)
 		s := 0.0
 		off := make([]float64, n)
 		for i := range t {
@@ -124,7 +126,7 @@ func FitLogistic(t, y []float64) (Logistic, error) {
 	}
 	lr, t0 := bx[0], bx[1]
 	a, ssr := logK(lr, t0)
-	return Logistic{K: math.Exp(a), R: math.Exp(lr), T0: t0, SSR: ssr, Sigma: math.Sqrt(ssr / float64(n-3)), N: n}, nil
+	return Logistic{K: portable.Exp(a), R: portable.Exp(lr), T0: t0, SSR: ssr, Sigma: math.Sqrt(ssr / float64(n-3)), N: n}, nil
 }
 
 // softplus is log(1 + e^x) without overflow.
@@ -132,5 +134,5 @@ func softplus(x float64) float64 {
 	if x > 30 {
 		return x
 	}
-	return math.Log1p(math.Exp(x))
+	return math.Log1p(portable.Exp(x))
 }

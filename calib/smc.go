@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // Simulator runs the model at θ and returns its summaries, one per target
@@ -516,7 +518,7 @@ func (k *kernel) logDensitySum(th []float64, d int, z []float64) float64 {
 	}
 	s := 0.0
 	for _, v := range vals {
-		s += math.Exp(v - maxv)
+		s += portable.Exp(v - maxv)
 	}
 	return maxv + math.Log(s)
 }
@@ -698,7 +700,7 @@ func normalise(logw []float64) []float64 {
 	}
 	s := 0.0
 	for i, v := range logw {
-		w[i] = math.Exp(v - m)
+		w[i] = portable.Exp(v - m)
 		s += w[i]
 	}
 	for i := range w {

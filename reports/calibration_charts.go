@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/legolab/legolab/internal/portable"
 	"github.com/legolab/legolab/metrics"
 )
 
@@ -110,7 +111,7 @@ func (s valueScale) fwd(x float64) float64 {
 func (s valueScale) inv(u float64) float64 {
 	switch s.transform {
 	case "log":
-		return math.Pow(10, u)
+		return portable.Pow(10, u)
 	case "log1p":
 		return math.Expm1(u)
 	}
@@ -156,7 +157,7 @@ func (t logTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	for k := int(math.Floor(math.Log10(lo))); k <= int(math.Ceil(math.Log10(max))) && k < 400; k++ {
 		for _, m := range []int{1, 2, 5} {
-			v := float64(m) * math.Pow(10, float64(k))
+			v := float64(m) * portable.Pow(10, float64(k))
 			if v >= min*(1-1e-9) && v <= max*(1+1e-9) && v > 0 {
 				vals, mant = append(vals, v), append(mant, m)
 			}

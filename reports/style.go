@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // okabeIto is the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
@@ -152,7 +154,7 @@ func niceStep(span float64, target int, integer bool) float64 {
 		return 1
 	}
 	raw := span / float64(target)
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	mag := portable.Pow(10, math.Floor(math.Log10(raw)))
 	step := 10 * mag
 	for _, m := range []float64{1, 2, 5} {
 		if raw <= m*mag*(1+1e-9) {

@@ -3,6 +3,8 @@ package stats
 import (
 	"math"
 	"slices"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // KS is the one-sample Kolmogorov–Smirnov test of xs against a continuous CDF. It returns
@@ -49,14 +51,14 @@ func KolmogorovQ(lambda float64) float64 {
 		sum := 0.0
 		for k := 1; k < 20; k += 2 {
 			kk := float64(k)
-			sum += math.Exp(-kk * kk * math.Pi * math.Pi / (8 * lambda * lambda))
+			sum += portable.Exp(-kk * kk * math.Pi * math.Pi / (8 * lambda * lambda))
 		}
 		q = 1 - math.Sqrt(2*math.Pi)/lambda*sum
 	} else {
 		sign := 1.0
 		for k := 1; k < 100; k++ {
 			kk := float64(k)
-			term := math.Exp(-2 * kk * kk * lambda * lambda)
+			term := portable.Exp(-2 * kk * kk * lambda * lambda)
 			q += sign * term
 			if term < 1e-18 {
 				break

@@ -1,6 +1,10 @@
 package stats
 
-import "math"
+import (
+	"math"
+
+	"github.com/legolab/legolab/internal/portable"
+)
 
 // LogRank compares the survival of two groups of right-censored times to event with the
 // log-rank (Mantel–Cox) test. At each distinct event time with n at risk of whom n₁ in a,
@@ -26,5 +30,5 @@ func chiSquare1Sf(x float64) float64 {
 	if !(x > 0) {
 		return 1
 	}
-	return math.Erfc(math.Sqrt(x / 2))
+	return portable.Erfc(math.Sqrt(x / 2))
 }

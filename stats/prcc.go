@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // PRCC is the partial rank correlation of one parameter with an outcome.
@@ -148,7 +150,7 @@ func prccStats(r, df float64, n int) PRCC {
 		res.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
 		if df > 1 {
 			z, h := math.Atanh(r), z975/math.Sqrt(df-1)
-			res.Lo, res.Hi = math.Tanh(z-h), math.Tanh(z+h)
+			res.Lo, res.Hi = portable.Tanh(z-h), portable.Tanh(z+h)
 		} else {
 			res.Lo, res.Hi = -1, 1
 		}

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // Samplers of the distributions that scenario populations and priors
@@ -54,7 +56,7 @@ func (l LogUniform) CDF(x float64) float64 {
 
 // Quantile is the p-quantile, p in [0, 1].
 func (l LogUniform) Quantile(p float64) float64 {
-	x := l.Min * math.Exp(p*math.Log(l.Max/l.Min))
+	x := l.Min * portable.Exp(p*math.Log(l.Max/l.Min))
 	return math.Min(math.Max(x, l.Min), l.Max)
 }
 
@@ -121,13 +123,17 @@ func openUnit(r *rand.Rand) float64 {
 	return 0x1p-54
 }
 
+// stdCDF is Φ(x), as gonum's distuv.UnitNormal.CDF computes it, with
+// portable.Erfc (package portable says why).
+func stdCDF(x float64) float64 { return 0.5 * portable.Erfc(-x/math.Sqrt2) }
+
 // stdMass is Φ(b) − Φ(a), a ≤ b, computed on the side of 0 where the
 // values are small, so that it keeps its relative precision in either tail.
 func stdMass(a, b float64) float64 {
 	if a+b > 0 {
 		a, b = -b, -a
 	}
-	return math.Max(unitNormal.CDF(b)-unitNormal.CDF(a), 0)
+	return math.Max(stdCDF(b)-stdCDF(a), 0)
 }
 
 // truncStdQuantile is the p-quantile of the standard normal truncated to
@@ -138,7 +144,7 @@ func truncStdQuantile(a, b, p float64) float64 {
 	if a+b > 0 {
 		return -truncStdQuantile(-b, -a, 1-p)
 	}
-	fa, fb := unitNormal.CDF(a), unitNormal.CDF(b)
+	fa, fb := stdCDF(a), stdCDF(b)
 	if fb > 1e-300 && fb > fa {
 		z := unitNormal.Quantile(fa + p*(fb-fa))
 		return math.Min(math.Max(z, a), b)
@@ -160,7 +166,7 @@ func truncStdQuantile(a, b, p float64) float64 {
 	qlo := logQ(lo)
 	ratio := 0.0 // Q(hi)/Q(lo)
 	if !math.IsInf(hi, 1) {
-		ratio = math.Exp(logQ(hi) - qlo)
+		ratio = portable.Exp(logQ(hi) - qlo)
 	}
 	target := qlo + math.Log(ratio+p*(1-ratio))
 	t := lo
@@ -192,7 +198,7 @@ func (l LogNormal) Rand(r *rand.Rand) float64 { return l.Quantile(openUnit(r)) }
 
 // Quantile is the p-quantile of the truncated distribution.
 func (l LogNormal) Quantile(p float64) float64 {
-	return math.Min(math.Max(math.Exp(l.log().Quantile(p)), l.Min), l.Max)
+	return math.Min(math.Max(portable.Exp(l.log().Quantile(p)), l.Min), l.Max)
 }
 
 // CDF is P(X ≤ x) under the truncated distribution.
@@ -239,7 +245,7 @@ func (b Beta) Rand(r *rand.Rand) float64 {
 		if math.IsInf(t, 0) || math.IsNaN(t) {
 			t = (b.A*uy - b.B*ux) / (b.A * b.B)
 		}
-		x = 1 / (1 + math.Exp((gy-gx)+t))
+		x = 1 / (1 + portable.Exp((gy-gx)+t))
 		if math.IsNaN(x) {
 			x = 0.5 // both logs equal and infinite: a measure-zero tie
 		}

@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"slices"
 	"sort"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // z975 is the standard normal 97.5% quantile, the half-width multiplier of every
@@ -124,7 +126,7 @@ func logLogBand(s, gw float64) (lo, hi float64) {
 		return s, s
 	}
 	se := math.Sqrt(gw) / math.Abs(math.Log(s))
-	return math.Pow(s, math.Exp(z975*se)), math.Pow(s, math.Exp(-z975*se))
+	return portable.Pow(s, portable.Exp(z975*se)), portable.Pow(s, portable.Exp(-z975*se))
 }
 
 // KaplanMeier estimates the survival function of right-censored times to event with the

@@ -3,6 +3,8 @@ package sweeps
 import (
 	"math"
 	"strconv"
+
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // Point is one point of a sweep's design.
@@ -80,7 +82,7 @@ func (p *Param) At(u float64) (text string, num float64) {
 	if p.Type == "int" {
 		var x float64
 		if p.Scale == "log" {
-			x = math.Floor(math.Exp(math.Log(lo) + u*(math.Log(hi+1)-math.Log(lo))))
+			x = math.Floor(portable.Exp(math.Log(lo) + u*(math.Log(hi+1)-math.Log(lo))))
 		} else {
 			x = math.Floor(lo + u*(hi+1-lo))
 		}
@@ -89,7 +91,7 @@ func (p *Param) At(u float64) (text string, num float64) {
 	}
 	var x float64
 	if p.Scale == "log" {
-		x = math.Exp(math.Log(lo) + u*(math.Log(hi)-math.Log(lo)))
+		x = portable.Exp(math.Log(lo) + u*(math.Log(hi)-math.Log(lo)))
 	} else {
 		x = lo + u*(hi-lo)
 	}

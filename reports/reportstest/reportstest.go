@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/legolab/legolab/internal/portable"
 	"github.com/legolab/legolab/metrics"
 	"github.com/legolab/legolab/reports"
 	"github.com/legolab/legolab/stats"
@@ -180,7 +181,7 @@ func New(o Options) *reports.Data {
 // observe is a plausible value of observable name (index k) at day for a
 // run whose Lego moment is near mid.
 func observe(name string, day, mid, noise float64, k int) float64 {
-	logistic := 1 / (1 + math.Exp(-(day-mid)/120))
+	logistic := 1 / (1 + portable.Exp(-(day-mid)/120))
 	switch name {
 	case "composability_index":
 		return clamp01(0.05 + 0.6*logistic + 0.08*noise)
@@ -265,7 +266,7 @@ func graph(n, variant int) *metrics.Graph {
 		if i < len(named) {
 			node = named[i]
 		}
-		node.Usage = math.Round(400 * math.Pow(weyl(i+variant, 0.5698402909980532), 3))
+		node.Usage = math.Round(400 * portable.Pow(weyl(i+variant, 0.5698402909980532), 3))
 		g.Nodes = append(g.Nodes, node)
 	}
 	for i := range n {
