@@ -33,9 +33,9 @@ func sameBytesCommands(dir string) [][]string {
 // calibration here and again in a copy of this test binary run with
 // GODEBUG=cpu.fma=off, where math.Exp takes its other path, and wants every
 // output file byte for byte the same: the outputs must not depend on the
-// processor a shard lands on (docs/model.md, "Reproducibility across
-// machines"). Where the processor has no FMA both runs take the same path,
-// and the test says so.
+// processor a shard lands on (docs/outputs.md, "Across machines"). Where
+// the processor has no FMA both runs take the same path, and the test
+// says so.
 func TestSameBytesWithoutFMA(t *testing.T) {
 	if dir := os.Getenv("LEGOLAB_FMA_HELPER"); dir != "" {
 		for _, args := range sameBytesCommands(dir) {

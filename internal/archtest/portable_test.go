@@ -20,8 +20,8 @@ var processorDependent = map[string]string{
 
 // TestNoProcessorDependentMath checks that no code of the module, tests
 // aside, calls those functions of package math: every output must have
-// the same bits on every amd64 processor (docs/model.md, "Reproducibility
-// across machines"). Calls into gonum, which may make them, are outside
+// the same bits on every amd64 processor (docs/outputs.md, "Across
+// machines"). Calls into gonum, which may make them, are outside
 // what this test sees; the end-to-end check is cmd/legolab's
 // TestSameBytesWithoutFMA.
 func TestNoProcessorDependentMath(t *testing.T) {

@@ -24,7 +24,7 @@
 // one operation on arm64 (and on amd64 with GOAMD64=v3) anywhere in the
 // program; and gonum's special functions (the t, F, χ² and beta
 // distributions' CDFs and quantiles) call math.Exp and math.Pow. See
-// docs/model.md, "Reproducibility across machines".
+// docs/outputs.md, "Across machines".
 package portable
 
 import "math"
