@@ -9,7 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // SBCSettings tune SBC. Zero values take the defaults given.
@@ -193,7 +193,7 @@ func SBC(ctx context.Context, prior Independent, sim Simulator, targetsOf func(s
 			x2 += (float64(c) - e) * (float64(c) - e) / e
 		}
 		r.ChiSquare = append(r.ChiSquare, x2)
-		r.PValue = append(r.PValue, distuv.ChiSquared{K: float64(s.Bins - 1)}.Survival(x2))
+		r.PValue = append(r.PValue, portable.ChiSquaredSurvival(float64(s.Bins-1), x2))
 	}
 	r.Uniform = holm(r.PValue, s.Alpha)
 	r.Pass = !slices.Contains(r.Uniform, false)
@@ -234,11 +234,10 @@ func holm(p []float64, alpha float64) []bool {
 // acceptance region of Binomial(n, c) at level alpha: P(X ≤ k) > alpha/2
 // and P(X ≥ k) > alpha/2.
 func binomialAccepts(k, n int, c, alpha float64) bool {
-	b := distuv.Binomial{N: float64(n), P: c}
-	lower := b.CDF(float64(k))
+	lower := portable.BinomialCDF(float64(n), c, float64(k))
 	upper := 1.0
 	if k > 0 {
-		upper = 1 - b.CDF(float64(k-1))
+		upper = 1 - portable.BinomialCDF(float64(n), c, float64(k-1))
 	}
 	return lower > alpha/2 && upper > alpha/2 && !math.IsNaN(lower)
 }

@@ -3,7 +3,7 @@ package stats
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // MeanCI returns the mean of xs and its two-sided 95% confidence interval
@@ -38,7 +38,7 @@ func StudentT975(df int) float64 {
 	if df < 1 {
 		panic("stats: student's t needs df >= 1")
 	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+	return portable.StudentsTQuantile(float64(df), 0.975)
 }
 
 // MainEffects estimates each factor's first-order sensitivity index as the correlation

@@ -7,7 +7,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/legolab/legolab/internal/portable"
 )
@@ -147,7 +146,7 @@ func prccStats(r, df float64, n int) PRCC {
 	if math.Abs(r) < 1 {
 		t := r * math.Sqrt(df/(1-r*r))
 		// CDF reads no random source, so a nil Src is harmless here.
-		res.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
+		res.P = 2 * portable.StudentsTSurvival(df, math.Abs(t))
 		if df > 1 {
 			z, h := math.Atanh(r), z975/math.Sqrt(df-1)
 			res.Lo, res.Hi = portable.Tanh(z-h), portable.Tanh(z+h)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/mathext"
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // BoxOf returns the box with bounds lo and hi on the points x with
@@ -106,7 +106,7 @@ func binomialSF(k, n int, p float64) float64 {
 	case p >= 1:
 		return 1
 	}
-	return mathext.RegIncBeta(float64(k), float64(n-k+1), p)
+	return portable.RegIncBeta(float64(k), float64(n-k+1), p)
 }
 
 // Prune drops from box b, one at a time, the restriction with the largest

@@ -263,12 +263,12 @@ func (b Beta) CDF(x float64) float64 {
 	case x >= b.Max:
 		return 1
 	}
-	return b.unit().CDF((x - b.Min) / (b.Max - b.Min))
+	return portable.BetaCDF(b.A, b.B, (x-b.Min)/(b.Max-b.Min))
 }
 
 // Quantile is the p-quantile.
 func (b Beta) Quantile(p float64) float64 {
-	return b.Min + (b.Max-b.Min)*b.unit().Quantile(p)
+	return b.Min + (b.Max-b.Min)*portable.BetaQuantile(b.A, b.B, p)
 }
 
 // gammaVariate draws Gamma(k, 1), k ≥ 1, by Marsaglia & Tsang (2000).

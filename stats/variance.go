@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/legolab/legolab/internal/portable"
 )
 
 // VarianceSplit is the law-of-total-variance decomposition of an outcome Y
@@ -134,11 +134,10 @@ func ShareInterval(vs VarianceSplit, level float64) (lo, hi float64) {
 		return vs.Share, vs.Share
 	}
 	a := (1 - level) / 2
-	// Quantile reads no random source, so a nil Src is harmless here.
-	f := distuv.F{D1: float64(vs.Groups - 1), D2: float64(vs.Groups * (vs.Inner - 1))}
+	d1, d2 := float64(vs.Groups-1), float64(vs.Groups*(vs.Inner-1))
 	F := vs.MSB / vs.MSW
 	K := float64(vs.Inner)
-	fl, fu := F/f.Quantile(1-a), F/f.Quantile(a)
+	fl, fu := F/portable.FQuantile(d1, d2, 1-a), F/portable.FQuantile(d1, d2, a)
 	clamp := func(v float64) float64 { return math.Min(1, math.Max(0, v)) }
 	return clamp((fl - 1) / (fl + K - 1)), clamp((fu - 1) / (fu + K - 1))
 }

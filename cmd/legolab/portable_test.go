@@ -19,18 +19,20 @@ const (
 )
 
 // sameBytesCommands are the commands TestSameBytesWithoutFMA runs, into
-// the folder given: the default scenario with its report and charts, a
-// sweep, and a calibration.
+// the folder given: the default scenario with its report and charts, the
+// priors example (PRCC p-values: Student's t) and bittensor-2023 (beta
+// priors: the beta quantile), a sweep, and a calibration.
 func sameBytesCommands(dir string) [][]string {
 	return [][]string{
 		{"run", "--runs", "24", "--quiet", "--png", "--out", filepath.Join(dir, "run")},
+		{"run", "../../examples/priors.toml", "--runs", "20", "--quiet", "--no-report", "--out", filepath.Join(dir, "priors")},
+		{"run", "bittensor-2023", "--runs", "8", "--quiet", "--no-report", "--out", filepath.Join(dir, "bittensor")},
 		{"sweep", "../../examples/sweep-small.toml", "-n", "2", "--quiet", "--out", filepath.Join(dir, "sweep")},
 		{"calibrate", "../../examples/calibrate-bass.toml", "--quiet", "--out", filepath.Join(dir, "calibrate")},
 	}
 }
 
-// TestSameBytesWithoutFMA runs the default scenario, a sweep and a
-// calibration here and again in a copy of this test binary run with
+// TestSameBytesWithoutFMA runs sameBytesCommands here and again in a copy of this test binary run with
 // GODEBUG=cpu.fma=off, where math.Exp takes its other path, and wants every
 // output file byte for byte the same: the outputs must not depend on the
 // processor a shard lands on (docs/outputs.md, "Across machines"). Where

@@ -13,18 +13,23 @@
 // Exp here is math.Exp's FMA path, with its fused operations written as
 // math.FMA, which rounds once on every machine (in hardware where there
 // is FMA, in software elsewhere), so it returns the bits math.Exp returns
-// on an amd64 processor with FMA, everywhere. Pow, Erfc and Tanh are
-// math's, calling this Exp. The other operations are single IEEE-754
-// operations; products that feed an addition are converted explicitly,
-// so that no compiler fuses them.
+// on an amd64 processor with FMA, everywhere. In Exp the other operations
+// are single IEEE-754 operations, and products that feed an addition are
+// converted explicitly, so that no compiler fuses them.
+//
+// The rest is copied, calling this Exp, Pow and Erfc: Pow, Erfc and Tanh
+// from go1.26's package math; and from gonum v0.17.0, which calls math.Exp
+// and math.Pow, the special functions legolab uses (RegIncBeta,
+// InvRegIncBeta, GammaIncRegComp, from Cephes) and the distribution
+// functions built on them (distuv.go: Student's t, beta, F, χ², binomial).
+// On a processor with FMA each gives its original's bits (the tests check
+// it); on every other, the same bits.
 //
 // What stays outside: math.Log and the others implemented in assembly on
 // amd64 and in Go elsewhere give the same bits on every amd64 processor,
 // but not necessarily on arm64; and the Go compiler may fuse a·b + c into
 // one operation on arm64 (and on amd64 with GOAMD64=v3) anywhere in the
-// program; and gonum's special functions (the t, F, χ² and beta
-// distributions' CDFs and quantiles) call math.Exp and math.Pow. See
-// docs/outputs.md, "Across machines".
+// program. See docs/outputs.md, "Across machines".
 package portable
 
 import "math"
