@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -494,61 +495,57 @@ func TestEnsembleReport(t *testing.T) {
 }
 
 // TestEnsembleMemory checks that memory does not grow with the number of
-// replications: the peak live heap of 20,000 runs is within 1.3× that of
-// 200 (the lower of two measurements each). The live heap is sampled after a forced collection every 100
-// replications and at each representative re-run, after the last
-// replication was aggregated. (The report, when there is one, reads
-// runs.csv whole: reports.Data holds every run.)
+// replications: the median of 20 samples of the live heap a forced
+// collection marks, one every 5% of the replications, is at most 1.3×
+// for 20,000 runs what it is for 200 (the lower of two measurements of
+// each size).
+//
+// A median, not the peak: a sample also holds the replications in flight,
+// up to the reorder window, and under load (CI's parallel packages) the
+// window is often full, about as much again as the rest. The peak of 20
+// samples was 1.4–2.4× in a third of loaded runs, and samples taken at the
+// representative re-runs, after the replications, 1.4–1.7× in half
+// (summary and series are written then); the median was 1.11–1.16× in
+// each of twelve runs, ten of them with two busy loops on the cores. Memory kept per run shows in
+// the median at about half its final size: 16 bytes kept per run and
+// variant (a growing slice, tried in this test) gave a ratio of 1.42, and
+// failed. (The report, when there is one, reads runs.csv whole:
+// reports.Data holds every run.)
 func TestEnsembleMemory(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("20,000 replications: not in -short or -race")
 	}
-	peak := func(runs int) uint64 {
-		var top uint64
-		sample := func() {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			top = max(top, ms.HeapAlloc)
-		}
+	median := func(runs int) uint64 {
+		live := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var samples []uint64
 		e := fakeEnsemble(newFake(), filepath.Join(t.TempDir(), "out"), runs, 2)
 		// Ten years of weekly samples, as deai-2025.
 		e.Scenario.HorizonDays = 3650
 		for _, v := range e.Variants {
 			v.Spec.HorizonDays = 3650
 		}
-		// The same number of samples (20) for every size: the peak over
-		// more samples of a fluctuating heap would be larger by chance, not
-		// because memory grows with runs.
 		e.Progress = func(done, total int) {
 			if done%max(total/20, 1) == 0 {
-				sample()
+				runtime.GC()
+				rtmetrics.Read(live)
+				samples = append(samples, live[0].Value.Uint64())
 			}
-		}
-		f := newFake()
-		e.Replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
-			if graph {
-				sample()
-			}
-			return f.replicate(ctx, spec, variant, index, seed, trace, graph)
 		}
 		runtime.GC()
 		if _, err := e.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		return top
+		if len(samples) != 20 {
+			t.Fatalf("%d runs: %d samples; want 20", runs, len(samples))
+		}
+		slices.Sort(samples)
+		return samples[len(samples)/2]
 	}
-	// Each size is measured twice and its lower peak kept: what is live
-	// at a sample also holds the replications in flight, which the reorder
-	// window bounds whatever the runs, but how full it is at that instant
-	// varies with the machine's load (one CI run saw 3.26 MB against
-	// 1.77–1.83 MB in every other). Memory that grows with the runs is
-	// larger in both.
-	small, large := min(peak(200), peak(200)), min(peak(20000), peak(20000))
+	small, large := min(median(200), median(200)), min(median(20000), median(20000))
 	ratio := float64(large) / float64(small)
-	t.Logf("peak live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
+	t.Logf("median live heap: 200 runs %.2f MB, 20000 runs %.2f MB, ratio %.2f", float64(small)/1e6, float64(large)/1e6, ratio)
 	if ratio > 1.3 {
-		t.Errorf("peak heap ratio %.2f; want <= 1.3", ratio)
+		t.Errorf("median live heap ratio %.2f; want <= 1.3", ratio)
 	}
 }
 
