@@ -28,7 +28,7 @@ func (l Logistic) Curve(t float64) float64 { return l.K / (1 + portable.Exp(-l.R
 // distribution: Φ((log obs − log Curve(t)) / Sigma).
 func (l Logistic) PIT(t, obs float64) float64 {
 	z := (math.Log(obs) - math.Log(l.Curve(t))) / l.Sigma
-	return 0.5 * portable.Erfc(-z/math.Sqrt2)
+	return portable.UnitNormalCDF(z)
 }
 
 // CRPS returns the continuous ranked probability score, on the log scale, of the fit's
@@ -41,7 +41,7 @@ func (l Logistic) CRPS(t, obs float64) float64 {
 func crpsNormal(x, mu, sigma float64) float64 {
 	z := (x - mu) / sigma
 	phi := portable.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-	cdf := 0.5 * portable.Erfc(-z/math.Sqrt2)
+	cdf := portable.UnitNormalCDF(z)
 	return sigma * (z*(2*cdf-1) + 2*phi - 1/math.Sqrt(math.Pi))
 }
 

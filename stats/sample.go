@@ -123,17 +123,13 @@ func openUnit(r *rand.Rand) float64 {
 	return 0x1p-54
 }
 
-// stdCDF is Φ(x), as gonum's distuv.UnitNormal.CDF computes it, with
-// portable.Erfc (package portable says why).
-func stdCDF(x float64) float64 { return 0.5 * portable.Erfc(-x/math.Sqrt2) }
-
 // stdMass is Φ(b) − Φ(a), a ≤ b, computed on the side of 0 where the
 // values are small, so that it keeps its relative precision in either tail.
 func stdMass(a, b float64) float64 {
 	if a+b > 0 {
 		a, b = -b, -a
 	}
-	return math.Max(stdCDF(b)-stdCDF(a), 0)
+	return math.Max(portable.UnitNormalCDF(b)-portable.UnitNormalCDF(a), 0)
 }
 
 // truncStdQuantile is the p-quantile of the standard normal truncated to
@@ -144,7 +140,7 @@ func truncStdQuantile(a, b, p float64) float64 {
 	if a+b > 0 {
 		return -truncStdQuantile(-b, -a, 1-p)
 	}
-	fa, fb := stdCDF(a), stdCDF(b)
+	fa, fb := portable.UnitNormalCDF(a), portable.UnitNormalCDF(b)
 	if fb > 1e-300 && fb > fa {
 		z := unitNormal.Quantile(fa + p*(fb-fa))
 		return math.Min(math.Max(z, a), b)

@@ -63,6 +63,11 @@ func StudentsTSurvival(nu, x float64) float64 {
 	return 1 - 0.5*RegIncBeta(nu/2, 0.5, t)
 }
 
+// UnitNormalCDF returns the cumulative distribution function at x of the
+// standard normal distribution: distuv.UnitNormal.CDF(x), which is
+// 0.5·Erfc(−(x−0)/(1·√2)), the same bits as this.
+func UnitNormalCDF(x float64) float64 { return 0.5 * Erfc(-x/math.Sqrt2) }
+
 // BetaCDF returns the cumulative distribution function at x of the Beta
 // distribution with shapes alpha and beta:
 // distuv.Beta{Alpha: alpha, Beta: beta}.CDF(x).
