@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/legolab/legolab/scenarios"
 	"github.com/legolab/legolab/sim"
@@ -268,14 +269,39 @@ func New(spec *scenarios.Spec, seed uint64, index int, opt Options) (*Model, err
 	// past 256), the slots, legs and free list were reallocated and
 	// copied some thirty times a replication, the far heap four.
 	room := int(min(max(m.mPot, 0), maxPrealloc))
-	m.apps = make([]app, 0, room)
-	m.legs = make([]int32, 0, room*m.legsPerApp)
-	m.free = make([]int32, 0, room)
+	if b, ok := spareSlots.Get().(*slots); ok && cap(b.apps) >= room && cap(b.legs) >= room*m.legsPerApp && cap(b.free) >= room {
+		m.apps, m.legs, m.free = b.apps[:0], b.legs[:0], b.free[:0]
+	} else {
+		m.apps = make([]app, 0, room)
+		m.legs = make([]int32, 0, room*m.legsPerApp)
+		m.free = make([]int32, 0, room)
+	}
 	m.eng = sim.New(max(room, 1024))
 	m.bindActions()
 	m.schedule()
 	return m, nil
 }
+
+// Release hands the model's memory (its app slots and its engine's event
+// set) to a later New, which reuses it rather than allocating it afresh:
+// they are most of a replication's allocations. The model must not be
+// used after. A model that is not released is collected as usual.
+func (m *Model) Release() {
+	if m.eng == nil {
+		panic("agents: Release of a released model")
+	}
+	m.eng.Release()
+	spareSlots.Put(&slots{m.apps, m.legs, m.free})
+	m.eng, m.apps, m.legs, m.free = nil, nil, nil, nil
+}
+
+// slots are the app slots of a released model, for New.
+type slots struct {
+	apps       []app
+	legs, free []int32
+}
+
+var spareSlots sync.Pool
 
 // maxPrealloc bounds the apps New makes room for: beyond, the slices grow.
 const maxPrealloc = 1 << 14

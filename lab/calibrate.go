@@ -224,6 +224,7 @@ func (c *Calibration) replicate(ctx context.Context, x []float64, seed uint64, p
 	if err != nil {
 		return nil, err
 	}
+	defer m.Release() // for the next simulation's New
 	pc, err := observe.NewPointCollector(spec, m, pl.names)
 	if err != nil {
 		return nil, err

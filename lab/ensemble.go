@@ -342,10 +342,12 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 		v, r int
 		rep  *metrics.Replication
 		x    runExtra
+		buf  *Buffers // the memory of rep's series, back to bufs after release
 		err  error
 	}
 	results := make(chan done, jobs)
 	specs := newSpecCache(e, nv)
+	var bufs bufferPool
 	// The variants of one index often compose alike: their PELT
 	// segmentations are shared.
 	var pelt metrics.PELTMemo
@@ -375,8 +377,13 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 					vr := e.Variants[v]
 					var x runExtra
 					var rep *metrics.Replication
+					buf := bufs.get()
 					spec, theta, err := specs.get(v, r)
-					if err == nil {
+					switch {
+					case err != nil:
+					case e.Replicate == nil:
+						rep, err = Replicate(gctx, spec, vr.Name, r, e.Seed, ReplicateOptions{Trace: trace, Reuse: buf})
+					default:
 						rep, err = replicate(gctx, spec, vr.Name, r, e.Seed, trace, false)
 					}
 					if err == nil {
@@ -388,7 +395,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 					if err != nil {
 						err = fmt.Errorf("variant %s replication %d: %w", vr.Name, r, err)
 					}
-					results <- done{v, r, rep, x, err}
+					results <- done{v, r, rep, x, buf, err}
 					return err
 				})
 			}
@@ -400,10 +407,12 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 	// variant has reported it.
 	ring := make([][]*metrics.Replication, window)
 	extra := make([][]runExtra, window)
+	held := make([][]*Buffers, window)
 	have := make([]int, window)
 	for i := range ring {
 		ring[i] = make([]*metrics.Replication, nv)
 		extra[i] = make([]runExtra, nv)
+		held[i] = make([]*Buffers, nv)
 	}
 	next, finished := 0, 0
 	var releaseErr error
@@ -421,6 +430,7 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 		slot := d.r % window
 		ring[slot][d.v] = d.rep
 		extra[slot][d.v] = d.x
+		held[slot][d.v] = d.buf
 		have[slot]++
 		for have[next%window] == nv {
 			s := next % window
@@ -431,6 +441,10 @@ func (e *Ensemble) execute(ctx context.Context, replicate ReplicateFunc, prior b
 			}
 			clear(ring[s])
 			clear(extra[s])
+			for _, b := range held[s] {
+				bufs.put(b) // release is done with its series
+			}
+			clear(held[s])
 			have[s] = 0
 			next++
 			<-slots
@@ -716,4 +730,29 @@ func writeTo(sink Sink, name string, write func(io.Writer) error) error {
 		return err // the sink's Abort removes it
 	}
 	return f.Close()
+}
+
+// bufferPool is a free list of the Buffers of replications whose series
+// were released: at most one per replication in flight or in the reorder
+// window exists.
+type bufferPool struct {
+	mu   sync.Mutex
+	free []*Buffers
+}
+
+func (p *bufferPool) get() *Buffers {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		return b
+	}
+	return new(Buffers)
+}
+
+func (p *bufferPool) put(b *Buffers) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, b)
 }

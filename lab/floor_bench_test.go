@@ -81,11 +81,12 @@ func BenchmarkFloor(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				b.ReportAllocs()
 				var events uint64
+				var buf Buffers // reused, as an ensemble reuses the memory of released replications
 				i := 0
 				cpu := cpuTime()
 				for b.Loop() {
 					k := i % len(c.specs)
-					r, err := Replicate(context.Background(), c.specs[k], c.vars[k], i, 1, ReplicateOptions{Summary: summary})
+					r, err := Replicate(context.Background(), c.specs[k], c.vars[k], i, 1, ReplicateOptions{Summary: summary, Reuse: &buf})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -26,6 +26,20 @@ type ReplicateOptions struct {
 	// model at every sample day but the horizon (observe.NewSummaryCollector).
 	// Every other field is the one the full replication has.
 	Summary bool
+	// Reuse, when not nil, is memory that the caller's replications share,
+	// one at a time: the replication's Days and Values then live in it, and
+	// stay valid until the next Replicate with the same Reuse, which
+	// overwrites them (as bufio.Scanner's Bytes). A loop of replications
+	// then allocates almost nothing. Nil allocates them afresh.
+	Reuse *Buffers
+}
+
+// Buffers is the memory of one replication's series at a time, reused from
+// one Replicate to the next (ReplicateOptions.Reuse). The zero value is
+// ready to use. It is not safe for concurrent use.
+type Buffers struct {
+	series observe.Storage
+	days   []float64 // the sample days
 }
 
 // Replicate runs replication index of a resolved (variant already applied)
@@ -44,12 +58,20 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 	if err != nil {
 		return nil, err
 	}
-	days := observe.SampleDays(spec)
+	defer m.Release() // for the next replication's New
+	var days []float64
+	var store observe.Storage
+	if b := opt.Reuse; b != nil {
+		b.days = observe.AppendSampleDays(b.days[:0], spec)
+		days, store = b.days, b.series
+	} else {
+		days = observe.SampleDays(spec)
+	}
 	var col *observe.Collector
 	if opt.Summary {
 		col = observe.NewSummaryCollector(spec, m, len(days))
 	} else {
-		col = observe.NewCollector(spec, m, len(days))
+		col = observe.NewCollectorIn(spec, m, len(days), store)
 	}
 	for _, t := range days {
 		if err := m.RunUntil(ctx, t); err != nil {
@@ -74,6 +96,9 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 	}
 	if opt.Graph {
 		rep.Graph = observe.GraphOf(m)
+	}
+	if opt.Reuse != nil && !opt.Summary {
+		opt.Reuse.series = col.Storage() // grown, if it had to
 	}
 	return rep, nil
 }

@@ -15,28 +15,11 @@ import (
 // variant, the hub world with both detector rules, and several
 // replications each.
 func TestReplicateSummary(t *testing.T) {
-	type named struct {
-		name string
-		spec *scenarios.Spec
-	}
-	var specs []named
-	for _, b := range []string{"deai-2025", "defi-2017"} {
-		base, err := scenarios.Builtin(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range base.VariantNames() {
-			s, err := base.Variant(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			specs = append(specs, named{b + "/" + v, s})
-		}
-	}
+	specs := builtinVariants(t, 0, "deai-2025", "defi-2017")
 	hub := hubSpec(t, 0.6, 30, 0.5)
 	logistic := hub.Clone()
 	logistic.Lego.Rule = "logistic"
-	specs = append(specs, named{"hubworld", hub}, named{"hubworld-logistic", logistic})
+	specs = append(specs, namedSpec{"hubworld", "base", hub}, namedSpec{"hubworld-logistic", "base", logistic})
 	ctx := context.Background()
 	reached := 0
 	for _, c := range specs {

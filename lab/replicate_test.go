@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"sort"
 	"testing"
 
@@ -333,65 +335,128 @@ func TestBuiltinInvariants(t *testing.T) {
 		observe.ObsOutsideShare, observe.ObsLargestComponent, observe.ObsHubShare}
 	cums := []string{observe.ObsComposedCum, observe.ObsBuildersCum, observe.ObsEmissions, observe.ObsIncentives,
 		observe.ObsSubsidies, observe.ObsFees, observe.ObsHubFees, observe.ObsExploits}
-	for _, name := range scenarios.BuiltinNames() {
-		base, err := scenarios.Builtin(name)
+	for _, c := range builtinVariants(t, 20000) {
+		r, err := Replicate(context.Background(), c.spec, c.variant, 0, c.spec.Seed, ReplicateOptions{Graph: true})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", c.name, err)
 		}
-		if base.Builders.MarketPotential > 20000 {
-			// Keep the test fast; scale is the benchmark's business.
-			if err := base.Set("builders.market_potential", "20000"); err != nil {
+		get := func(n string) []float64 { return r.Values[observe.ObservableIndex(r.Names, n)] }
+		bounded := append([]string(nil), shares...)
+		for k, n := range r.Names {
+			if len(n) > 4 && n[:4] == "hhi_" {
+				bounded = append(bounded, n)
+			}
+			for i, x := range r.Values[k] {
+				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+					t.Fatalf("%s: %s[%d] = %g", c.name, n, i, x)
+				}
+			}
+		}
+		for _, n := range bounded {
+			for i, x := range get(n) {
+				if x > 1+1e-12 {
+					t.Errorf("%s: %s[%d] = %g > 1", c.name, n, i, x)
+				}
+			}
+		}
+		for _, n := range cums {
+			s := get(n)
+			for i := 1; i < len(s); i++ {
+				if s[i] < s[i-1]*(1-1e-12) {
+					t.Errorf("%s: cumulative %s falls from %g to %g at day %g", c.name, n, s[i-1], s[i], r.Days[i])
+				}
+			}
+		}
+		live, comp, full := get(observe.ObsAppsLive), get(observe.ObsComposedApps), get(observe.ObsFullStackApps)
+		for i := range live {
+			if comp[i] > live[i] || full[i] > live[i] {
+				t.Errorf("%s: day %g: %g composed and %g full-stack of %g live apps", c.name, r.Days[i], comp[i], full[i], live[i])
+			}
+		}
+		if r.LegoDay < 0 || r.LegoDay > c.spec.HorizonDays || (!r.Reached && r.LegoDay != c.spec.HorizonDays) {
+			t.Errorf("%s: Lego day %g (reached %v), horizon %g", c.name, r.LegoDay, r.Reached, c.spec.HorizonDays)
+		}
+		if r.Graph == nil || len(r.Graph.Nodes) != int(r.Final[observe.ObservableIndex(r.Names, observe.ObsLiveProtocols)]) {
+			t.Errorf("%s: graph nodes do not match live protocols", c.name)
+		}
+	}
+}
+
+// TestReplicateAfterRelease checks that a replication is the same whatever
+// model's memory it reuses (agents.Model.Release): every variant of every
+// built-in scenario (markets capped as in TestBuiltinInvariants), and the
+// Bass reduction, each run first on fresh memory (the garbage collector,
+// run twice, empties the pools of released models) and then in two
+// orders in which it follows another scenario's replication, the second
+// with its series in the memory of the one before (ReplicateOptions.Reuse).
+func TestReplicateAfterRelease(t *testing.T) {
+	runs := append([]namedSpec{{"bass", "base", bassReduction(t, 2)}}, builtinVariants(t, 20000)...)
+	var buf *Buffers
+	replicate := func(r namedSpec) *metrics.Replication {
+		rep, err := Replicate(context.Background(), r.spec, r.name, 1, 7, ReplicateOptions{Graph: true, Reuse: buf})
+		if err != nil {
+			t.Fatalf("%s: %v", r.name, err)
+		}
+		return rep
+	}
+	fresh := make([]*metrics.Replication, len(runs))
+	for i, r := range runs {
+		runtime.GC()
+		runtime.GC()
+		fresh[i] = replicate(r)
+	}
+	n := len(runs)
+	reversed := make([]int, n)
+	for i := range reversed {
+		reversed[i] = n - 1 - i
+	}
+	// The second order also reuses the series' memory (ReplicateOptions.Reuse).
+	for o, order := range [][]int{reversed, rand.New(rand.NewPCG(1, 2)).Perm(n)} {
+		if o == 1 {
+			buf = new(Buffers)
+		}
+		for i, k := range order {
+			if got := replicate(runs[k]); !reflect.DeepEqual(got, fresh[k]) {
+				t.Errorf("%s after %s's replication differs from its replication on fresh memory",
+					runs[k].name, runs[order[(i+n-1)%n]].name)
+			}
+		}
+	}
+}
+
+// TestReplicateReuseAllocates checks that a loop of replications on the
+// same Buffers, as an ensemble's, allocates a small fraction of what a
+// replication on fresh memory does: the model's app slots and event set
+// come from the one released before (agents.Model.Release), the series
+// from the Buffers.
+func TestReplicateReuseAllocates(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	spec := bassReduction(t, 2)
+	const n = 10
+	bytesPer := func(cold bool, opt ReplicateOptions) float64 {
+		var total uint64
+		for i := range n {
+			if cold {
+				runtime.GC()
+				runtime.GC() // no released model left
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			if _, err := Replicate(context.Background(), spec, "base", i, 1, opt); err != nil {
 				t.Fatal(err)
 			}
+			runtime.ReadMemStats(&after)
+			total += after.TotalAlloc - before.TotalAlloc
 		}
-		for _, v := range base.VariantNames() {
-			spec, err := base.Variant(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := Replicate(context.Background(), spec, v, 0, spec.Seed, ReplicateOptions{Graph: true})
-			if err != nil {
-				t.Fatalf("%s/%s: %v", name, v, err)
-			}
-			get := func(n string) []float64 { return r.Values[observe.ObservableIndex(r.Names, n)] }
-			bounded := append([]string(nil), shares...)
-			for k, n := range r.Names {
-				if len(n) > 4 && n[:4] == "hhi_" {
-					bounded = append(bounded, n)
-				}
-				for i, x := range r.Values[k] {
-					if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-						t.Fatalf("%s/%s: %s[%d] = %g", name, v, n, i, x)
-					}
-				}
-			}
-			for _, n := range bounded {
-				for i, x := range get(n) {
-					if x > 1+1e-12 {
-						t.Errorf("%s/%s: %s[%d] = %g > 1", name, v, n, i, x)
-					}
-				}
-			}
-			for _, n := range cums {
-				s := get(n)
-				for i := 1; i < len(s); i++ {
-					if s[i] < s[i-1]*(1-1e-12) {
-						t.Errorf("%s/%s: cumulative %s falls from %g to %g at day %g", name, v, n, s[i-1], s[i], r.Days[i])
-					}
-				}
-			}
-			live, comp, full := get(observe.ObsAppsLive), get(observe.ObsComposedApps), get(observe.ObsFullStackApps)
-			for i := range live {
-				if comp[i] > live[i] || full[i] > live[i] {
-					t.Errorf("%s/%s: day %g: %g composed and %g full-stack of %g live apps", name, v, r.Days[i], comp[i], full[i], live[i])
-				}
-			}
-			if r.LegoDay < 0 || r.LegoDay > spec.HorizonDays || (!r.Reached && r.LegoDay != spec.HorizonDays) {
-				t.Errorf("%s/%s: Lego day %g (reached %v), horizon %g", name, v, r.LegoDay, r.Reached, spec.HorizonDays)
-			}
-			if r.Graph == nil || len(r.Graph.Nodes) != int(r.Final[observe.ObservableIndex(r.Names, observe.ObsLiveProtocols)]) {
-				t.Errorf("%s/%s: graph nodes do not match live protocols", name, v)
-			}
-		}
+		return float64(total) / n
+	}
+	fresh := bytesPer(true, ReplicateOptions{})
+	buf := new(Buffers)
+	bytesPer(false, ReplicateOptions{Reuse: buf}) // warm
+	warm := bytesPer(false, ReplicateOptions{Reuse: buf})
+	if warm > fresh/10 {
+		t.Errorf("a replication on reused memory allocates %.0f bytes; want at most a tenth of a fresh one's %.0f", warm, fresh)
 	}
 }

@@ -35,6 +35,7 @@ import (
 // never depends on the width, only the speed.
 type calendar struct {
 	heap   []event
+	spare  []event // the heap's memory before the width was set, for reuse
 	beyond []event
 	// ring[s] is the first node in pool of the bucket b with
 	// b mod ringSize = s, or -1 when it has no event. The buckets share
@@ -126,7 +127,7 @@ func (c *calendar) place(ev event) {
 // sample records the delay of a far event while the width is unset, and
 // sets it after calendarSample of them.
 func (c *calendar) sample(delay float64) {
-	if c.delays == nil {
+	if cap(c.delays) == 0 {
 		c.delays = make([]float64, 0, calendarSample)
 	}
 	c.delays = append(c.delays, delay)
@@ -143,14 +144,20 @@ func (c *calendar) sample(delay float64) {
 		c.ring[i] = -1
 	}
 	c.free = -1
-	c.pool = make([]node, 0, c.room)
+	if cap(c.pool) < c.room {
+		c.pool = make([]node, 0, c.room)
+	}
 	// Redistribute the events held so far, from the bucket of the earliest.
 	held := c.heap
 	c.cur = c.bucket(held[0].t)
-	c.heap = make([]event, 0, cap(held))
+	if cap(c.spare) < cap(held) {
+		c.spare = make([]event, 0, cap(held))
+	}
+	c.heap = c.spare[:0]
 	for _, ev := range held {
 		c.place(ev)
 	}
+	c.spare = held[:0] // for a released engine's next calendar
 }
 
 // advance makes heap hold the events of the next bucket that has any. It

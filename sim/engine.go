@@ -26,6 +26,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // Action is an event callback. It receives the argument given when the event
@@ -135,11 +136,17 @@ type Engine struct {
 	cancelled map[ID]struct{}
 	stopped   bool
 	processed uint64
+	inPool    bool // released, for a later New
 }
 
 // New returns an engine at time 0 with room for capacity pending events
-// (and as many spilled arguments).
+// (and as many spilled arguments). It reuses the memory of an engine given
+// to Release, if one is at hand.
 func New(capacity int) *Engine {
+	if e, ok := spares.Get().(*Engine); ok {
+		e.reset(capacity)
+		return e
+	}
 	return &Engine{
 		seqMax:  maxSeq,
 		near:    make([]event, 0, 16),
@@ -147,6 +154,40 @@ func New(capacity int) *Engine {
 		spill:   make([]int64, 0, capacity),
 		free:    -1,
 		actions: make([]registered, 0, 16),
+	}
+}
+
+// spares holds the engines given to Release, for New.
+var spares sync.Pool
+
+// Release hands the engine's memory to a later New, which reuses it rather
+// than allocating its event set afresh: a replication's engine is most of
+// its allocations. The engine must not be used after. An engine that is not
+// released is collected as usual.
+func (e *Engine) Release() {
+	if e.inPool {
+		panic("sim: Release of a released engine")
+	}
+	e.inPool = true
+	clear(e.actions) // their callbacks hold their models
+	e.actions = e.actions[:0]
+	spares.Put(e)
+}
+
+// reset makes a released engine what New(capacity) returns, keeping its
+// slices' memory.
+func (e *Engine) reset(capacity int) {
+	far := &e.far
+	*e = Engine{
+		seqMax: maxSeq,
+		near:   e.near[:0],
+		far: calendar{
+			heap: far.heap[:0], spare: far.spare[:0], beyond: far.beyond[:0],
+			pool: far.pool[:0], delays: far.delays[:0], room: capacity,
+		},
+		spill:   e.spill[:0],
+		free:    -1,
+		actions: e.actions[:0],
 	}
 }
 

@@ -12,13 +12,15 @@ import (
 // SampleDays returns the days a replication of spec is observed on: 0,
 // sample_every_days, 2·sample_every_days, ... and the horizon itself, which
 // is always the last sample.
-func SampleDays(spec *scenarios.Spec) []float64 {
+func SampleDays(spec *scenarios.Spec) []float64 { return AppendSampleDays(nil, spec) }
+
+// AppendSampleDays appends the days of SampleDays(spec) to days.
+func AppendSampleDays(days []float64, spec *scenarios.Spec) []float64 {
 	h, every := spec.HorizonDays, spec.SampleEveryDays
 	if every <= 0 || math.IsNaN(every) {
 		every = h
 	}
-	n := int(math.Floor(h/every)) + 2
-	days := make([]float64, 0, n)
+	days = slices.Grow(days, int(math.Floor(h/every))+2)
 	for i := 0; ; i++ {
 		t := float64(i) * every
 		if t >= h-1e-9*math.Max(1, h) {
@@ -97,12 +99,44 @@ func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Co
 // NewCollector returns a collector of the observables of spec (in the order
 // of Observables) on model m, with room for capacity samples.
 func NewCollector(spec *scenarios.Spec, m *agents.Model, capacity int) *Collector {
+	return NewCollectorIn(spec, m, capacity, Storage{})
+}
+
+// Storage is the memory of a full collector's series, which a later
+// collector can reuse (NewCollectorIn) once they are no longer read.
+type Storage struct {
+	flat, days []float64
+	values     [][]float64
+}
+
+// NewCollectorIn is NewCollector on the memory of s (from Storage), as far
+// as it goes: the series of the collector s came from are overwritten.
+func NewCollectorIn(spec *scenarios.Spec, m *agents.Model, capacity int, s Storage) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs)}
-	c.values = make([][]float64, len(c.names))
 	c.stride = max(capacity, 0)
-	c.flat = make([]float64, len(c.names)*c.stride)
-	c.days = make([]float64, 0, capacity)
+	// Every sample writes every observable (reading.record), and Values
+	// reads no further than the samples taken: what s held is never read.
+	if n := len(c.names) * c.stride; cap(s.flat) >= n {
+		c.flat = s.flat[:n]
+	} else {
+		c.flat = make([]float64, n)
+	}
+	if cap(s.values) >= len(c.names) {
+		c.values = s.values[:len(c.names)]
+	} else {
+		c.values = make([][]float64, len(c.names))
+	}
+	c.days = s.days[:0]
+	if cap(c.days) < capacity {
+		c.days = make([]float64, 0, capacity)
+	}
 	return c
+}
+
+// Storage returns the memory of a full collector's series, for a
+// NewCollectorIn: Values and Days live in it.
+func (c *Collector) Storage() Storage {
+	return Storage{flat: c.flat, days: c.days, values: c.values}
 }
 
 // column returns a full collector's series of observable k, capped at its
