@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -42,7 +43,37 @@ var version = "0.1.0-dev"
 
 func init() {
 	info, _ := debug.ReadBuildInfo()
-	version = withRevision(version, info)
+	version = withPlatform(withRevision(version, info), runtime.GOARCH, info)
+}
+
+// withPlatform appends, as build metadata, the architecture a binary was
+// built for when its outputs may differ from those of the default amd64
+// build (GOAMD64=v1), whose bytes are the same on every amd64 processor
+// (docs/outputs.md, Across machines): "amd64-v3" for a GOAMD64=v3 build,
+// where Go fuses a·b + c into one rounding, "arm64" for an arm64 one. The
+// version is part of a sweep's and a calibration's identity, so merge and
+// resume then refuse to mix such a binary's shards or checkpoints with
+// the default build's, naming the two versions.
+func withPlatform(v, goarch string, info *debug.BuildInfo) string {
+	tag := goarch
+	if goarch == "amd64" {
+		level := "v1"
+		if info != nil {
+			for _, st := range info.Settings {
+				if st.Key == "GOAMD64" && st.Value != "" {
+					level = st.Value
+				}
+			}
+		}
+		if level == "v1" {
+			return v
+		}
+		tag = "amd64-" + level
+	}
+	if strings.Contains(v, "+") {
+		return v + "." + tag
+	}
+	return v + "+" + tag
 }
 
 // withRevision appends the VCS revision the binary was built from, when

@@ -33,3 +33,26 @@ func TestWithRevision(t *testing.T) {
 		}
 	}
 }
+
+func TestWithPlatform(t *testing.T) {
+	level := func(v string) *debug.BuildInfo {
+		return &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "-compiler", Value: "gc"}, {Key: "GOAMD64", Value: v}}}
+	}
+	tests := []struct {
+		v, goarch string
+		info      *debug.BuildInfo
+		want      string
+	}{
+		{"0.1.0-dev", "amd64", nil, "0.1.0-dev"},
+		{"0.1.0-dev", "amd64", level("v1"), "0.1.0-dev"},
+		{"0.1.0-dev", "amd64", level("v3"), "0.1.0-dev+amd64-v3"},
+		{"0.1.0-dev+0123456789ab", "amd64", level("v2"), "0.1.0-dev+0123456789ab.amd64-v2"},
+		{"0.1.0-dev", "arm64", nil, "0.1.0-dev+arm64"},
+		{"1.2.3+abc.dirty", "arm64", level("v1"), "1.2.3+abc.dirty.arm64"},
+	}
+	for _, tc := range tests {
+		if got := withPlatform(tc.v, tc.goarch, tc.info); got != tc.want {
+			t.Errorf("withPlatform(%q, %q, GOAMD64 of %v) = %q; want %q", tc.v, tc.goarch, tc.info, got, tc.want)
+		}
+	}
+}
