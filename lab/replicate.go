@@ -69,7 +69,7 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 	}
 	var col *observe.Collector
 	if opt.Summary {
-		col = observe.NewSummaryCollector(spec, m, len(days))
+		col = observe.NewSummaryCollectorIn(spec, m, len(days), store)
 	} else {
 		col = observe.NewCollectorIn(spec, m, len(days), store)
 	}
@@ -97,7 +97,7 @@ func Replicate(ctx context.Context, spec *scenarios.Spec, variant string, index 
 	if opt.Graph {
 		rep.Graph = observe.GraphOf(m)
 	}
-	if opt.Reuse != nil && !opt.Summary {
+	if opt.Reuse != nil {
 		opt.Reuse.series = col.Storage() // grown, if it had to
 	}
 	return rep, nil

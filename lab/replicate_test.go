@@ -388,45 +388,58 @@ func TestBuiltinInvariants(t *testing.T) {
 // Bass reduction, each run first on fresh memory (the garbage collector,
 // run twice, empties the pools of released models) and then in two
 // orders in which it follows another scenario's replication, the second
-// with its series in the memory of the one before (ReplicateOptions.Reuse).
+// with its series in the memory of the one before (ReplicateOptions.Reuse),
+// full and summary replications in turn.
 func TestReplicateAfterRelease(t *testing.T) {
 	runs := append([]namedSpec{{"bass", "base", bassReduction(t, 2)}}, builtinVariants(t, 20000)...)
 	var buf *Buffers
-	replicate := func(r namedSpec) *metrics.Replication {
-		rep, err := Replicate(context.Background(), r.spec, r.name, 1, 7, ReplicateOptions{Graph: true, Reuse: buf})
+	replicate := func(r namedSpec, summary bool) *metrics.Replication {
+		rep, err := Replicate(context.Background(), r.spec, r.name, 1, 7, ReplicateOptions{Graph: true, Summary: summary, Reuse: buf})
 		if err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
 		return rep
 	}
-	fresh := make([]*metrics.Replication, len(runs))
+	fresh := make([][2]*metrics.Replication, len(runs)) // full, summary
 	for i, r := range runs {
-		runtime.GC()
-		runtime.GC()
-		fresh[i] = replicate(r)
+		for j, summary := range []bool{false, true} {
+			runtime.GC()
+			runtime.GC()
+			fresh[i][j] = replicate(r, summary)
+		}
 	}
 	n := len(runs)
 	reversed := make([]int, n)
 	for i := range reversed {
 		reversed[i] = n - 1 - i
 	}
-	// The second order also reuses the series' memory (ReplicateOptions.Reuse).
+	// The second order also reuses the series' memory (ReplicateOptions.Reuse),
+	// each scenario's summary replication in its full one's and then the
+	// other way round.
 	for o, order := range [][]int{reversed, rand.New(rand.NewPCG(1, 2)).Perm(n)} {
+		kinds := []bool{false}
 		if o == 1 {
 			buf = new(Buffers)
+			kinds = []bool{false, true, false}
 		}
 		for i, k := range order {
-			if got := replicate(runs[k]); !reflect.DeepEqual(got, fresh[k]) {
-				t.Errorf("%s after %s's replication differs from its replication on fresh memory",
-					runs[k].name, runs[order[(i+n-1)%n]].name)
+			for _, summary := range kinds {
+				j := 0
+				if summary {
+					j = 1
+				}
+				if got := replicate(runs[k], summary); !reflect.DeepEqual(got, fresh[k][j]) {
+					t.Errorf("%s (summary %v) after %s's replication differs from its replication on fresh memory",
+						runs[k].name, summary, runs[order[(i+n-1)%n]].name)
+				}
 			}
 		}
 	}
 }
 
 // TestReplicateReuseAllocates checks that a loop of replications on the
-// same Buffers, as an ensemble's, allocates a small fraction of what a
-// replication on fresh memory does: the model's app slots and event set
+// same Buffers, as an ensemble's or a sweep's, full or summary, allocates a
+// small fraction of what a replication on fresh memory does: the model's app slots and event set
 // come from the one released before (agents.Model.Release), the series
 // from the Buffers.
 func TestReplicateReuseAllocates(t *testing.T) {
@@ -458,5 +471,9 @@ func TestReplicateReuseAllocates(t *testing.T) {
 	warm := bytesPer(false, ReplicateOptions{Reuse: buf})
 	if warm > fresh/10 {
 		t.Errorf("a replication on reused memory allocates %.0f bytes; want at most a tenth of a fresh one's %.0f", warm, fresh)
+	}
+	bytesPer(false, ReplicateOptions{Summary: true, Reuse: buf}) // warm
+	if lean := bytesPer(false, ReplicateOptions{Summary: true, Reuse: buf}); lean > fresh/10 {
+		t.Errorf("a summary replication on reused memory allocates %.0f bytes; want at most a tenth of a fresh full one's %.0f", lean, fresh)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -578,13 +577,6 @@ func (s *Sweep) Run(ctx context.Context, sink Sink) (*SweepResult, error) {
 // checkpoint.
 func (s *Sweep) execute(ctx context.Context, id sweepIdentity, points []sweeps.Point, todo []int, donePoints, mine int,
 	observables [][]string, ckpt *checkpoint, rows []*PointRow, specs func(sweeps.Point) ([]*scenarios.Spec, error)) error {
-	replicate := s.Replicate
-	if replicate == nil {
-		replicate = func(ctx context.Context, spec *scenarios.Spec, variant string, index int, seed uint64, trace io.Writer, graph bool) (*metrics.Replication, error) {
-			// A sweep reads the Lego moment and the final values only.
-			return Replicate(ctx, spec, variant, index, seed, ReplicateOptions{Trace: trace, Graph: graph, Summary: true})
-		}
-	}
 	samplers, err := s.sweepSamplers()
 	if err != nil {
 		return err
@@ -597,6 +589,7 @@ func (s *Sweep) execute(ctx context.Context, id sweepIdentity, points []sweeps.P
 		s.Progress(done, total)
 	}
 	horizon := s.Base.HorizonDays
+	var bufs bufferPool
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(s.Jobs, 1))
 dispatch:
@@ -617,12 +610,20 @@ dispatch:
 				break dispatch
 			}
 			g.Go(func() error {
+				buf := bufs.get()
+				defer bufs.put(buf) // acc.add keeps nothing of a replication's series
 				for v, spec := range vspecs {
 					spec, err := sweepSpec(spec, samplers, v, r, seed)
 					if err != nil {
 						return fmt.Errorf("point %d (%s), variant %s: %w", i, swPointText(s.File, pt), s.Variants[v], err)
 					}
-					rep, err := replicate(gctx, spec, s.Variants[v], r, seed, nil, false)
+					var rep *metrics.Replication
+					if s.Replicate == nil {
+						// A sweep reads the Lego moment and the final values only.
+						rep, err = Replicate(gctx, spec, s.Variants[v], r, seed, ReplicateOptions{Summary: true, Reuse: buf})
+					} else {
+						rep, err = s.Replicate(gctx, spec, s.Variants[v], r, seed, nil, false)
+					}
 					if err != nil {
 						if gctx.Err() != nil {
 							return gctx.Err()

@@ -83,17 +83,36 @@ type Collector struct {
 // fraction of its cost, and its memory independent of the number of
 // observables.
 func NewSummaryCollector(spec *scenarios.Spec, m *agents.Model, samples int) *Collector {
+	return NewSummaryCollectorIn(spec, m, samples, Storage{})
+}
+
+// NewSummaryCollectorIn is NewSummaryCollector on the memory of s (from
+// Storage), as far as it goes: the series of the collector s came from are
+// overwritten. The detector's three series live in consecutive thirds of
+// the memory a full collector's series take.
+func NewSummaryCollectorIn(spec *scenarios.Spec, m *agents.Model, samples int, s Storage) *Collector {
 	c := &Collector{model: m, names: Observables(spec), nDims: len(spec.Dimensions), nHubs: len(spec.Hubs),
 		summary: true, samples: samples, rule: spec.Lego}
-	c.values = make([][]float64, len(c.names))
+	n := max(samples, 0)
+	c.values = reuse(s.values, len(c.names))
+	clear(c.values) // Series is nil but for the detector's inputs
+	c.flat = reuse(s.flat, 3*n)
 	for i, name := range [...]string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
 		k := ObservableIndex(c.names, name)
 		c.detector[i] = k
-		c.values[k] = make([]float64, 0, samples)
+		c.values[k] = c.flat[i*n : i*n : (i+1)*n]
 	}
-	c.final = make([]float64, len(c.names))
-	c.days = make([]float64, 0, samples)
+	c.final = reuse(s.final, len(c.names))
+	c.days = reuse(s.days, n)[:0]
 	return c
+}
+
+// reuse returns s[:n] when s has room for n values, else a new slice of n.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
 }
 
 // NewCollector returns a collector of the observables of spec (in the order
@@ -102,11 +121,12 @@ func NewCollector(spec *scenarios.Spec, m *agents.Model, capacity int) *Collecto
 	return NewCollectorIn(spec, m, capacity, Storage{})
 }
 
-// Storage is the memory of a full collector's series, which a later
-// collector can reuse (NewCollectorIn) once they are no longer read.
+// Storage is the memory of a collector's series, which a later collector
+// can reuse (NewCollectorIn, NewSummaryCollectorIn) once they are no longer
+// read.
 type Storage struct {
-	flat, days []float64
-	values     [][]float64
+	flat, days, final []float64
+	values            [][]float64
 }
 
 // NewCollectorIn is NewCollector on the memory of s (from Storage), as far
@@ -116,27 +136,17 @@ func NewCollectorIn(spec *scenarios.Spec, m *agents.Model, capacity int, s Stora
 	c.stride = max(capacity, 0)
 	// Every sample writes every observable (reading.record), and Values
 	// reads no further than the samples taken: what s held is never read.
-	if n := len(c.names) * c.stride; cap(s.flat) >= n {
-		c.flat = s.flat[:n]
-	} else {
-		c.flat = make([]float64, n)
-	}
-	if cap(s.values) >= len(c.names) {
-		c.values = s.values[:len(c.names)]
-	} else {
-		c.values = make([][]float64, len(c.names))
-	}
-	c.days = s.days[:0]
-	if cap(c.days) < capacity {
-		c.days = make([]float64, 0, capacity)
-	}
+	c.flat = reuse(s.flat, len(c.names)*c.stride)
+	c.values = reuse(s.values, len(c.names))
+	c.days = reuse(s.days, c.stride)[:0]
+	c.final = s.final // for a later summary collector
 	return c
 }
 
-// Storage returns the memory of a full collector's series, for a
-// NewCollectorIn: Values and Days live in it.
+// Storage returns the memory of the collector's series, for a
+// NewCollectorIn or NewSummaryCollectorIn: Values and Days live in it.
 func (c *Collector) Storage() Storage {
-	return Storage{flat: c.flat, days: c.days, values: c.values}
+	return Storage{flat: c.flat, days: c.days, final: c.final, values: c.values}
 }
 
 // column returns a full collector's series of observable k, capped at its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -271,14 +272,14 @@ func TestSummaryCollector(t *testing.T) {
 	for _, s := range []*scenarios.Spec{spec, logistic} {
 		for r := range 3 {
 			days := SampleDays(s)
-			collect := func(summary bool) *Collector {
+			collectIn := func(summary bool, st Storage) *Collector {
 				m, err := agents.New(s, 9, r, agents.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				c := NewCollector(s, m, len(days))
+				c := NewCollectorIn(s, m, len(days), st)
 				if summary {
-					c = NewSummaryCollector(s, m, len(days))
+					c = NewSummaryCollectorIn(s, m, len(days), st)
 				}
 				for _, d := range days {
 					if err := m.RunUntil(context.Background(), d); err != nil {
@@ -288,6 +289,7 @@ func TestSummaryCollector(t *testing.T) {
 				}
 				return c
 			}
+			collect := func(summary bool) *Collector { return collectIn(summary, Storage{}) }
 			full, lean := collect(false), collect(true)
 			name := fmt.Sprintf("rule %q rep %d", s.Lego.Rule, r)
 			if !reflect.DeepEqual(lean.Days(), full.Days()) || !reflect.DeepEqual(lean.Final(), full.Final()) {
@@ -316,6 +318,30 @@ func TestSummaryCollector(t *testing.T) {
 			}
 			if lean.Values() != nil || lean.Series(ObsEmissions) != nil {
 				t.Errorf("%s: summary collector keeps series it should not", name)
+			}
+			// Each kind on the other's memory (NewCollectorIn,
+			// NewSummaryCollectorIn) collects what it does on fresh memory.
+			values := make([][]float64, len(full.Values()))
+			for k, v := range full.Values() {
+				values[k] = slices.Clone(v)
+			}
+			fullDays, fullFinal, leanFinal := slices.Clone(full.Days()), full.Final(), lean.Final()
+			leanSeries := [3][]float64{}
+			for i, n := range []string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
+				leanSeries[i] = slices.Clone(lean.Series(n))
+			}
+			lean2 := collectIn(true, full.Storage())
+			for i, n := range []string{ObsComposability, ObsBuildersCum, ObsComposedCum} {
+				if got := lean2.Series(n); !slices.EqualFunc(got, leanSeries[i], func(a, b float64) bool { return a == b || a != a && b != b }) {
+					t.Errorf("%s: summary %s series on a full collector's memory differs", name, n)
+				}
+			}
+			if lean2.Series(ObsEmissions) != nil || !reflect.DeepEqual(lean2.Final(), leanFinal) || !reflect.DeepEqual(lean2.Days(), fullDays) {
+				t.Errorf("%s: a summary collector on a full one's memory keeps other series, or other final values or days", name)
+			}
+			full2 := collectIn(false, lean2.Storage())
+			if !reflect.DeepEqual(full2.Values(), values) || !reflect.DeepEqual(full2.Days(), fullDays) || !reflect.DeepEqual(full2.Final(), fullFinal) {
+				t.Errorf("%s: a full collector on a summary one's memory collects other series", name)
 			}
 		}
 	}
