@@ -40,10 +40,11 @@ func LegoReadsComposability(days, appsCum, composedCum []float64, rule scenarios
 		return false
 	}
 	at := func(s []float64, t float64) float64 { return interpolate(days, s, t) }
-	cur := composedCum[i] - at(composedCum, t-W)
+	composedW := at(composedCum, t-W) // read twice below
+	cur := composedCum[i] - composedW
 	apps := appsCum[i] - at(appsCum, t-W)
 	if !(apps <= 0 || cur/apps < rule.ComposedShareMin) {
-		prev := at(composedCum, t-W) - at(composedCum, t-2*W)
+		prev := composedW - at(composedCum, t-2*W)
 		if !(cur < rule.MinComposedPerWindow || cur < rule.GrowthMin*prev) {
 			return true
 		}
