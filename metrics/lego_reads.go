@@ -1,6 +1,10 @@
 package metrics
 
-import "github.com/legolab/legolab/scenarios"
+import (
+	"sort"
+
+	"github.com/legolab/legolab/scenarios"
+)
 
 // LegoReadsComposability reports whether DetectLego or LeftTruncated, with
 // rule, can read the composability index at the last of the samples given
@@ -20,6 +24,24 @@ import "github.com/legolab/legolab/scenarios"
 // that the answer is theirs to the bit; TestLegoReadsComposability checks
 // the property on random series and rules.
 func LegoReadsComposability(days, appsCum, composedCum []float64, rule scenarios.Lego) bool {
+	return legoReads(days, appsCum, composedCum, rule, nil)
+}
+
+// LegoReads is LegoReadsComposability for a collector that asks at every
+// sample in turn, each time with one sample more: it keeps where t − W and
+// t − 2W fell among the days, which only move forward, rather than
+// searching for them each time. The zero value is ready; use one per
+// series.
+type LegoReads struct{ cursor [2]int }
+
+// Composability is LegoReadsComposability(days, appsCum, composedCum, rule).
+func (r *LegoReads) Composability(days, appsCum, composedCum []float64, rule scenarios.Lego) bool {
+	return legoReads(days, appsCum, composedCum, rule, &r.cursor)
+}
+
+// legoReads is LegoReadsComposability, with the interpolations at t − W
+// and t − 2W started from cursor's indices when it is not nil.
+func legoReads(days, appsCum, composedCum []float64, rule scenarios.Lego, cursor *[2]int) bool {
 	n := len(days)
 	if n == 0 {
 		return false
@@ -39,12 +61,17 @@ func LegoReadsComposability(days, appsCum, composedCum []float64, rule scenarios
 	if !eligible(t) {
 		return false
 	}
-	at := func(s []float64, t float64) float64 { return interpolate(days, s, t) }
-	composedW := at(composedCum, t-W) // read twice below
+	at := func(s []float64, t float64, c int) float64 {
+		if cursor == nil {
+			return interpolate(days, s, t)
+		}
+		return interpolateFrom(days, s, t, &cursor[c])
+	}
+	composedW := at(composedCum, t-W, 0) // read twice below
 	cur := composedCum[i] - composedW
-	apps := appsCum[i] - at(appsCum, t-W)
+	apps := appsCum[i] - at(appsCum, t-W, 0)
 	if !(apps <= 0 || cur/apps < rule.ComposedShareMin) {
-		prev := composedW - at(composedCum, t-2*W)
+		prev := composedW - at(composedCum, t-2*W, 1)
 		if !(cur < rule.MinComposedPerWindow || cur < rule.GrowthMin*prev) {
 			return true
 		}
@@ -52,4 +79,34 @@ func LegoReadsComposability(days, appsCum, composedCum []float64, rule scenarios
 	// LeftTruncated's day t₀: the first eligible one.
 	first := i == 0 || !eligible(days[i-1])
 	return first && apps > 0 && cur/apps >= rule.ComposedShareMin && cur >= rule.MinComposedPerWindow
+}
+
+// interpolateFrom is interpolate(days, s, t), finding t's place among the
+// days by a scan from *from, the place found for an earlier t, which it
+// then updates: when the t asked for do not decrease, as a series grows,
+// the scans together take one pass. A t before *from's place is searched
+// for as interpolate does.
+func interpolateFrom(days, s []float64, t float64, from *int) float64 {
+	n := len(days)
+	if t <= days[0] {
+		return s[0]
+	}
+	if t >= days[n-1] {
+		return s[n-1]
+	}
+	// The place i is the first with t ≤ days[i], sort.SearchFloat64s's:
+	// in [1, n−1] here, since days[0] < t < days[n−1].
+	i := min(max(*from, 1), n-1)
+	if days[i-1] >= t {
+		i = sort.SearchFloat64s(days, t)
+	}
+	for days[i] < t {
+		i++
+	}
+	*from = i
+	if days[i] == t {
+		return s[i]
+	}
+	t0, t1 := days[i-1], days[i]
+	return s[i-1] + (s[i]-s[i-1])*(t-t0)/(t1-t0)
 }

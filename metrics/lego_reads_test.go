@@ -88,3 +88,57 @@ func TestLegoReadsComposability(t *testing.T) {
 	}
 	t.Logf("%d reached, %d left-truncated, index read at %d of %d samples", reached, truncated, samples-skipped, samples)
 }
+
+// TestLegoReadsCursor checks LegoReads against LegoReadsComposability on
+// growing series, asked at each sample in turn as a collector does, and
+// interpolateFrom against interpolate bit for bit, on times that mostly
+// grow but sometimes go back (the search's path) or repeat, with sample
+// days irregular and sometimes tied.
+func TestLegoReadsCursor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 4))
+	backs := 0
+	for c := range 2000 {
+		n := 2 + rng.IntN(150)
+		days := make([]float64, n)
+		apps := make([]float64, n)
+		composed := make([]float64, n)
+		step := []float64{1, 7, 10.5}[rng.IntN(3)]
+		for i := 1; i < n; i++ {
+			days[i] = days[i-1] + step*[]float64{1, 0.5, 1.5, 0}[rng.IntN(4)]
+			a := float64(rng.IntN(20))
+			apps[i] = apps[i-1] + a
+			composed[i] = composed[i-1] + math.Floor(a*rng.Float64())
+		}
+		rule := scenarios.Lego{Rule: "window", WindowDays: []float64{step, 3 * step, 10 * step}[rng.IntN(3)],
+			ComposedShareMin: []float64{0, 0.2}[rng.IntN(2)], MinComposedPerWindow: []float64{0, 5}[rng.IntN(2)],
+			GrowthMin: []float64{0, 1}[rng.IntN(2)]}
+		var r LegoReads
+		for i := range n {
+			want := LegoReadsComposability(days[:i+1], apps[:i+1], composed[:i+1], rule)
+			if got := r.Composability(days[:i+1], apps[:i+1], composed[:i+1], rule); got != want {
+				t.Fatalf("case %d, sample %d: LegoReads says %v; LegoReadsComposability %v", c, i, got, want)
+			}
+		}
+		from := 0
+		x := days[0] - step
+		for range 3 * n {
+			switch k := rng.IntN(10); {
+			case k == 0:
+				x -= step * 5 * rng.Float64() // back
+				backs++
+			case k == 1: // the same time again
+			case k == 2:
+				x = days[rng.IntN(n)] // a sample day itself
+			default:
+				x += step * rng.Float64()
+			}
+			want, got := interpolate(days, composed, x), interpolateFrom(days, composed, x, &from)
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("case %d: interpolateFrom(%v) = %v; interpolate %v", c, x, got, want)
+			}
+		}
+	}
+	if backs == 0 {
+		t.Fatal("no time went back")
+	}
+}

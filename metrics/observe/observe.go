@@ -64,6 +64,7 @@ type Collector struct {
 	summary  bool
 	samples  int
 	detector [3]int
+	reads    metrics.LegoReads // where the detector reads the index
 	final    []float64
 	rule     scenarios.Lego
 }
@@ -207,7 +208,7 @@ func (c *Collector) Sample() {
 		composed := append(c.values[c.detector[2]], float64(o.ComposedCum))
 		c.values[c.detector[1]], c.values[c.detector[2]] = apps, composed
 		ci := math.NaN() // not read by the detector
-		if metrics.LegoReadsComposability(c.days, apps, composed, c.rule) {
+		if c.reads.Composability(c.days, apps, composed, c.rule) {
 			ci = c.model.Composability()
 		}
 		c.values[c.detector[0]] = append(c.values[c.detector[0]], ci)
