@@ -109,6 +109,20 @@ func AddEach(fans []Fan, xs []float64) {
 			st.set(f.n)
 		}
 		h, p := &f.h, &f.pos
+		// A flat fan, whose values have all been equal (its minimum is its
+		// maximum) and x equal to them too, takes the update below with
+		// every comparison true and no height written but the maximum's:
+		// its positions after n values are the same for every flat fan
+		// (they started at 1 ... 7 with the seventh value), so the first
+		// flat fan of this n computes them and the others copy them. A
+		// quarter of a default run's updates are of flat fans (observables
+		// that stay zero in a variant, the early days).
+		flat := x == h[0] && x == h[fanMarkers-1]
+		if flat && st.flatN == f.n {
+			h[fanMarkers-1] = x // as the update's x ≥ maximum does: a −0 after +0s
+			*p = st.flatPos
+			continue
+		}
 		// Find the cell of x, widening the extremes, and move up the markers
 		// above it. The heights are sorted, so the markers x is at or
 		// above are h[0..k−1], k = 1 + #{j in 1..5: x ≥ h[j]}, in every
@@ -159,6 +173,9 @@ func AddEach(fans []Fan, xs []float64) {
 			}
 			p[i] += int32(s)
 		}
+		if flat {
+			st.flatN, st.flatPos = f.n, *p
+		}
 	}
 }
 
@@ -196,6 +213,10 @@ func AllFinite(xs []float64) bool {
 type fanStep struct {
 	n           int32 // the number of values the bounds are for; 0 for none yet
 	floor, ceil [fanMarkers]int32
+	// The positions of a flat fan (see AddEach) after flatN values; flatN
+	// is 0 for none yet.
+	flatN   int32
+	flatPos [fanMarkers]int32
 }
 
 // set makes st the step to n values.

@@ -236,6 +236,48 @@ func TestFanMatchesReference(t *testing.T) {
 	}
 }
 
+// TestAddEachFlatFans: AddEach's shortcut for flat fans (all values equal
+// so far, see AddEach) leaves each fan exactly as the reference does, for
+// fans that stay flat at different values, flat fans of ±0 whose maximum
+// takes the sign of the last zero, fans that stop being flat at random
+// steps, and a flat fan one value ahead of the others, whose positions are
+// another count's. Deterministic.
+func TestAddEachFlatFans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2))
+	const width, steps = 60, 400
+	negZero := math.Copysign(0, -1)
+	leave := make([]int, width) // the step at which fan i stops being flat
+	for i := range leave {
+		leave[i] = steps
+		if i%3 == 2 {
+			leave[i] = rng.IntN(steps)
+		}
+	}
+	fans, refs := make([]Fan, width), make([]refFan, width)
+	fans[width-1].Add(5) // one value ahead of the others
+	refs[width-1].add(5)
+	for step := range steps {
+		xs := make([]float64, width)
+		for i := range xs {
+			switch {
+			case i == width-1:
+				xs[i] = 5
+			case step >= leave[i]:
+				xs[i] = math.Round(rng.NormFloat64() * 3)
+			case i%3 == 1:
+				xs[i] = []float64{0, negZero}[rng.IntN(2)]
+			default:
+				xs[i] = float64(i % 4)
+			}
+		}
+		AddEach(fans, xs)
+		for i, x := range xs {
+			refs[i].add(x)
+			sameFan(t, fmt.Sprintf("step %d fan %d", step, i), &fans[i], &refs[i])
+		}
+	}
+}
+
 // TestAddEachPanics: AddEach adds nothing when a value is not finite or
 // the lengths differ, and panics on a fan that holds MaxFanCount values.
 func TestAddEachPanics(t *testing.T) {
