@@ -162,6 +162,7 @@ func (e *Ensemble) Run(ctx context.Context, sink Sink) (*Result, error) {
 	}
 	begin := func(observables []string) (err error) {
 		agg = metrics.NewEnsemble(names, observables, e.Scenario.HorizonDays)
+		agg.SetParallelism(e.Jobs / workersPerStripe)
 		if fc != nil {
 			runs, err = reports.NewRunsWriterTheta(runsFile, observables, fc.keys)
 			return err
@@ -318,6 +319,18 @@ func (e *Ensemble) check() error {
 	}
 	return nil
 }
+
+// workersPerStripe is how many workers' replications one goroutine of the
+// aggregation's fan updates serves (metrics.Ensemble.SetParallelism). A
+// single goroutine keeps pace with eight to ten workers on deai-2025 (its
+// fans take 1.1–1.4 ms for the four variants of one index, the
+// replications about 11 ms of CPU: BenchmarkEnsembleAdd and the default
+// run's CPU profile); four leaves room for scenarios with cheaper
+// replications. Below eight workers the fans are updated on one
+// goroutine: on two cores, splitting them gained nothing and cost 1–3%
+// (BenchmarkEnsembleOverhead at --jobs 2; the default run 1.0% over 30
+// pairs).
+const workersPerStripe = 4
 
 // execute runs Runs × len(Variants) replications, Jobs at a time, and calls
 // release with the replications of index r of every variant, for r = 0, 1,

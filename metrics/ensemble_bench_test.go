@@ -49,24 +49,30 @@ func benchReplications(variants []string, n int) [][]*Replication {
 
 // BenchmarkEnsembleAdd times Ensemble.Add of one replication of each of
 // four variants in deai-2025's shape, the aggregation a run does on one
-// goroutine for every replication; ns/replication is per variant's
-// replication.
+// goroutine for every replication, with the fans updated on 1, 2 and 4
+// goroutines (SetParallelism); ns/replication is per variant's
+// replication, wall time.
 func BenchmarkEnsembleAdd(b *testing.B) {
 	variants := []string{"a", "b", "c", "d"}
 	const distinct = 16
 	reps := benchReplications(variants, distinct)
-	e := NewEnsemble(variants, reps[0][0].Names, 3650)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		batch := reps[i%distinct]
-		for _, r := range batch {
-			r.Index = i
-		}
-		if err := e.Add(batch); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	for _, parallel := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
+			e := NewEnsemble(variants, reps[0][0].Names, 3650)
+			e.SetParallelism(parallel)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				batch := reps[i%distinct]
+				for _, r := range batch {
+					r.Index = i
+				}
+				if err := e.Add(batch); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*len(variants)), "ns/replication")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*len(variants)), "ns/replication")
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -199,5 +200,59 @@ func TestEnsembleMedianExact(t *testing.T) {
 	}
 	if r, o := e.Representative(0); r != 11 || o != (stats.Obs{Time: 84, Event: true}) {
 		t.Errorf("representative %d %v; want 11 {84 true}", r, o)
+	}
+}
+
+// TestEnsembleParallelSameBits: an Ensemble whose fans are updated on
+// several goroutines (SetParallelism) holds the same bits as one updated on
+// one: every series point and every summary. Deterministic; run under
+// -race, it also checks that the stripes share no memory.
+func TestEnsembleParallelSameBits(t *testing.T) {
+	variants := []string{"a", "b", "c"}
+	reps := benchReplications(variants, 30)
+	start := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	run := func(parallel int) *Ensemble {
+		e := NewEnsemble(variants, reps[0][0].Names, 3650)
+		e.SetParallelism(parallel)
+		for _, batch := range reps {
+			if err := e.Add(batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return e
+	}
+	one := run(1)
+	want := one.Series()
+	summary := func(e *Ensemble) string {
+		vs, cs := e.Summarize(start)
+		b, err := json.Marshal([]any{vs, cs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	wantSum := summary(one)
+	for _, parallel := range []int{2, 3, 8, 64} {
+		e := run(parallel)
+		if n := e.stripes(len(variants) * len(e.observables)); n < 2 {
+			t.Fatalf("parallelism %d: %d stripe; the test needs several", parallel, n)
+		}
+		got := e.Series()
+		if len(got) != len(want) {
+			t.Fatalf("parallelism %d: %d series points; want %d", parallel, len(got), len(want))
+		}
+		for i, p := range got {
+			w := want[i]
+			same := p.Variant == w.Variant && p.Metric == w.Metric && p.Day == w.Day
+			for j, x := range []float64{p.Mean, p.P05, p.P25, p.P50, p.P75, p.P95} {
+				same = same && math.Float64bits(x) == math.Float64bits([]float64{w.Mean, w.P05, w.P25, w.P50, w.P75, w.P95}[j])
+			}
+			if !same {
+				t.Fatalf("parallelism %d: series point %d %+v; want %+v", parallel, i, p, w)
+			}
+		}
+		if s := summary(e); s != wantSum {
+			t.Errorf("parallelism %d: summaries differ", parallel)
+		}
 	}
 }
