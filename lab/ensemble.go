@@ -327,9 +327,9 @@ func (e *Ensemble) check() error {
 // replications about 11 ms of CPU: BenchmarkEnsembleAdd and the default
 // run's CPU profile); four leaves room for scenarios with cheaper
 // replications. Below eight workers the fans are updated on one
-// goroutine: on two cores, splitting them gained nothing and cost 1–3%
-// (BenchmarkEnsembleOverhead at --jobs 2; the default run 1.0% over 30
-// pairs).
+// goroutine: on two cores, splitting them gained nothing and cost 1–4%
+// (BenchmarkEnsembleOverhead at --jobs 2 2.4–4.3% in three pairs; the
+// default run 1.0% over 30 pairs).
 const workersPerStripe = 4
 
 // execute runs Runs × len(Variants) replications, Jobs at a time, and calls
